@@ -1,0 +1,3 @@
+from patron.cli.main import app
+
+app()

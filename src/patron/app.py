@@ -1,0 +1,81 @@
+"""create_app(): the HTTP API, its docs and probes, wired to one database."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Litestar, Request, Response, Router, get
+from litestar.config.response_cache import ResponseCacheConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme, Server
+
+from patron import __version__
+from patron.config import Settings
+from patron.db.engine import create_engine
+from patron.db.uow import Database
+from patron.http import metrics
+from patron.http.deps import DEPENDENCIES
+from patron.http.guards import Authenticator, authorize
+from patron.http.problems import EXCEPTION_HANDLERS
+from patron.http.routes import customers, events, health, organization, platform, staff
+
+API_PREFIX = "/api/v1"
+
+
+@get("/openapi.json", include_in_schema=False, sync_to_thread=False)
+def openapi_json(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    return Response(request.app.openapi_schema.to_schema(), media_type="application/vnd.oai.openapi+json")
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Patron",
+        version=__version__,
+        description=(
+            "Customer management API. Authenticate with `Authorization: Bearer <api key>`; "
+            "errors are RFC 9457 problem+json with a stable `code`."
+        ),
+        path="/docs",
+        render_plugins=[SwaggerRenderPlugin(path="/")],
+        servers=[Server(url="/")],
+        components=Components(
+            security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="API key")}
+        ),
+        security=[{"bearer": []}],
+        create_examples=False,
+    )
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    if database is None:
+        database = Database(create_engine(settings.database_url, pool_size=settings.db_pool_size))
+    metrics.POOL_COLLECTOR.databases.add(database)
+    api = Router(
+        path=API_PREFIX,
+        guards=[authorize],
+        route_handlers=[
+            *platform.ROUTES,
+            *organization.ROUTES,
+            *staff.ROUTES,
+            *customers.ROUTES,
+            *events.ROUTES,
+        ],
+    )
+    app = Litestar(
+        route_handlers=[api, *health.ROUTES, metrics.MetricsController, openapi_json],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[metrics.PROMETHEUS.middleware],
+        openapi_config=_openapi(),
+        response_cache_config=ResponseCacheConfig(),
+        debug=settings.debug,
+        on_shutdown=[database.dispose],
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.authenticator = Authenticator(database, ttl_seconds=settings.auth_cache_seconds)
+    logging.getLogger("patron").setLevel(logging.INFO)
+    return app

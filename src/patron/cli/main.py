@@ -1,0 +1,168 @@
+"""`patron`: serve, migrate, demo data, organizations and staff from the shell."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import sqlalchemy as sa
+import typer
+from rich.console import Console
+
+from patron.config import Settings
+from patron.db import migrate as migrations
+from patron.db.engine import create_engine
+from patron.db.models import Organization
+from patron.db.uow import Database, UnitOfWork
+from patron.identity import service as identity
+from patron.identity.schemas import OrganizationCreate, StaffCreate
+from patron.kernel.errors import PatronError, ValidationFailed
+from patron.kernel.tenancy import SYSTEM, Principal, Role
+
+app = typer.Typer(help="Patron customer management.", no_args_is_help=True)
+org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
+staff_app = typer.Typer(help="Staff users.", no_args_is_help=True)
+app.add_typer(org_app, name="org")
+app.add_typer(staff_app, name="staff")
+console = Console()
+err = Console(stderr=True)
+
+DEMO_KEY_FILE = Path(".patron-demo-key")
+
+
+def _database(settings: Settings) -> Database:
+    return Database(create_engine(settings.database_url, pool_size=2))
+
+
+def _run(database: Database, action: object) -> object:
+    """One unit of work per command: commit on success, roll back and report on error."""
+    uow: UnitOfWork = database.unit_of_work(actor=SYSTEM)
+    try:
+        result = action(uow)  # type: ignore[operator]
+        uow.commit()
+        return result
+    except ValidationFailed as exc:
+        uow.rollback()
+        for error in exc.errors:
+            err.print(f"[red]{error.field}[/red]: {error.message}")
+        raise typer.Exit(2) from None
+    except PatronError as exc:
+        uow.rollback()
+        err.print(f"[red]{exc.code}[/red]: {exc.detail}")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database to the newest schema."""
+    settings = Settings.from_env()
+    database = _database(settings)
+    migrations.upgrade(database.engine)
+    console.print(f"database at [bold]{_safe_url(settings.database_url)}[/bold] is up to date")
+
+
+def _safe_url(url: str) -> str:
+    return sa.engine.make_url(url).render_as_string(hide_password=True)
+
+
+def _ensure_demo(database: Database) -> None:
+    from patron.cli.demo import DEMO_SLUG, create_demo
+
+    with database.engine.connect() as conn:
+        organizations = Organization.__table__
+        exists = conn.execute(sa.select(organizations.c.id).where(organizations.c.slug == DEMO_SLUG)).first()
+    if exists:
+        hint = f" (its key is in {DEMO_KEY_FILE})" if DEMO_KEY_FILE.exists() else ""
+        console.print(f"demo organization [bold]{DEMO_SLUG}[/bold] exists{hint}")
+        return
+    created = _run(database, create_demo)
+    key = created.owner_api_key  # type: ignore[attr-defined]
+    DEMO_KEY_FILE.write_text(key + "\n")
+    DEMO_KEY_FILE.chmod(0o600)
+    console.print(f"created demo organization [bold]{DEMO_SLUG}[/bold]; owner API key (shown once, saved to {DEMO_KEY_FILE}):")
+    console.print(f"  [bold green]{key}[/bold green]")
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo organization with realistic customers."""
+    database = _database(Settings.from_env())
+    migrations.upgrade(database.engine)
+    _ensure_demo(database)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default PATRON_HOST or 127.0.0.1")] = None,
+    port: Annotated[int | None, typer.Option(help="Default PATRON_PORT or 8000")] = None,
+    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Create the demo organization on first start")] = False,
+    workers: Annotated[int, typer.Option(help="Server processes")] = 1,
+) -> None:
+    """Migrate, then serve the API and docs."""
+    import uvicorn
+
+    settings = Settings.from_env()
+    database = _database(settings)
+    migrations.upgrade(database.engine)
+    if demo:
+        _ensure_demo(database)
+    database.dispose()
+    host = host or settings.host
+    port = port or settings.port
+    console.print(f"serving on http://{host}:{port}  (API /api/v1, docs /docs, OpenAPI /openapi.json)")
+    if not settings.admin_token:
+        console.print("PATRON_ADMIN_TOKEN is not set: creating organizations over HTTP is disabled")
+    uvicorn.run(
+        "patron.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=os.environ.get("PATRON_LOG_LEVEL", "info"),
+        access_log=False,
+    )
+
+
+@org_app.command("create")
+def org_create(
+    name: Annotated[str, typer.Option(help="Display name")],
+    slug: Annotated[str, typer.Option(help="URL name, e.g. pho-24")],
+    owner_email: Annotated[str, typer.Option(help="The owner's email")],
+    region: Annotated[str | None, typer.Option(help="ISO country for phone numbers, e.g. VN")] = None,
+    locale: Annotated[str | None, typer.Option(help="Default locale, e.g. vi")] = None,
+) -> None:
+    """Create an organization and print its owner's API key (shown once)."""
+    database = _database(Settings.from_env())
+    migrations.upgrade(database.engine)
+    data = OrganizationCreate(name=name, slug=slug, owner_email=owner_email, region=region, locale=locale)
+    created = _run(database, lambda uow: identity.create_organization(uow, data=data))
+    console.print(f"organization [bold]{slug}[/bold] id {created.organization.id}")  # type: ignore[attr-defined]
+    console.print(f"owner API key (shown once): [bold green]{created.owner_api_key}[/bold green]")  # type: ignore[attr-defined]
+
+
+@staff_app.command("create")
+def staff_create(
+    org: Annotated[str, typer.Option(help="Organization slug")],
+    email: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option()],
+    role: Annotated[Role, typer.Option()] = Role.CASHIER,
+    password: Annotated[str | None, typer.Option(help="Admin UI password (≥ 12 characters)")] = None,
+) -> None:
+    """Add a staff member to an organization and print their API key (shown once)."""
+    database = _database(Settings.from_env())
+    migrations.upgrade(database.engine)
+
+    def action(uow: UnitOfWork) -> object:
+        organizations = Organization.__table__
+        org_id = uow.conn.execute(sa.select(organizations.c.id).where(organizations.c.slug == org)).scalar()
+        if org_id is None:
+            raise ValidationFailed.single("org", f"no organization has the slug {org!r}")
+        # The CLI acts with the machine's authority, as the organization's owner would.
+        principal = Principal(org_id=org_id, staff_id=org_id, role=Role.OWNER, api_key_id=None)
+        data = StaffCreate(email=email, name=name, role=role.value, password=password)  # type: ignore[arg-type]
+        return identity.create_staff(uow, principal=principal, data=data)
+
+    created = _run(database, action)
+    console.print(f"staff {created.staff.email} ({created.staff.role}) id {created.staff.id}")  # type: ignore[attr-defined]
+    console.print(f"API key (shown once): [bold green]{created.api_key}[/bold green]")  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""The customer directory: profiles, guests, numbers, field rules, soft delete."""

@@ -1,0 +1,133 @@
+"""Wire shapes for customers (msgspec, unknown fields rejected)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+Gender = Literal["female", "male", "diverse"]
+Status = Literal["lead", "prospect", "customer", "churned"]
+Tier = Literal["free", "basic", "pro", "enterprise"]
+Source = Literal["website", "referral", "cold-call", "event", "pos", "import", "other"]
+
+Email = Annotated[str, Meta(max_length=320, examples=["lan.nguyen@example.com"])]
+PersonName = Annotated[str, Meta(max_length=100, examples=["Nguyễn"])]
+Phone = Annotated[str, Meta(max_length=40, examples=["0912 345 678"])]
+CustomerNumber = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
+Tag = Annotated[str, Meta(min_length=1, max_length=50)]
+Credit = Annotated[int, Meta(ge=0, le=10**15, description="store credit in minor units")]
+
+
+class CustomerCreate(Struct, forbid_unknown_fields=True):
+    email: Email
+    is_guest: bool = False
+    customer_number: CustomerNumber | None = None
+    gender: Gender | None = None
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
+    birthday: date | None = None
+    locale: Annotated[str, Meta(max_length=35, examples=["vi"])] | None = None
+    other_emails: Annotated[list[Email], Meta(max_length=20)] = msgspec.field(default_factory=list)
+    phone: Phone | None = None
+    other_phones: Annotated[list[Phone], Meta(max_length=20)] = msgspec.field(default_factory=list)
+    fax: Phone | None = None
+    company_name: Annotated[str, Meta(max_length=200)] | None = None
+    vat_id: Annotated[str, Meta(max_length=40, examples=["DE136695976"])] | None = None
+    is_merchant: bool = False
+    credit: Credit = 0
+    is_favorite: bool = False
+    status: Status = "lead"
+    tier: Tier = "free"
+    source: Source | None = None
+    assigned_to: uuid.UUID | None = None
+    tags: Annotated[list[Tag], Meta(max_length=100)] = msgspec.field(default_factory=list)
+    custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class CustomerUpdate(Struct, forbid_unknown_fields=True):
+    """A partial change: fields left out stay as they are; null clears an optional field."""
+
+    email: Email | UnsetType = UNSET
+    is_guest: bool | UnsetType = UNSET
+    customer_number: CustomerNumber | UnsetType = UNSET
+    gender: Gender | None | UnsetType = UNSET
+    first_name: PersonName | None | UnsetType = UNSET
+    last_name: PersonName | None | UnsetType = UNSET
+    birthday: date | None | UnsetType = UNSET
+    locale: Annotated[str, Meta(max_length=35)] | UnsetType = UNSET
+    other_emails: Annotated[list[Email], Meta(max_length=20)] | UnsetType = UNSET
+    phone: Phone | None | UnsetType = UNSET
+    other_phones: Annotated[list[Phone], Meta(max_length=20)] | UnsetType = UNSET
+    fax: Phone | None | UnsetType = UNSET
+    company_name: Annotated[str, Meta(max_length=200)] | None | UnsetType = UNSET
+    vat_id: Annotated[str, Meta(max_length=40)] | None | UnsetType = UNSET
+    is_merchant: bool | UnsetType = UNSET
+    credit: Credit | UnsetType = UNSET
+    is_favorite: bool | UnsetType = UNSET
+    tier: Tier | UnsetType = UNSET
+    source: Source | None | UnsetType = UNSET
+    assigned_to: uuid.UUID | None | UnsetType = UNSET
+    tags: Annotated[list[Tag], Meta(max_length=100)] | UnsetType = UNSET
+    custom_fields: dict[str, Any] | UnsetType = UNSET
+
+
+class CustomerRead(Struct):
+    id: uuid.UUID
+    customer_number: str
+    is_guest: bool
+    gender: Gender | None
+    first_name: str | None
+    last_name: str | None
+    birthday: date | None
+    locale: str
+    email: str
+    other_emails: list[str]
+    phone: str | None
+    other_phones: list[str]
+    fax: str | None
+    company_name: str | None
+    vat_id: str | None
+    is_merchant: bool
+    company_id: uuid.UUID | None
+    user_id: uuid.UUID | None
+    credit: int
+    is_favorite: bool
+    group_id: uuid.UUID | None
+    status: Status
+    tier: Tier
+    source: Source | None
+    assigned_to: uuid.UUID | None
+    tags: list[str]
+    custom_fields: dict[str, Any]
+    points_balance: int
+    loyalty_tier: str | None
+    created_at: datetime
+    updated_at: datetime
+    churned_at: datetime | None
+    deleted_at: datetime | None
+    version: int
+
+
+class CustomerBatchCreate(Struct, forbid_unknown_fields=True):
+    customers: Annotated[list[CustomerCreate], Meta(min_length=1, max_length=1000)]
+
+
+class CustomerBatchRead(Struct):
+    items: list[CustomerRead]
+
+
+class CustomerPage(Struct):
+    items: list[CustomerRead]
+    total: int
+    limit: int
+    offset: int
+    next_cursor: str | None
+
+
+class PurgeResult(Struct):
+    purged: int
+    older_than_days: int

@@ -1,0 +1,327 @@
+"""Customer use cases. Never commits: the request or command owns the unit of work."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.engine import Row
+
+from patron.customers import events, rules
+from patron.customers import repository as repo
+from patron.customers.schemas import CustomerCreate, CustomerPage, CustomerRead, CustomerUpdate, PurgeResult
+from patron.db.uow import UnitOfWork
+from patron.identity.schemas import OrganizationSettings
+from patron.kernel import clock
+from patron.kernel.errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
+from patron.kernel.ids import uuid7
+from patron.kernel.tenancy import Principal
+
+EMAIL_TAKEN = "customer.email_taken"
+NUMBER_TAKEN = "customer.number_taken"
+
+
+def to_read(row: Row[Any]) -> CustomerRead:
+    return msgspec.convert(dict(row._mapping), CustomerRead)
+
+
+def _jsonable(value: Any) -> Any:
+    return msgspec.to_builtins(value)
+
+
+@contextmanager
+def _unique_violations(*, batch: bool) -> Iterator[None]:
+    """Turn a lost race on a unique index into the same answer the pre-check gives."""
+    try:
+        yield
+    except sa.exc.IntegrityError as exc:
+        message = str(exc.orig)
+        if "customer_number" in message:
+            code, field = NUMBER_TAKEN, "customer_number"
+        elif "email" in message:
+            code, field = EMAIL_TAKEN, "email"
+        else:
+            raise
+        message = f"another customer took this {field.replace('_', ' ')} meanwhile"
+        if batch:
+            raise ValidationFailed([FieldError("customers", message)], code=code) from None
+        raise Conflict(message, code=code) from None
+
+
+_CREATE_DEFAULTS = msgspec.structs.asdict(CustomerCreate(email=""))
+
+
+def _prepared(data: CustomerCreate, settings: OrganizationSettings) -> dict[str, Any]:
+    values = rules.normalise_fields(msgspec.structs.asdict(data), settings)
+    rules.check_record(values, settings, changed=None)
+    return values
+
+
+def create_customers(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    settings: OrganizationSettings,
+    data: Sequence[CustomerCreate],
+    batch: bool,
+) -> list[tuple[CustomerRead, bool]]:
+    """Create customers all or nothing; a registration with a guest's email registers that guest.
+
+    Returns each customer with True when it was created, False when a guest became registered.
+    """
+
+    def field(i: int, name: str) -> str:
+        return f"customers[{i}].{name}" if batch else name
+
+    prepared: list[dict[str, Any]] = []
+    errors: list[FieldError] = []
+    for i, item in enumerate(data):
+        try:
+            prepared.append(_prepared(item, settings))
+        except ValidationFailed as exc:
+            errors.extend(exc.prefixed(f"customers[{i}]").errors if batch else exc.errors)
+            prepared.append({})
+    _check_repeats(prepared, field, errors)
+    if errors:
+        raise ValidationFailed(errors)
+
+    conn = uow.conn
+    org_id = principal.org_id
+    for i, values in enumerate(prepared):
+        if values["assigned_to"] is not None and not repo.staff_exists(conn, org_id, values["assigned_to"]):
+            errors.append(FieldError(field(i, "assigned_to"), "is not a staff member of this organization"))
+    if errors:
+        raise ValidationFailed(errors)
+
+    registered_emails = [v["email"] for v in prepared if not v["is_guest"]]
+    guests_by_email: dict[str, Row[Any]] = {}
+    if registered_emails:
+        for row in repo.find_by_emails(conn, org_id, registered_emails):
+            if not row.is_guest:
+                i = next(i for i, v in enumerate(prepared) if v["email"] == row.email and not v["is_guest"])
+                _taken(batch, field(i, "email"), EMAIL_TAKEN, "a registered customer has this email")
+            guests_by_email.setdefault(row.email, row)
+
+    given_numbers = [v["customer_number"] for v in prepared if v["customer_number"]]
+    if given_numbers:
+        taken = repo.numbers_taken(conn, org_id, given_numbers)
+        for i, values in enumerate(prepared):
+            if values["customer_number"] in taken:
+                _taken(batch, field(i, "customer_number"), NUMBER_TAKEN, "another customer has this number")
+        for number in given_numbers:
+            if (value := rules.generated_number_value(number)) is not None:
+                repo.reserve_number_value(conn, org_id, value)
+
+    upgrades = {i for i, v in enumerate(prepared) if not v["is_guest"] and v["email"] in guests_by_email}
+    needs_number = [i for i, v in enumerate(prepared) if not v["customer_number"] and i not in upgrades]
+    numbers = iter(repo.next_numbers(conn, org_id, len(needs_number))) if needs_number else iter(())
+    now = clock.now()
+    inserts: list[dict[str, Any]] = []
+    insert_positions: list[int] = []
+    results: dict[int, tuple[CustomerRead, bool]] = {}
+    with _unique_violations(batch=batch):
+        for i, values in enumerate(prepared):
+            if i in upgrades:
+                results[i] = (_register_guest(uow, principal, guests_by_email[values["email"]], values), False)
+                continue
+            if not values["customer_number"]:
+                values["customer_number"] = rules.generated_number(next(numbers))
+            inserts.append(_new_row(org_id, {**values, "locale": values["locale"] or settings.locale}, now))
+            insert_positions.append(i)
+        if inserts:
+            for i, row in zip(insert_positions, repo.insert_many(conn, inserts), strict=True):
+                results[i] = (to_read(row), True)
+                uow.record(
+                    events.CustomerCreated(
+                        org_id,
+                        row.id,
+                        {"customer_number": row.customer_number, "email": row.email, "is_guest": row.is_guest},
+                    )
+                )
+    return [results[i] for i in range(len(prepared))]
+
+
+def _taken(batch: bool, field: str, code: str, message: str) -> None:
+    if batch:
+        raise ValidationFailed([FieldError(field, message)], code=code)
+    raise Conflict(message, code=code)
+
+
+def _check_repeats(prepared: list[dict[str, Any]], field: Any, errors: list[FieldError]) -> None:
+    """Within one batch, a registered email or a customer number may appear once."""
+    first_email: dict[str, int] = {}
+    first_number: dict[str, int] = {}
+    for i, values in enumerate(prepared):
+        if not values:
+            continue
+        if not values["is_guest"]:
+            j = first_email.setdefault(values["email"], i)
+            if j != i:
+                errors.append(FieldError(field(i, "email"), f"repeats customers[{j}].email"))
+        if number := values["customer_number"]:
+            j = first_number.setdefault(number, i)
+            if j != i:
+                errors.append(FieldError(field(i, "customer_number"), f"repeats customers[{j}].customer_number"))
+
+
+def _new_row(org_id: uuid.UUID, values: dict[str, Any], now: Any) -> dict[str, Any]:
+    return {
+        **values,
+        "org_id": org_id,
+        "id": uuid7(),
+        "company_id": None,
+        "user_id": None,
+        "group_id": None,
+        "points_balance": 0,
+        "loyalty_tier": None,
+        "created_at": now,
+        "updated_at": now,
+        "churned_at": None,
+        "deleted_at": None,
+        "version": 1,
+    }
+
+
+def _register_guest(uow: UnitOfWork, principal: Principal, guest: Row[Any], values: dict[str, Any]) -> CustomerRead:
+    """The guest with this email becomes the registered customer: same id, history kept.
+
+    Only what the registration states overrides the guest's data; defaults do not.
+    """
+    incoming = {k: v for k, v in values.items() if k == "is_guest" or v != _CREATE_DEFAULTS.get(k)}
+    return _apply_changes(uow, principal, guest, incoming, extra={"registered_guest": True})
+
+
+def _apply_changes(
+    uow: UnitOfWork,
+    principal: Principal,
+    row: Row[Any],
+    values: dict[str, Any],
+    *,
+    extra: dict[str, Any] | None = None,
+) -> CustomerRead:
+    current = row._mapping
+    changes = {f: {"old": current[f], "new": v} for f, v in values.items() if current[f] != v}
+    if not changes:
+        return to_read(row)
+    new_values = {f: change["new"] for f, change in changes.items()}
+    updated = repo.update(uow.conn, principal.org_id, row.id, {**new_values, "updated_at": clock.now()}, version=row.version)
+    if updated is None:
+        raise PreconditionFailed("the customer changed meanwhile; read it again")
+    uow.record(
+        events.CustomerUpdated(
+            principal.org_id,
+            row.id,
+            {"sections": rules.sections_of(changes), "changes": _jsonable(changes), **(extra or {})},
+        )
+    )
+    return to_read(updated)
+
+
+def _live_or_404(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
+    row = repo.get(uow.conn, principal.org_id, customer_id, for_update=for_update)
+    if row is None:
+        raise NotFound("customer not found", code="customer.not_found")
+    return row
+
+
+def get_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
+    """One customer by id, deleted ones included (they keep orders and history)."""
+    return to_read(_live_or_404(uow, principal, customer_id, for_update=False))
+
+
+def get_customer_by_email(uow: UnitOfWork, *, principal: Principal, email: str) -> CustomerRead:
+    """The registered customer with this email (any letter case), else the latest guest."""
+    row = repo.get_by_email(uow.conn, principal.org_id, email.strip().lower())
+    if row is None:
+        raise NotFound("no customer has this email", code="customer.not_found")
+    return to_read(row)
+
+
+def list_customers(uow: UnitOfWork, *, principal: Principal, limit: int, offset: int) -> CustomerPage:
+    """A page of live customers, newest first."""
+    conn = uow.conn
+    rows = repo.list_page(conn, principal.org_id, limit=limit, offset=offset)
+    total = repo.count_live(conn, principal.org_id)
+    return CustomerPage(items=[to_read(r) for r in rows], total=total, limit=limit, offset=offset, next_cursor=None)
+
+
+def update_customer(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    settings: OrganizationSettings,
+    customer_id: uuid.UUID,
+    data: CustomerUpdate,
+    expected_version: int | None,
+) -> CustomerRead:
+    """Change the fields given; answers 412 when `expected_version` is stale."""
+    given = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not msgspec.UNSET}
+    values = rules.normalise_fields(given, settings)
+    conn = uow.conn
+    row = _live_or_404(uow, principal, customer_id, for_update=True)
+    if row.deleted_at is not None:
+        raise Conflict("the customer is deleted; restore it first", code="customer.deleted")
+    if expected_version is not None and row.version != expected_version:
+        raise PreconditionFailed("the customer changed since you read it (If-Match)")
+    rules.check_record({**row._mapping, **values}, settings, changed=values.keys())
+    if values.get("assigned_to") and not repo.staff_exists(conn, principal.org_id, values["assigned_to"]):
+        raise ValidationFailed.single("assigned_to", "is not a staff member of this organization")
+    is_guest = values.get("is_guest", row.is_guest)
+    email = values.get("email", row.email)
+    if not is_guest and ("email" in values or "is_guest" in values):
+        if repo.registered_email_holder(conn, principal.org_id, email, other_than=row.id):
+            raise Conflict("a registered customer has this email", code=EMAIL_TAKEN)
+    number = values.get("customer_number")
+    if number and number != row.customer_number:
+        if repo.numbers_taken(conn, principal.org_id, [number]):
+            raise Conflict("another customer has this number", code=NUMBER_TAKEN)
+        if (value := rules.generated_number_value(number)) is not None:
+            repo.reserve_number_value(conn, principal.org_id, value)
+    with _unique_violations(batch=False):
+        return _apply_changes(uow, principal, row, values)
+
+
+def delete_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> None:
+    """Soft delete: the customer leaves lists and searches and frees its email."""
+    row = _live_or_404(uow, principal, customer_id, for_update=True)
+    if row.deleted_at is not None:
+        return
+    now = clock.now()
+    repo.update(uow.conn, principal.org_id, row.id, {"deleted_at": now, "updated_at": now}, version=row.version)
+    uow.record(events.CustomerDeleted(principal.org_id, row.id, {"email": row.email}))
+
+
+def restore_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
+    """Undo a soft delete; 409 when a registered customer took the email meanwhile."""
+    conn = uow.conn
+    row = _live_or_404(uow, principal, customer_id, for_update=True)
+    if row.deleted_at is None:
+        return to_read(row)
+    if not row.is_guest and repo.registered_email_holder(conn, principal.org_id, row.email, other_than=row.id):
+        raise Conflict("another registered customer has taken this email meanwhile", code=EMAIL_TAKEN)
+    with _unique_violations(batch=False):
+        restored = repo.update(
+            conn, principal.org_id, row.id, {"deleted_at": None, "updated_at": clock.now()}, version=row.version
+        )
+    assert restored is not None  # the row is locked
+    uow.record(events.CustomerRestored(principal.org_id, row.id, {}))
+    return to_read(restored)
+
+
+def purge_outdated_guests(
+    uow: UnitOfWork, *, principal: Principal, settings: OrganizationSettings, older_than_days: int | None
+) -> PurgeResult:
+    """Remove guest accounts with no activity for the given (or the organization's) number of days."""
+    days = older_than_days if older_than_days is not None else settings.guest_retention_days
+    cutoff = clock.now() - timedelta(days=days)
+    conn = uow.conn
+    ids = repo.outdated_guests(conn, principal.org_id, inactive_since=cutoff)
+    purged = repo.delete_many(conn, principal.org_id, ids)
+    for customer_id in ids:
+        uow.record(events.CustomerPurged(principal.org_id, customer_id, {"reason": "outdated_guest"}))
+    return PurgeResult(purged=purged, older_than_days=days)

@@ -1,0 +1,1 @@
+"""Storage: ORM models (table definitions), engines, the unit of work, migrations."""

@@ -1,0 +1,29 @@
+"""Per-organization counters, bumped atomically inside the caller's transaction."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from patron.db.models import OrgCounter
+
+COUNTER_NAMES = ("customer_number", "event_seq")
+
+_counter = OrgCounter.__table__
+
+
+def create_counters(conn: Connection, org_id: uuid.UUID) -> None:
+    conn.execute(sa.insert(_counter), [{"org_id": org_id, "name": name, "value": 0} for name in COUNTER_NAMES])
+
+
+def bump(conn: Connection, org_id: uuid.UUID, name: str, by: int = 1) -> int:
+    """Add `by` to the counter and return its new value; holds the row lock until commit."""
+    new_value = conn.execute(
+        sa.update(_counter)
+        .where(_counter.c.org_id == org_id, _counter.c.name == name)
+        .values(value=_counter.c.value + by)
+        .returning(_counter.c.value)
+    ).scalar_one()
+    return int(new_value)

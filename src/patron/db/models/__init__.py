@@ -1,0 +1,10 @@
+"""Every table, one module per domain; import from here."""
+
+from patron.db.models.customer import Customer
+from patron.db.models.identity import ApiKey, IdempotencyRecord, StaffUser
+from patron.db.models.organization import OrgCounter, Organization
+from patron.db.models.outbox import OutboxEvent
+
+__all__ = ["ApiKey", "Customer", "IdempotencyRecord", "OrgCounter", "Organization", "OutboxEvent", "StaffUser"]
+
+TENANT_OWNED = [ApiKey, Customer, IdempotencyRecord, OrgCounter, OutboxEvent, StaffUser]

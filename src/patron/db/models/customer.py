@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from patron.db.base import Base, org_id_column
+
+
+class Customer(Base):
+    __tablename__ = "customer"
+    __table_args__ = (
+        sa.UniqueConstraint("org_id", "customer_number"),
+        # One registered, non-deleted customer per email; guests and deleted rows may repeat it.
+        sa.Index(
+            "uq_customer_org_id_registered_email",
+            "org_id",
+            "email",
+            unique=True,
+            sqlite_where=sa.text("NOT is_guest AND deleted_at IS NULL"),
+            postgresql_where=sa.text("NOT is_guest AND deleted_at IS NULL"),
+        ),
+        sa.Index("ix_customer_org_id_email", "org_id", "email"),
+        sa.Index("ix_customer_org_id_created_at", "org_id", "created_at"),
+        sa.ForeignKeyConstraint(["org_id", "assigned_to"], ["staff_user.org_id", "staff_user.id"]),
+    )
+
+    org_id: Mapped[uuid.UUID] = org_id_column()
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    customer_number: Mapped[str] = mapped_column(sa.String(40))
+    is_guest: Mapped[bool] = mapped_column(default=False)
+    gender: Mapped[str | None] = mapped_column(sa.String(10))
+    first_name: Mapped[str | None] = mapped_column(sa.String(100))
+    last_name: Mapped[str | None] = mapped_column(sa.String(100))
+    birthday: Mapped[date | None]
+    locale: Mapped[str] = mapped_column(sa.String(35))
+    email: Mapped[str] = mapped_column(sa.String(320))
+    other_emails: Mapped[list[str]]
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    other_phones: Mapped[list[str]]
+    fax: Mapped[str | None] = mapped_column(sa.String(20))
+    company_name: Mapped[str | None] = mapped_column(sa.String(200))
+    vat_id: Mapped[str | None] = mapped_column(sa.String(40))
+    is_merchant: Mapped[bool] = mapped_column(default=False)
+    company_id: Mapped[uuid.UUID | None]
+    user_id: Mapped[uuid.UUID | None]
+    credit: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    is_favorite: Mapped[bool] = mapped_column(default=False)
+    group_id: Mapped[uuid.UUID | None]
+    status: Mapped[str] = mapped_column(sa.String(20))
+    tier: Mapped[str] = mapped_column(sa.String(20))
+    source: Mapped[str | None] = mapped_column(sa.String(20))
+    assigned_to: Mapped[uuid.UUID | None]
+    tags: Mapped[list[str]]
+    custom_fields: Mapped[dict[str, Any]]
+    points_balance: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    loyalty_tier: Mapped[str | None] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    churned_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"eager_defaults": False}

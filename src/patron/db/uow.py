@@ -1,0 +1,120 @@
+"""One unit of work per request or command: one connection, one transaction, its events."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from patron.db import counters
+from patron.db.models import OutboxEvent
+from patron.kernel import clock
+from patron.kernel.events import DomainEvent
+from patron.kernel.ids import uuid7
+from patron.kernel.tenancy import Actor
+
+_outbox = OutboxEvent.__table__
+
+
+class Database:
+    """The engine and what kind it is; hands out units of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+
+    def unit_of_work(self, *, actor: Actor, readonly: bool = False) -> UnitOfWork:
+        return UnitOfWork(self, actor=actor, readonly=readonly)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class UnitOfWork:
+    """Opens its connection on first use; commit() writes collected events to the outbox.
+
+    Read-only units run in autocommit mode: one round trip per statement and no
+    BEGIN/COMMIT around a read. Services never commit; the request or command
+    boundary calls commit() or rollback().
+    """
+
+    def __init__(self, database: Database, *, actor: Actor, readonly: bool) -> None:
+        self.database = database
+        self.actor = actor
+        self.readonly = readonly
+        self._conn: Connection | None = None
+        self._events: list[DomainEvent] = []
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database.is_sqlite
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            conn = self.database.engine.connect()
+            if self.readonly:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            self._conn = conn
+        return self._conn
+
+    def record(self, event: DomainEvent) -> None:
+        """Keep an event to be written to the outbox with this transaction."""
+        if self.readonly:
+            raise RuntimeError("a read-only unit of work cannot record events")
+        self._events.append(event)
+
+    def commit(self) -> None:
+        if self._conn is None:
+            return
+        try:
+            if self._events:
+                self._write_outbox()
+            self._conn.commit()
+        finally:
+            self.close()
+
+    def rollback(self) -> None:
+        if self._conn is None:
+            return
+        try:
+            self._conn.rollback()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._events.clear()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _write_outbox(self) -> None:
+        assert self._conn is not None
+        by_org: dict[uuid.UUID, list[DomainEvent]] = defaultdict(list)
+        for event in self._events:
+            by_org[event.org_id].append(event)
+        occurred_at = clock.now()
+        rows: list[dict[str, Any]] = []
+        # The counter is bumped last, just before COMMIT, so its row lock is held briefly.
+        for org_id, events in by_org.items():
+            last = counters.bump(self._conn, org_id, "event_seq", len(events))
+            first = last - len(events) + 1
+            for offset, event in enumerate(events):
+                rows.append(
+                    {
+                        "org_id": org_id,
+                        "seq": first + offset,
+                        "id": uuid7(),
+                        "type": event.type,
+                        "occurred_at": occurred_at,
+                        "actor_type": self.actor.type.value,
+                        "actor_id": self.actor.id,
+                        "subject_id": event.subject_id,
+                        "data": event.data,
+                    }
+                )
+        self._conn.execute(sa.insert(_outbox), rows)
+        self._events.clear()

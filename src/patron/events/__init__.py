@@ -1,0 +1,1 @@
+"""The outbox feed (and later webhooks and the live stream)."""

@@ -1,0 +1,54 @@
+"""Reading the organization's durable event feed."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from sqlalchemy.engine import Row
+
+from patron.db.uow import UnitOfWork
+from patron.events import repository as repo
+from patron.events.schemas import EventActor, EventPage, EventRead
+from patron.kernel.errors import ValidationFailed
+from patron.kernel.tenancy import Principal
+
+_CURSOR_PREFIX = "ev1:"
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        raw = ""
+    number = raw.removeprefix(_CURSOR_PREFIX)
+    if not raw.startswith(_CURSOR_PREFIX) or not number.isdigit():
+        raise ValidationFailed.single("after", "is not a cursor given by this API")
+    return int(number)
+
+
+def to_read(row: Row[Any]) -> EventRead:
+    return EventRead(
+        id=row.id,
+        cursor=encode_cursor(row.seq),
+        type=row.type,
+        occurred_at=row.occurred_at,
+        actor=EventActor(type=row.actor_type, id=row.actor_id),
+        subject_id=row.subject_id,
+        data=row.data,
+    )
+
+
+def list_events(
+    uow: UnitOfWork, *, principal: Principal, after: str | None, limit: int, types: list[str] | None
+) -> EventPage:
+    """Events in commit order after the cursor; poll again with `next_cursor`."""
+    after_seq = decode_cursor(after) if after else 0
+    rows = repo.page_after(uow.conn, principal.org_id, after_seq=after_seq, limit=limit, types=types)
+    items = [to_read(row) for row in rows]
+    next_cursor = items[-1].cursor if items else (after or None)
+    return EventPage(items=items, next_cursor=next_cursor)

@@ -1,0 +1,187 @@
+"""Customer routes: thin wrappers over patron.customers.service."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Request, Response, delete, get, patch, post
+from litestar.params import Parameter
+
+from patron.customers import service as customers
+from patron.customers.schemas import (
+    CustomerBatchCreate,
+    CustomerBatchRead,
+    CustomerCreate,
+    CustomerPage,
+    CustomerRead,
+    CustomerUpdate,
+    PurgeResult,
+)
+from patron.db.uow import UnitOfWork
+from patron.http.guards import requires
+from patron.http.idempotency import Idempotency
+from patron.http.routes._shared import call, path_id
+from patron.identity.permissions import Permission
+from patron.identity.schemas import OrganizationSettings
+from patron.kernel.errors import ValidationFailed
+from patron.kernel.tenancy import Principal
+
+READ = requires(Permission.CUSTOMERS_READ)
+CREATE = requires(Permission.CUSTOMERS_CREATE)
+UPDATE = requires(Permission.CUSTOMERS_UPDATE)
+DELETE = requires(Permission.CUSTOMERS_DELETE)
+TAGS = ["customers"]
+
+
+def etag(customer: CustomerRead) -> str:
+    return f'"{customer.version}"'
+
+
+def parse_if_match(value: str | None) -> int | None:
+    """The version an If-Match names; `*` and absence mean any version."""
+    if value is None or value.strip() == "*":
+        return None
+    tag = value.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit():
+        raise ValidationFailed.single("If-Match", "must be an ETag given by this API")
+    return int(tag)
+
+
+def _one(customer: CustomerRead, status_code: int = 200) -> Response[CustomerRead]:
+    headers = {"ETag": etag(customer)}
+    if status_code == 201:
+        headers["Location"] = f"/api/v1/customers/{customer.id}"
+    return Response(customer, status_code=status_code, headers=headers)
+
+
+@post("/customers", opt=CREATE, tags=TAGS, summary="Create a customer")
+async def create_customer(
+    data: CustomerCreate,
+    uow: UnitOfWork,
+    principal: Principal,
+    org_settings: OrganizationSettings,
+    idempotency: Idempotency,
+) -> Response[CustomerRead]:
+    """201 with the new customer. Registering the email of an existing guest registers that guest
+    (same id) and answers 200. A registered customer with the email (any case) answers 409
+    `customer.email_taken`."""
+
+    def produce() -> Response[CustomerRead]:
+        [(customer, created)] = customers.create_customers(
+            uow, principal=principal, settings=org_settings, data=[data], batch=False
+        )
+        return _one(customer, 201 if created else 200)
+
+    return await call(uow, lambda _uow: idempotency.run(data, produce))
+
+
+@post("/customers/batch", opt=CREATE, tags=TAGS, summary="Create up to 1000 customers, all or nothing")
+async def create_customers_batch(
+    data: CustomerBatchCreate,
+    uow: UnitOfWork,
+    principal: Principal,
+    org_settings: OrganizationSettings,
+    idempotency: Idempotency,
+) -> Response[CustomerBatchRead]:
+    """One bad row fails the batch: 422 naming `customers[i].field`, nothing written."""
+
+    def produce() -> Response[CustomerBatchRead]:
+        results = customers.create_customers(
+            uow, principal=principal, settings=org_settings, data=data.customers, batch=True
+        )
+        return Response(CustomerBatchRead(items=[c for c, _ in results]), status_code=201)
+
+    return await call(uow, lambda _uow: idempotency.run(data, produce))
+
+
+@get("/customers", opt=READ, tags=TAGS, summary="List customers")
+async def list_customers(
+    uow: UnitOfWork,
+    principal: Principal,
+    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
+    offset: Annotated[int, Parameter(ge=0)] = 0,
+) -> CustomerPage:
+    return await call(uow, customers.list_customers, principal=principal, limit=limit, offset=offset)
+
+
+@get("/customers/by-email/{email:str}", opt=READ, tags=TAGS, summary="Find a customer by email, any letter case")
+async def get_customer_by_email(email: str, uow: UnitOfWork, principal: Principal) -> Response[CustomerRead]:
+    return _one(await call(uow, customers.get_customer_by_email, principal=principal, email=email))
+
+
+@get("/customers/{customer_id:str}", opt=READ, tags=TAGS, summary="Get a customer")
+async def get_customer(customer_id: str, uow: UnitOfWork, principal: Principal) -> Response[CustomerRead]:
+    target = path_id(customer_id, "customer")
+    return _one(await call(uow, customers.get_customer, principal=principal, customer_id=target))
+
+
+@patch("/customers/{customer_id:str}", opt=UPDATE, tags=TAGS, summary="Change some fields of a customer")
+async def update_customer(
+    customer_id: str,
+    data: CustomerUpdate,
+    uow: UnitOfWork,
+    principal: Principal,
+    org_settings: OrganizationSettings,
+    if_match: Annotated[str | None, Parameter(header="If-Match")] = None,
+) -> Response[CustomerRead]:
+    """Send the ETag you read as If-Match to get 412 instead of overwriting someone else's change."""
+    target = path_id(customer_id, "customer")
+    customer = await call(
+        uow,
+        customers.update_customer,
+        principal=principal,
+        settings=org_settings,
+        customer_id=target,
+        data=data,
+        expected_version=parse_if_match(if_match),
+    )
+    return _one(customer)
+
+
+@delete("/customers/{customer_id:str}", opt=DELETE, tags=TAGS, summary="Soft-delete a customer")
+async def delete_customer(customer_id: str, uow: UnitOfWork, principal: Principal) -> None:
+    await call(uow, customers.delete_customer, principal=principal, customer_id=path_id(customer_id, "customer"))
+
+
+@post("/customers/{customer_id:str}/restore", opt=DELETE, tags=TAGS, summary="Restore a soft-deleted customer")
+async def restore_customer(customer_id: str, uow: UnitOfWork, principal: Principal) -> Response[CustomerRead]:
+    """409 `customer.email_taken` when a registered customer took the email meanwhile."""
+    target = path_id(customer_id, "customer")
+    return _one(await call(uow, customers.restore_customer, principal=principal, customer_id=target))
+
+
+@delete(
+    "/customers/guests/outdated",
+    opt=DELETE,
+    tags=TAGS,
+    status_code=200,
+    summary="Purge guest accounts with no recent activity",
+)
+async def purge_outdated_guests(
+    request: Request,
+    uow: UnitOfWork,
+    principal: Principal,
+    org_settings: OrganizationSettings,
+    older_than_days: Annotated[int | None, Parameter(ge=1, le=36_500)] = None,
+) -> PurgeResult:
+    """Guests untouched for `older_than_days` (default: the organization's `guest_retention_days`)."""
+    return await call(
+        uow,
+        customers.purge_outdated_guests,
+        principal=principal,
+        settings=org_settings,
+        older_than_days=older_than_days,
+    )
+
+
+ROUTES = [
+    create_customer,
+    create_customers_batch,
+    list_customers,
+    get_customer_by_email,
+    get_customer,
+    update_customer,
+    delete_customer,
+    restore_customer,
+    purge_outdated_guests,
+]

@@ -1,0 +1,1 @@
+"""Organizations, staff users, roles and API keys."""

@@ -1,0 +1,116 @@
+"""Every query of the identity domain; tenant-owned statements start from the org filter."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from patron.db.models import ApiKey, Organization, StaffUser
+
+organization = Organization.__table__
+staff = StaffUser.__table__
+api_key = ApiKey.__table__
+
+
+def insert_organization(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
+    return conn.execute(sa.insert(organization).values(**values).returning(*organization.c)).one()
+
+
+def get_organization(conn: Connection, org_id: uuid.UUID) -> Row[Any] | None:
+    return conn.execute(sa.select(organization).where(organization.c.id == org_id)).one_or_none()
+
+
+def slug_taken(conn: Connection, slug: str) -> bool:
+    return conn.execute(sa.select(organization.c.id).where(organization.c.slug == slug)).first() is not None
+
+
+def update_organization(conn: Connection, org_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+    return conn.execute(
+        sa.update(organization).where(organization.c.id == org_id).values(**values).returning(*organization.c)
+    ).one()
+
+
+def _staff_of(org_id: uuid.UUID) -> sa.Select[Any]:
+    return sa.select(staff).where(staff.c.org_id == org_id, staff.c.deactivated_at.is_(None))
+
+
+def insert_staff(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
+    return conn.execute(sa.insert(staff).values(**values).returning(*staff.c)).one()
+
+
+def get_staff(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> Row[Any] | None:
+    return conn.execute(_staff_of(org_id).where(staff.c.id == staff_id)).one_or_none()
+
+
+def get_staff_for_update(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> Row[Any] | None:
+    return conn.execute(_staff_of(org_id).where(staff.c.id == staff_id).with_for_update()).one_or_none()
+
+
+def staff_email_taken(conn: Connection, org_id: uuid.UUID, email: str) -> bool:
+    stmt = sa.select(staff.c.id).where(staff.c.org_id == org_id, staff.c.email == email)
+    return conn.execute(stmt).first() is not None
+
+
+def list_staff(conn: Connection, org_id: uuid.UUID) -> list[Row[Any]]:
+    return list(conn.execute(_staff_of(org_id).order_by(staff.c.created_at, staff.c.id)))
+
+
+def lock_owners(conn: Connection, org_id: uuid.UUID) -> list[uuid.UUID]:
+    """Ids of active owners, locked so two concurrent demotions cannot both pass the last-owner check."""
+    stmt = _staff_of(org_id).where(staff.c.role == "owner").with_only_columns(staff.c.id).with_for_update()
+    return list(conn.execute(stmt).scalars())
+
+
+def update_staff(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+    stmt = (
+        sa.update(staff)
+        .where(staff.c.org_id == org_id, staff.c.id == staff_id)
+        .values(**values)
+        .returning(*staff.c)
+    )
+    return conn.execute(stmt).one()
+
+
+def insert_api_key(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
+    return conn.execute(sa.insert(api_key).values(**values).returning(*api_key.c)).one()
+
+
+def get_api_key(conn: Connection, org_id: uuid.UUID, key_id: uuid.UUID) -> Row[Any] | None:
+    stmt = sa.select(api_key).where(api_key.c.org_id == org_id, api_key.c.id == key_id)
+    return conn.execute(stmt).one_or_none()
+
+
+def revoke_api_keys(
+    conn: Connection, org_id: uuid.UUID, revoked_at: datetime, *, key_id: uuid.UUID | None = None,
+    staff_id: uuid.UUID | None = None,
+) -> list[bytes]:
+    """Revoke one key or all of a staff member's keys; returns the revoked hashes."""
+    stmt = sa.update(api_key).where(api_key.c.org_id == org_id, api_key.c.revoked_at.is_(None))
+    if key_id is not None:
+        stmt = stmt.where(api_key.c.id == key_id)
+    if staff_id is not None:
+        stmt = stmt.where(api_key.c.staff_id == staff_id)
+    return list(conn.execute(stmt.values(revoked_at=revoked_at).returning(api_key.c.key_hash)).scalars())
+
+
+def find_principal(conn: Connection, org_id: uuid.UUID, key_hash: bytes) -> Row[Any] | None:
+    """The active key's staff member, role and organization settings, in one round trip."""
+    stmt = (
+        sa.select(
+            api_key.c.id.label("api_key_id"), staff.c.id.label("staff_id"), staff.c.role, organization.c.settings
+        )
+        .join(staff, sa.and_(staff.c.org_id == api_key.c.org_id, staff.c.id == api_key.c.staff_id))
+        .join(organization, organization.c.id == api_key.c.org_id)
+        .where(
+            api_key.c.org_id == org_id,
+            api_key.c.key_hash == key_hash,
+            api_key.c.revoked_at.is_(None),
+            staff.c.deactivated_at.is_(None),
+        )
+    )
+    return conn.execute(stmt).one_or_none()

@@ -1,0 +1,62 @@
+"""Pure rules for organization settings (no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from patron.identity.schemas import OrganizationSettings
+from patron.kernel import validators
+from patron.kernel.errors import FieldError, ValidationFailed
+
+# Optional customer fields whose behaviour an organization may configure.
+CONFIGURABLE_FIELDS = frozenset(
+    {
+        "gender",
+        "first_name",
+        "last_name",
+        "birthday",
+        "phone",
+        "fax",
+        "other_emails",
+        "other_phones",
+        "company_name",
+        "vat_id",
+        "source",
+    }
+)
+_TEXT_FIELDS = frozenset({"first_name", "last_name", "phone", "fax", "company_name", "vat_id"})
+
+_NORMALISERS: dict[str, Callable[[str], str]] = {
+    "locale": validators.normalise_locale,
+    "region": validators.normalise_country,
+    "currency": validators.normalise_currency,
+    "timezone": validators.normalise_timezone,
+}
+
+
+def normalise_settings(settings: OrganizationSettings) -> OrganizationSettings:
+    """Canonical settings, or ValidationFailed naming every bad field."""
+    errors: list[FieldError] = []
+    values: dict[str, Any] = {}
+    for name, normalise in _NORMALISERS.items():
+        try:
+            values[name] = normalise(getattr(settings, name))
+        except ValueError as exc:
+            errors.append(FieldError(name, str(exc)))
+    for field, rule in settings.field_rules.items():
+        if field not in CONFIGURABLE_FIELDS:
+            allowed = ", ".join(sorted(CONFIGURABLE_FIELDS))
+            errors.append(FieldError(f"field_rules.{field}", f"is not a configurable field (one of: {allowed})"))
+        elif rule.min_length is not None and field not in _TEXT_FIELDS:
+            errors.append(FieldError(f"field_rules.{field}.min_length", "applies to text fields only"))
+    for key in settings.custom_fields:
+        if not key.isidentifier() or len(key) > 60:
+            errors.append(FieldError(f"custom_fields.{key}", "keys are identifiers of at most 60 characters"))
+    if not settings.loyalty.tiers:
+        errors.append(FieldError("loyalty.tiers", "needs at least one tier"))
+    if errors:
+        raise ValidationFailed(errors)
+    for name, value in values.items():
+        setattr(settings, name, value)
+    return settings

@@ -1,0 +1,1 @@
+"""Shared building blocks; imports nothing else from patron."""
