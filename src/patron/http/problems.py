@@ -53,6 +53,7 @@ _TITLES_VI = {
 }
 
 _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
+_MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
 
 
 def _wants_vietnamese(request: Request[Any, Any, Any]) -> bool:
@@ -111,6 +112,9 @@ def _field_error(item: dict[str, Any]) -> FieldError:
         if name in LIFECYCLE_FIELDS:
             return FieldError(field, "changes only through the lifecycle routes")
         return FieldError(field, "is not a known field")
+    if match := _MISSING_FIELD.search(message):
+        name = match.group(1)
+        return FieldError(name if key in ("data", "body") else f"{key}.{name}", "is required")
     if key == "data":
         key = "body"
     return FieldError(key, message)

@@ -24,7 +24,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.CASHIER: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},
     Role.MARKETING: _EVERY_STAFF_ROLE,
-    Role.SALES: _EVERY_STAFF_ROLE,
+    # Sales create leads (the CRM flow starts with one); changing profiles stays with owners.
+    Role.SALES: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},
 }
 
 

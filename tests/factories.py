@@ -1,0 +1,91 @@
+"""Test helpers that drive the public HTTP API: organizations, staff, customers."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from litestar.testing import TestClient
+
+_counter = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@dataclass
+class Org:
+    api: Api
+    id: str
+    slug: str
+    owner_id: str
+    owner_key: str
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, role: str = "owner", **extra: str) -> dict[str, str]:
+        if role not in self.keys:
+            self.keys[role] = self.api.create_staff(self, role)["api_key"]
+        return {"Authorization": f"Bearer {self.keys[role]}", **extra}
+
+    def request(self, method: str, path: str, role: str = "owner", **kwargs: Any) -> httpx.Response:
+        headers = {**self.headers(role), **kwargs.pop("headers", {})}
+        return self.api.client.request(method, f"/api/v1{path}", headers=headers, **kwargs)
+
+    def get(self, path: str, role: str = "owner", **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, role, **kwargs)
+
+    def post(self, path: str, role: str = "owner", **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, role, **kwargs)
+
+    def patch(self, path: str, role: str = "owner", **kwargs: Any) -> httpx.Response:
+        return self.request("PATCH", path, role, **kwargs)
+
+    def delete(self, path: str, role: str = "owner", **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", path, role, **kwargs)
+
+    def create_customer(self, **fields: Any) -> dict[str, Any]:
+        body = {"email": f"{unique('c')}@example.com", "first_name": "Test", **fields}
+        response = self.post("/customers", json=body)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    def events(self, **params: Any) -> list[dict[str, Any]]:
+        response = self.get("/events", params={"limit": 1000, **params})
+        assert response.status_code == 200, response.text
+        return list(response.json()["items"])
+
+
+class Api:
+    def __init__(self, client: TestClient, *, admin_token: str) -> None:  # type: ignore[type-arg]
+        self.client = client
+        self.admin_token = admin_token
+
+    def create_org(self, **settings: Any) -> Org:
+        slug = unique("org")
+        body = {"name": f"Org {next(_counter)}", "slug": slug, "owner_email": f"owner@{slug}.example", **settings}
+        response = self.client.post(
+            "/api/v1/organizations", json=body, headers={"Authorization": f"Bearer {self.admin_token}"}
+        )
+        assert response.status_code == 201, response.text
+        data = response.json()
+        return Org(
+            api=self,
+            id=data["organization"]["id"],
+            slug=slug,
+            owner_id=data["owner"]["id"],
+            owner_key=data["owner_api_key"],
+            keys={"owner": data["owner_api_key"]},
+        )
+
+    def create_staff(self, org: Org, role: str) -> dict[str, Any]:
+        response = self.client.post(
+            "/api/v1/staff",
+            json={"email": f"{unique(role)}@{org.slug}.example", "name": role.title(), "role": role},
+            headers={"Authorization": f"Bearer {org.owner_key}"},
+        )
+        assert response.status_code == 201, response.text
+        return dict(response.json())
