@@ -26,15 +26,16 @@ class Settings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
+        defaults = cls()
         return cls(
-            database_url=env.get("PATRON_DATABASE_URL") or cls.database_url,
-            host=env.get("PATRON_HOST") or cls.host,
-            port=int(env.get("PATRON_PORT") or cls.port),
+            database_url=env.get("PATRON_DATABASE_URL") or defaults.database_url,
+            host=env.get("PATRON_HOST") or defaults.host,
+            port=int(env.get("PATRON_PORT") or defaults.port),
             admin_token=env.get("PATRON_ADMIN_TOKEN") or None,
-            db_pool_size=int(env.get("PATRON_DB_POOL_SIZE") or cls.db_pool_size),
-            auth_cache_seconds=float(env.get("PATRON_AUTH_CACHE_SECONDS") or cls.auth_cache_seconds),
+            db_pool_size=int(env.get("PATRON_DB_POOL_SIZE") or defaults.db_pool_size),
+            auth_cache_seconds=float(env.get("PATRON_AUTH_CACHE_SECONDS") or defaults.auth_cache_seconds),
             idempotency_retention_hours=int(
-                env.get("PATRON_IDEMPOTENCY_RETENTION_HOURS") or cls.idempotency_retention_hours
+                env.get("PATRON_IDEMPOTENCY_RETENTION_HOURS") or defaults.idempotency_retention_hours
             ),
             debug=_bool(env.get("PATRON_DEBUG"), False),
         )

@@ -261,9 +261,7 @@ def test_custom_fields_follow_the_organization_definitions(api: Api) -> None:
 def test_assigned_to_must_be_staff_of_the_same_organization(api: Api) -> None:
     org = api.create_org()
     other = api.create_org()
-    response = org.post(
-        "/customers", json={"email": "d@example.com", "first_name": "D", "assigned_to": other.owner_id}
-    )
+    response = org.post("/customers", json={"email": "d@example.com", "first_name": "D", "assigned_to": other.owner_id})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "assigned_to"
     assert org.create_customer(assigned_to=org.owner_id)["assigned_to"] == org.owner_id
@@ -271,10 +269,17 @@ def test_assigned_to_must_be_staff_of_the_same_organization(api: Api) -> None:
 
 def test_birthday_today_is_fine_and_tomorrow_is_not(api: Api) -> None:
     org = api.create_org()
-    assert org.create_customer(birthday=datetime.now(UTC).date().isoformat())["birthday"] == datetime.now(UTC).date().isoformat()
+    assert (
+        org.create_customer(birthday=datetime.now(UTC).date().isoformat())["birthday"]
+        == datetime.now(UTC).date().isoformat()
+    )
     response = org.post(
         "/customers",
-        json={"email": f"{unique('b')}@example.com", "first_name": "B", "birthday": (datetime.now(UTC).date() + timedelta(days=2)).isoformat()},
+        json={
+            "email": f"{unique('b')}@example.com",
+            "first_name": "B",
+            "birthday": (datetime.now(UTC).date() + timedelta(days=2)).isoformat(),
+        },
     )
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "birthday", "message": "cannot be in the future"}]

@@ -30,7 +30,9 @@ INVALID_INPUTS = [
 
 
 @pytest.mark.parametrize(("body", "field"), INVALID_INPUTS, ids=[f for _, f in INVALID_INPUTS])
-def test_invalid_input_is_422_naming_the_field_and_writes_nothing(api: Api, body: dict[str, object], field: str) -> None:
+def test_invalid_input_is_422_naming_the_field_and_writes_nothing(
+    api: Api, body: dict[str, object], field: str
+) -> None:
     org = api.create_org()
     events_before = len(org.events())
     response = org.post("/customers", json=body)
@@ -101,7 +103,9 @@ def test_idempotency_keys_are_per_organization_and_failures_are_not_stored(api: 
     failing = {"email": "bad", "first_name": "K"}
     key2 = unique("idem")
     assert one.post("/customers", json=failing, headers={"Idempotency-Key": key2}).status_code == 422
-    fixed = one.post("/customers", json={"email": "fixed@example.com", "first_name": "K"}, headers={"Idempotency-Key": key2})
+    fixed = one.post(
+        "/customers", json={"email": "fixed@example.com", "first_name": "K"}, headers={"Idempotency-Key": key2}
+    )
     assert fixed.status_code == 201
 
 
@@ -147,7 +151,12 @@ def test_batch_is_limited_to_1000_rows(api: Api) -> None:
 def test_openapi_is_served_and_documents_the_customer_routes(api: Api) -> None:
     document = api.client.get("/openapi.json").json()
     paths = document["paths"]
-    for path in ("/api/v1/customers", "/api/v1/customers/{customer_id}", "/api/v1/customers/batch", "/api/v1/organizations"):
+    for path in (
+        "/api/v1/customers",
+        "/api/v1/customers/{customer_id}",
+        "/api/v1/customers/batch",
+        "/api/v1/organizations",
+    ):
         assert path in paths
     schema = document["components"]["schemas"]["CustomerCreate"]
     assert "email" in schema["required"]

@@ -38,7 +38,9 @@ ROUTES = [
     Route("GET", "/customers/{customer}", ALL),
     Route("GET", "/customers/by-email/{email}", ALL),
     Route("POST", "/customers", frozenset({"owner", "cashier", "sales"}), _customer_body),
-    Route("POST", "/customers/batch", frozenset({"owner", "cashier", "sales"}), lambda: {"customers": [_customer_body()]}),
+    Route(
+        "POST", "/customers/batch", frozenset({"owner", "cashier", "sales"}), lambda: {"customers": [_customer_body()]}
+    ),
     Route("PATCH", "/customers/{customer}", OWNER, lambda: {"is_favorite": True}),
     Route("DELETE", "/customers/{customer}", OWNER),
     Route("POST", "/customers/{customer}/restore", OWNER),

@@ -9,7 +9,8 @@ def test_api_keys_are_shown_once_and_revocable_at_once(api: Api) -> None:
     org = api.create_org()
     created = org.post("/staff", json={"email": "cash@example.com", "name": "Cash", "role": "cashier"}).json()
     key = created["api_key"]
-    assert key.startswith("pat_") and len(key) >= 40
+    assert key.startswith("pat_")
+    assert len(key) >= 40
     staff_id = created["staff"]["id"]
     listed = org.get("/staff").json()["items"]
     assert key not in str(listed)
@@ -19,7 +20,9 @@ def test_api_keys_are_shown_once_and_revocable_at_once(api: Api) -> None:
     extra = org.post(f"/staff/{staff_id}/api-keys", json={"name": "till 2"}).json()
     assert extra["key"]["ends_with"] == extra["api_key"][-6:]
     assert org.delete(f"/api-keys/{extra['key']['id']}").status_code == 204
-    assert api.client.get("/api/v1/customers", headers={"Authorization": f"Bearer {extra['api_key']}"}).status_code == 401
+    assert (
+        api.client.get("/api/v1/customers", headers={"Authorization": f"Bearer {extra['api_key']}"}).status_code == 401
+    )
     assert api.client.get("/api/v1/customers", headers=headers).status_code == 200
 
 
@@ -61,7 +64,13 @@ def test_organization_settings_are_validated(api: Api) -> None:
     org = api.create_org()
     response = org.patch(
         "/organization",
-        json={"region": "XX", "currency": "EURO", "timezone": "Mars/Base", "locale": "zz", "field_rules": {"email": {"mode": "disabled"}}},
+        json={
+            "region": "XX",
+            "currency": "EURO",
+            "timezone": "Mars/Base",
+            "locale": "zz",
+            "field_rules": {"email": {"mode": "disabled"}},
+        },
     )
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} == {

@@ -55,9 +55,10 @@ def test_staff_and_keys_of_another_organization_answer_404(api: Api) -> None:
     key = theirs.post(f"/staff/{their_staff['id']}/api-keys", json={"name": "till"}).json()
     assert mine.delete(f"/api-keys/{key['key']['id']}").status_code == 404
     # their key still works
-    assert theirs.api.client.get(
-        "/api/v1/customers", headers={"Authorization": f"Bearer {key['api_key']}"}
-    ).status_code == 200
+    assert (
+        theirs.api.client.get("/api/v1/customers", headers={"Authorization": f"Bearer {key['api_key']}"}).status_code
+        == 200
+    )
 
 
 def test_events_feed_holds_only_the_organizations_events(api: Api) -> None:

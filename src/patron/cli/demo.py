@@ -40,9 +40,7 @@ def create_demo(uow: UnitOfWork) -> OrganizationCreated:
             timezone="Asia/Ho_Chi_Minh",
         ),
     )
-    principal = Principal(
-        org_id=created.organization.id, staff_id=created.owner.id, role=Role.OWNER, api_key_id=None
-    )
+    principal = Principal(org_id=created.organization.id, staff_id=created.owner.id, role=Role.OWNER, api_key_id=None)
     settings = identity.load_settings(uow.conn, principal.org_id)
     people = [
         CustomerCreate(

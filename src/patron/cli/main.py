@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
+import msgspec
 import sqlalchemy as sa
 import typer
 from rich.console import Console
 
 from patron.config import Settings
 from patron.db import migrate as migrations
+from patron.db.base import table
 from patron.db.engine import create_engine
 from patron.db.models import Organization
 from patron.db.uow import Database, UnitOfWork
 from patron.identity import service as identity
-from patron.identity.schemas import OrganizationCreate, StaffCreate
+from patron.identity.schemas import OrganizationCreate, OrganizationCreated, StaffCreate, StaffCreated
 from patron.kernel.errors import PatronError, ValidationFailed
 from patron.kernel.tenancy import SYSTEM, Principal, Role
 
@@ -35,11 +38,23 @@ def _database(settings: Settings) -> Database:
     return Database(create_engine(settings.database_url, pool_size=2))
 
 
-def _run(database: Database, action: object) -> object:
-    """One unit of work per command: commit on success, roll back and report on error."""
-    uow: UnitOfWork = database.unit_of_work(actor=SYSTEM)
+T = TypeVar("T")
+
+
+def _validated(payload: dict[str, Any], schema: type[T]) -> T:
+    """Command-line input checked by the same wire schema the API uses."""
     try:
-        result = action(uow)  # type: ignore[operator]
+        return msgspec.convert(payload, schema)
+    except msgspec.ValidationError as exc:
+        err.print(f"[red]invalid input[/red]: {exc}")
+        raise typer.Exit(2) from None
+
+
+def _run(database: Database, action: Callable[[UnitOfWork], T]) -> T:
+    """One unit of work per command: commit on success, roll back and report on error."""
+    uow = database.unit_of_work(actor=SYSTEM)
+    try:
+        result = action(uow)
         uow.commit()
         return result
     except ValidationFailed as exc:
@@ -70,17 +85,19 @@ def _ensure_demo(database: Database) -> None:
     from patron.cli.demo import DEMO_SLUG, create_demo
 
     with database.engine.connect() as conn:
-        organizations = Organization.__table__
+        organizations = table(Organization)
         exists = conn.execute(sa.select(organizations.c.id).where(organizations.c.slug == DEMO_SLUG)).first()
     if exists:
         hint = f" (its key is in {DEMO_KEY_FILE})" if DEMO_KEY_FILE.exists() else ""
         console.print(f"demo organization [bold]{DEMO_SLUG}[/bold] exists{hint}")
         return
     created = _run(database, create_demo)
-    key = created.owner_api_key  # type: ignore[attr-defined]
+    key = created.owner_api_key
     DEMO_KEY_FILE.write_text(key + "\n")
     DEMO_KEY_FILE.chmod(0o600)
-    console.print(f"created demo organization [bold]{DEMO_SLUG}[/bold]; owner API key (shown once, saved to {DEMO_KEY_FILE}):")
+    console.print(
+        f"created demo organization [bold]{DEMO_SLUG}[/bold]; owner API key (shown once, saved to {DEMO_KEY_FILE}):"
+    )
     console.print(f"  [bold green]{key}[/bold green]")
 
 
@@ -135,10 +152,11 @@ def org_create(
     """Create an organization and print its owner's API key (shown once)."""
     database = _database(Settings.from_env())
     migrations.upgrade(database.engine)
-    data = OrganizationCreate(name=name, slug=slug, owner_email=owner_email, region=region, locale=locale)
-    created = _run(database, lambda uow: identity.create_organization(uow, data=data))
-    console.print(f"organization [bold]{slug}[/bold] id {created.organization.id}")  # type: ignore[attr-defined]
-    console.print(f"owner API key (shown once): [bold green]{created.owner_api_key}[/bold green]")  # type: ignore[attr-defined]
+    payload = {"name": name, "slug": slug, "owner_email": owner_email, "region": region, "locale": locale}
+    data = _validated(payload, OrganizationCreate)
+    created: OrganizationCreated = _run(database, lambda uow: identity.create_organization(uow, data=data))
+    console.print(f"organization [bold]{slug}[/bold] id {created.organization.id}")
+    console.print(f"owner API key (shown once): [bold green]{created.owner_api_key}[/bold green]")
 
 
 @staff_app.command("create")
@@ -153,16 +171,17 @@ def staff_create(
     database = _database(Settings.from_env())
     migrations.upgrade(database.engine)
 
-    def action(uow: UnitOfWork) -> object:
-        organizations = Organization.__table__
+    data = _validated({"email": email, "name": name, "role": role.value, "password": password}, StaffCreate)
+
+    def action(uow: UnitOfWork) -> StaffCreated:
+        organizations = table(Organization)
         org_id = uow.conn.execute(sa.select(organizations.c.id).where(organizations.c.slug == org)).scalar()
         if org_id is None:
             raise ValidationFailed.single("org", f"no organization has the slug {org!r}")
         # The CLI acts with the machine's authority, as the organization's owner would.
         principal = Principal(org_id=org_id, staff_id=org_id, role=Role.OWNER, api_key_id=None)
-        data = StaffCreate(email=email, name=name, role=role.value, password=password)  # type: ignore[arg-type]
         return identity.create_staff(uow, principal=principal, data=data)
 
     created = _run(database, action)
-    console.print(f"staff {created.staff.email} ({created.staff.role}) id {created.staff.id}")  # type: ignore[attr-defined]
-    console.print(f"API key (shown once): [bold green]{created.api_key}[/bold green]")  # type: ignore[attr-defined]
+    console.print(f"staff {created.staff.email} ({created.staff.role}) id {created.staff.id}")
+    console.print(f"API key (shown once): [bold green]{created.api_key}[/bold green]")

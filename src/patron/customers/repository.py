@@ -11,11 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from patron.db import counters
+from patron.db.base import table
 from patron.db.models import Customer, OrgCounter, StaffUser
 
-customer = Customer.__table__
-_counter = OrgCounter.__table__
-_staff = StaffUser.__table__
+customer = table(Customer)
+_counter = table(OrgCounter)
+_staff = table(StaffUser)
 
 
 def _of(org_id: uuid.UUID) -> sa.Select[Any]:
@@ -49,9 +50,7 @@ def registered_email_holder(
     conn: Connection, org_id: uuid.UUID, email: str, *, other_than: uuid.UUID | None = None
 ) -> uuid.UUID | None:
     stmt = (
-        _live(org_id)
-        .with_only_columns(customer.c.id)
-        .where(customer.c.email == email, customer.c.is_guest.is_(False))
+        _live(org_id).with_only_columns(customer.c.id).where(customer.c.email == email, customer.c.is_guest.is_(False))
     )
     if other_than is not None:
         stmt = stmt.where(customer.c.id != other_than)
@@ -102,8 +101,10 @@ def update(
 
 
 def count_live(conn: Connection, org_id: uuid.UUID) -> int:
-    stmt = sa.select(sa.func.count()).select_from(customer).where(
-        customer.c.org_id == org_id, customer.c.deleted_at.is_(None)
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(customer)
+        .where(customer.c.org_id == org_id, customer.c.deleted_at.is_(None))
     )
     return int(conn.execute(stmt).scalar_one())
 

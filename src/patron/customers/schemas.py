@@ -54,23 +54,23 @@ class CustomerUpdate(Struct, forbid_unknown_fields=True):
     email: Email | UnsetType = UNSET
     is_guest: bool | UnsetType = UNSET
     customer_number: CustomerNumber | UnsetType = UNSET
-    gender: Gender | None | UnsetType = UNSET
-    first_name: PersonName | None | UnsetType = UNSET
-    last_name: PersonName | None | UnsetType = UNSET
-    birthday: date | None | UnsetType = UNSET
+    gender: Gender | UnsetType | None = UNSET
+    first_name: PersonName | UnsetType | None = UNSET
+    last_name: PersonName | UnsetType | None = UNSET
+    birthday: date | UnsetType | None = UNSET
     locale: Annotated[str, Meta(max_length=35)] | UnsetType = UNSET
     other_emails: Annotated[list[Email], Meta(max_length=20)] | UnsetType = UNSET
-    phone: Phone | None | UnsetType = UNSET
+    phone: Phone | UnsetType | None = UNSET
     other_phones: Annotated[list[Phone], Meta(max_length=20)] | UnsetType = UNSET
-    fax: Phone | None | UnsetType = UNSET
-    company_name: Annotated[str, Meta(max_length=200)] | None | UnsetType = UNSET
-    vat_id: Annotated[str, Meta(max_length=40)] | None | UnsetType = UNSET
+    fax: Phone | UnsetType | None = UNSET
+    company_name: Annotated[str, Meta(max_length=200)] | UnsetType | None = UNSET
+    vat_id: Annotated[str, Meta(max_length=40)] | UnsetType | None = UNSET
     is_merchant: bool | UnsetType = UNSET
     credit: Credit | UnsetType = UNSET
     is_favorite: bool | UnsetType = UNSET
     tier: Tier | UnsetType = UNSET
-    source: Source | None | UnsetType = UNSET
-    assigned_to: uuid.UUID | None | UnsetType = UNSET
+    source: Source | UnsetType | None = UNSET
+    assigned_to: uuid.UUID | UnsetType | None = UNSET
     tags: Annotated[list[Tag], Meta(max_length=100)] | UnsetType = UNSET
     custom_fields: dict[str, Any] | UnsetType = UNSET
 

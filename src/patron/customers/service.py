@@ -209,7 +209,9 @@ def _apply_changes(
     if not changes:
         return to_read(row)
     new_values = {f: change["new"] for f, change in changes.items()}
-    updated = repo.update(uow.conn, principal.org_id, row.id, {**new_values, "updated_at": clock.now()}, version=row.version)
+    updated = repo.update(
+        uow.conn, principal.org_id, row.id, {**new_values, "updated_at": clock.now()}, version=row.version
+    )
     if updated is None:
         raise PreconditionFailed("the customer changed meanwhile; read it again")
     uow.record(
@@ -273,9 +275,9 @@ def update_customer(
         raise ValidationFailed.single("assigned_to", "is not a staff member of this organization")
     is_guest = values.get("is_guest", row.is_guest)
     email = values.get("email", row.email)
-    if not is_guest and ("email" in values or "is_guest" in values):
-        if repo.registered_email_holder(conn, principal.org_id, email, other_than=row.id):
-            raise Conflict("a registered customer has this email", code=EMAIL_TAKEN)
+    email_matters = not is_guest and ("email" in values or "is_guest" in values)
+    if email_matters and repo.registered_email_holder(conn, principal.org_id, email, other_than=row.id):
+        raise Conflict("a registered customer has this email", code=EMAIL_TAKEN)
     number = values.get("customer_number")
     if number and number != row.customer_number:
         if repo.numbers_taken(conn, principal.org_id, [number]):

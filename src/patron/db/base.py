@@ -53,6 +53,13 @@ class Base(DeclarativeBase):
     }
 
 
+def table(model: type[Base]) -> sa.Table:
+    """The Core table of a model, typed as one (Core statements are the hot path)."""
+    found = model.__table__
+    assert isinstance(found, sa.Table)
+    return found
+
+
 def org_id_column() -> Mapped[uuid.UUID]:
     """The tenant key: first column of every tenant-owned primary key."""
     return mapped_column(sa.Uuid(), sa.ForeignKey("organization.id"), primary_key=True)

@@ -7,11 +7,12 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from patron.db.base import table
 from patron.db.models import OrgCounter
 
 COUNTER_NAMES = ("customer_number", "event_seq")
 
-_counter = OrgCounter.__table__
+_counter = table(OrgCounter)
 
 
 def create_counters(conn: Connection, org_id: uuid.UUID) -> None:

@@ -10,13 +10,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from patron.db import counters
+from patron.db.base import table
 from patron.db.models import OutboxEvent
 from patron.kernel import clock
 from patron.kernel.events import DomainEvent
 from patron.kernel.ids import uuid7
 from patron.kernel.tenancy import Actor
 
-_outbox = OutboxEvent.__table__
+_outbox = table(OutboxEvent)
 
 
 class Database:

@@ -8,9 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from patron.db.base import table
 from patron.db.models import OutboxEvent
 
-outbox = OutboxEvent.__table__
+outbox = table(OutboxEvent)
 
 
 def page_after(

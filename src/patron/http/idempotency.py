@@ -17,12 +17,13 @@ import msgspec
 import sqlalchemy as sa
 from litestar import Response
 
+from patron.db.base import table
 from patron.db.models import IdempotencyRecord
 from patron.db.uow import UnitOfWork
 from patron.kernel import clock
 from patron.kernel.errors import Conflict, ValidationFailed
 
-_record = IdempotencyRecord.__table__
+_record = table(IdempotencyRecord)
 _KEPT_HEADERS = ("location", "etag")
 
 
@@ -62,9 +63,7 @@ class Idempotency:
             .where(*where)
             .values(status_code=response.status_code, response_body=encoded, response_headers=headers)
         )
-        return Response(
-            encoded, status_code=response.status_code, headers=headers, media_type=response.media_type
-        )
+        return Response(encoded, status_code=response.status_code, headers=headers, media_type=response.media_type)
 
     def _claim(self, request_hash: bytes) -> Any:
         """Insert our claim on the key; if a concurrent request holds it, return its record."""
@@ -99,4 +98,6 @@ class Idempotency:
         if stored.status_code == 0:
             raise Conflict("a request with this Idempotency-Key is still in progress", code="idempotency.in_progress")
         headers = {**stored.response_headers, "Idempotent-Replayed": "true"}
-        return Response(stored.response_body, status_code=stored.status_code, headers=headers, media_type="application/json")
+        return Response(
+            stored.response_body, status_code=stored.status_code, headers=headers, media_type="application/json"
+        )

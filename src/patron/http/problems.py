@@ -6,7 +6,7 @@ import logging
 import re
 from typing import Any
 
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
     MethodNotAllowedException,
@@ -141,12 +141,20 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
         return problem(request, status=404, code="route.not_found", title="Not found", detail="no such route")
     if isinstance(exc, MethodNotAllowedException):
         return problem(
-            request, status=405, code="route.method_not_allowed", title="Method not allowed", detail=detail,
+            request,
+            status=405,
+            code="route.method_not_allowed",
+            title="Method not allowed",
+            detail=detail,
             headers=dict(exc.headers or {}),
         )
     if status == 429:
         return problem(
-            request, status=429, code="request.rate_limited", title="Too many requests", detail=detail,
+            request,
+            status=429,
+            code="request.rate_limited",
+            title="Too many requests",
+            detail=detail,
             headers=dict(exc.headers or {}),
         )
     if status >= 500:

@@ -10,11 +10,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from patron.db.base import table
 from patron.db.models import ApiKey, Organization, StaffUser
 
-organization = Organization.__table__
-staff = StaffUser.__table__
-api_key = ApiKey.__table__
+organization = table(Organization)
+staff = table(StaffUser)
+api_key = table(ApiKey)
 
 
 def insert_organization(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
@@ -67,12 +68,7 @@ def lock_owners(conn: Connection, org_id: uuid.UUID) -> list[uuid.UUID]:
 
 
 def update_staff(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
-    stmt = (
-        sa.update(staff)
-        .where(staff.c.org_id == org_id, staff.c.id == staff_id)
-        .values(**values)
-        .returning(*staff.c)
-    )
+    stmt = sa.update(staff).where(staff.c.org_id == org_id, staff.c.id == staff_id).values(**values).returning(*staff.c)
     return conn.execute(stmt).one()
 
 
@@ -86,7 +82,11 @@ def get_api_key(conn: Connection, org_id: uuid.UUID, key_id: uuid.UUID) -> Row[A
 
 
 def revoke_api_keys(
-    conn: Connection, org_id: uuid.UUID, revoked_at: datetime, *, key_id: uuid.UUID | None = None,
+    conn: Connection,
+    org_id: uuid.UUID,
+    revoked_at: datetime,
+    *,
+    key_id: uuid.UUID | None = None,
     staff_id: uuid.UUID | None = None,
 ) -> list[bytes]:
     """Revoke one key or all of a staff member's keys; returns the revoked hashes."""
@@ -98,12 +98,10 @@ def revoke_api_keys(
     return list(conn.execute(stmt.values(revoked_at=revoked_at).returning(api_key.c.key_hash)).scalars())
 
 
-def find_principal(conn: Connection, org_id: uuid.UUID, key_hash: bytes) -> Row[Any] | None:
+def find_principal(conn: Connection, org_id: uuid.UUID, key_hash: bytes) -> Any:
     """The active key's staff member, role and organization settings, in one round trip."""
     stmt = (
-        sa.select(
-            api_key.c.id.label("api_key_id"), staff.c.id.label("staff_id"), staff.c.role, organization.c.settings
-        )
+        sa.select(api_key.c.id.label("api_key_id"), staff.c.id.label("staff_id"), staff.c.role, organization.c.settings)
         .join(staff, sa.and_(staff.c.org_id == api_key.c.org_id, staff.c.id == api_key.c.staff_id))
         .join(organization, organization.c.id == api_key.c.org_id)
         .where(

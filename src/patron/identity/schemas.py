@@ -9,7 +9,9 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-Slug = Annotated[str, Meta(min_length=2, max_length=63, pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", examples=["pho-24"])]
+Slug = Annotated[
+    str, Meta(min_length=2, max_length=63, pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", examples=["pho-24"])
+]
 Name = Annotated[str, Meta(min_length=1, max_length=200, examples=["Phở 24"])]
 RoleName = Literal["owner", "cashier", "marketing", "sales"]
 FieldMode = Literal["disabled", "enabled", "required"]

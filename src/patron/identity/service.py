@@ -94,9 +94,7 @@ def create_organization(uow: UnitOfWork, *, data: OrganizationCreate) -> Organiz
     plaintext, _ = _insert_api_key(conn, org_id=org.id, staff_id=owner.id, name="owner")
     uow.record(events.OrganizationCreated(org.id, org.id, {"slug": org.slug, "name": org.name}))
     uow.record(events.StaffCreated(org.id, owner.id, {"email": owner.email, "role": owner.role}))
-    return OrganizationCreated(
-        organization=_organization_read(org), owner=_staff_read(owner), owner_api_key=plaintext
-    )
+    return OrganizationCreated(organization=_organization_read(org), owner=_staff_read(owner), owner_api_key=plaintext)
 
 
 def get_organization(uow: UnitOfWork, *, principal: Principal) -> OrganizationRead:
@@ -241,9 +239,7 @@ def delete_staff(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID) 
     return revoked
 
 
-def create_api_key(
-    uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID, data: ApiKeyCreate
-) -> ApiKeyCreated:
+def create_api_key(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID, data: ApiKeyCreate) -> ApiKeyCreated:
     """Issue another key for a staff member; the key is in this answer only."""
     conn = uow.conn
     if repo.get_staff(conn, principal.org_id, staff_id) is None:

@@ -2,7 +2,7 @@
 
 from patron.db.models.customer import Customer
 from patron.db.models.identity import ApiKey, IdempotencyRecord, StaffUser
-from patron.db.models.organization import OrgCounter, Organization
+from patron.db.models.organization import Organization, OrgCounter
 from patron.db.models.outbox import OutboxEvent
 
 __all__ = ["ApiKey", "Customer", "IdempotencyRecord", "OrgCounter", "Organization", "OutboxEvent", "StaffUser"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Request, Response, delete, get, patch, post
 from litestar.params import Parameter
@@ -158,7 +158,7 @@ async def restore_customer(customer_id: str, uow: UnitOfWork, principal: Princip
     summary="Purge guest accounts with no recent activity",
 )
 async def purge_outdated_guests(
-    request: Request,
+    request: Request[Any, Any, Any],
     uow: UnitOfWork,
     principal: Principal,
     org_settings: OrganizationSettings,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from litestar import Request, Response, get
 
@@ -15,7 +17,7 @@ async def healthz() -> dict[str, str]:
 
 
 @get("/readyz", tags=["operations"], summary="The database answers")
-async def readyz(request: Request) -> Response[dict[str, str]]:
+async def readyz(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
     database: Database = request.app.state.database
 
     def ping() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Request, get, patch
 
 from patron.db.uow import UnitOfWork
@@ -20,7 +22,7 @@ async def get_organization(uow: UnitOfWork, principal: Principal) -> Organizatio
 
 @patch("/organization", opt=requires(Permission.ORGANIZATION_MANAGE), tags=["organization"])
 async def update_organization(
-    request: Request, data: OrganizationUpdate, uow: UnitOfWork, principal: Principal
+    request: Request[Any, Any, Any], data: OrganizationUpdate, uow: UnitOfWork, principal: Principal
 ) -> OrganizationRead:
     """Settings: locale, region, currency, timezone, field rules, custom fields, loyalty, double opt-in."""
     updated = await call(uow, identity.update_organization, principal=principal, data=data)

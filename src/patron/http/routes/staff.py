@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Request, Response, delete, get, patch, post
 
 from patron.db.uow import UnitOfWork
@@ -50,13 +52,11 @@ async def get_staff(staff_id: str, uow: UnitOfWork, principal: Principal) -> Sta
 @patch("/staff/{staff_id:str}", opt=MANAGE, tags=["staff"])
 async def update_staff(staff_id: str, data: StaffUpdate, uow: UnitOfWork, principal: Principal) -> StaffRead:
     """The only owner cannot be demoted (409 `staff.last_owner`)."""
-    return await call(
-        uow, identity.update_staff, principal=principal, staff_id=path_id(staff_id, "staff"), data=data
-    )
+    return await call(uow, identity.update_staff, principal=principal, staff_id=path_id(staff_id, "staff"), data=data)
 
 
 @delete("/staff/{staff_id:str}", opt=MANAGE, tags=["staff"])
-async def delete_staff(request: Request, staff_id: str, uow: UnitOfWork, principal: Principal) -> None:
+async def delete_staff(request: Request[Any, Any, Any], staff_id: str, uow: UnitOfWork, principal: Principal) -> None:
     """Deactivates the staff member and revokes their keys; the only owner cannot be removed."""
     revoked = await call(uow, identity.delete_staff, principal=principal, staff_id=path_id(staff_id, "staff"))
     request.app.state.authenticator.forget(revoked)
@@ -77,7 +77,7 @@ async def create_api_key(
 
 
 @delete("/api-keys/{key_id:str}", opt=MANAGE, tags=["staff"])
-async def revoke_api_key(request: Request, key_id: str, uow: UnitOfWork, principal: Principal) -> None:
+async def revoke_api_key(request: Request[Any, Any, Any], key_id: str, uow: UnitOfWork, principal: Principal) -> None:
     revoked = await call(uow, identity.revoke_api_key, principal=principal, key_id=path_id(key_id, "api key"))
     request.app.state.authenticator.forget(revoked)
 

@@ -1,0 +1,57 @@
+"""The schema is tenant-partitionable and the migrations match the models, on both databases."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from patron.db.base import Base
+from patron.db.models import TENANT_OWNED
+from patron.db.uow import Database
+
+
+def test_every_key_of_a_tenant_owned_table_includes_org_id() -> None:
+    problems: list[str] = []
+    tenant_tables = {model.__table__.name for model in TENANT_OWNED}
+    for table in Base.metadata.sorted_tables:
+        if table.name == "organization":
+            continue
+        if table.name not in tenant_tables:
+            problems.append(f"{table.name} is not registered as tenant-owned")
+            continue
+        if "org_id" not in table.primary_key.columns:
+            problems.append(f"{table.name}: primary key lacks org_id")
+        if next(iter(table.primary_key.columns)).name != "org_id":
+            problems.append(f"{table.name}: org_id is not the first primary-key column")
+        for constraint in table.constraints:
+            if isinstance(constraint, sa.UniqueConstraint) and "org_id" not in constraint.columns:
+                problems.append(f"{table.name}: unique constraint {constraint.name} lacks org_id")
+            if isinstance(constraint, sa.ForeignKeyConstraint):
+                referred = constraint.referred_table.name
+                if referred != "organization" and "org_id" not in constraint.columns:
+                    problems.append(f"{table.name}: foreign key {constraint.name} lacks org_id")
+        for index in table.indexes:
+            if index.unique and "org_id" not in index.columns:
+                problems.append(f"{table.name}: unique index {index.name} lacks org_id")
+    assert problems == []
+
+
+def test_every_table_is_known_to_the_tenancy_check() -> None:
+    names = {t.name for t in Base.metadata.sorted_tables}
+    assert names == {"organization"} | {m.__table__.name for m in TENANT_OWNED}
+
+
+def test_migrations_produce_exactly_the_models(database: Database) -> None:
+    with database.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == []
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(database: Database, backend: str) -> None:
+    if backend != "sqlite":
+        return
+    with database.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

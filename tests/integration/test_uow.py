@@ -1,0 +1,46 @@
+"""The unit of work: events are written with the commit and vanish with a rollback."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from patron.db.models import OutboxEvent
+from patron.db.uow import Database
+from patron.identity import service as identity
+from patron.identity.schemas import OrganizationCreate
+from patron.kernel.tenancy import SYSTEM
+
+
+def _events_of(database: Database, org_id: uuid.UUID) -> int:
+    table = OutboxEvent.__table__
+    with database.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).where(table.c.org_id == org_id)).scalar_one())
+
+
+def test_commit_writes_the_change_and_its_events_together(database: Database) -> None:
+    uow = database.unit_of_work(actor=SYSTEM)
+    slug = f"uow-{uuid.uuid4().hex[:8]}"
+    created = identity.create_organization(uow, data=OrganizationCreate(name="U", slug=slug, owner_email="o@u.example"))
+    uow.commit()
+    assert _events_of(database, created.organization.id) == 2
+
+
+def test_rollback_drops_the_change_and_its_events(database: Database) -> None:
+    uow = database.unit_of_work(actor=SYSTEM)
+    slug = f"uow-{uuid.uuid4().hex[:8]}"
+    created = identity.create_organization(uow, data=OrganizationCreate(name="U", slug=slug, owner_email="o@u.example"))
+    uow.rollback()
+    assert _events_of(database, created.organization.id) == 0
+    with database.engine.connect() as conn:
+        assert not conn.execute(sa.text("SELECT 1 FROM organization WHERE slug = :s"), {"s": slug}).first()
+
+
+def test_a_read_only_unit_refuses_events(database: Database) -> None:
+    from patron.identity.events import OrganizationUpdated
+
+    uow = database.unit_of_work(actor=SYSTEM, readonly=True)
+    with pytest.raises(RuntimeError):
+        uow.record(OrganizationUpdated(uuid.uuid4(), uuid.uuid4(), {}))
