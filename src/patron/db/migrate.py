@@ -18,7 +18,7 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
