@@ -28,8 +28,8 @@ org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff users.", no_args_is_help=True)
 app.add_typer(org_app, name="org")
 app.add_typer(staff_app, name="staff")
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DEMO_KEY_FILE = Path(".patron-demo-key")
 
