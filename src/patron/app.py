@@ -18,7 +18,7 @@ from patron.db.uow import Database
 from patron.http import metrics
 from patron.http.deps import DEPENDENCIES
 from patron.http.guards import Authenticator, authorize
-from patron.http.problems import EXCEPTION_HANDLERS
+from patron.http.problems import EXCEPTION_HANDLERS, document_problems
 from patron.http.routes import customers, events, health, organization, platform, staff
 
 API_PREFIX = "/api/v1"
@@ -53,17 +53,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     if database is None:
         database = Database(create_engine(settings.database_url, pool_size=settings.db_pool_size))
     metrics.POOL_COLLECTOR.databases.add(database)
-    api = Router(
-        path=API_PREFIX,
-        guards=[authorize],
-        route_handlers=[
-            *platform.ROUTES,
-            *organization.ROUTES,
-            *staff.ROUTES,
-            *customers.ROUTES,
-            *events.ROUTES,
-        ],
-    )
+    handlers = [
+        *platform.ROUTES,
+        *organization.ROUTES,
+        *staff.ROUTES,
+        *customers.ROUTES,
+        *events.ROUTES,
+    ]
+    for handler in handlers:
+        document_problems(handler, extra=(409, 412) if handler.http_methods & {"POST", "PATCH", "PUT"} else ())
+    api = Router(path=API_PREFIX, guards=[authorize], route_handlers=handlers)
     app = Litestar(
         route_handlers=[api, *health.ROUTES, metrics.MetricsController, openapi_json],
         dependencies=DEPENDENCIES,

@@ -6,6 +6,7 @@ import logging
 import re
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -13,6 +14,8 @@ from litestar.exceptions import (
     NotFoundException,
     ValidationException,
 )
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
 
 from patron.kernel.errors import FieldError, PatronError
 
@@ -54,6 +57,47 @@ _TITLES_VI = {
 
 _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+
+
+class ProblemFieldError(msgspec.Struct):
+    field: str
+    message: str
+
+
+class ProblemDetails(msgspec.Struct):
+    """RFC 9457 problem details as Patron sends them."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    instance: str
+    errors: list[ProblemFieldError] | None = None
+
+
+_DESCRIPTIONS = {
+    401: "No valid API key (`auth.unauthenticated`)",
+    403: "The caller's role may not do this (`auth.forbidden`)",
+    404: "No such record in the caller's organization (`*.not_found`)",
+    409: "Conflicts with the stored state (e.g. `customer.email_taken`)",
+    412: "If-Match names an outdated version (`resource.version_mismatch`)",
+    422: "Invalid input; `errors` names each field (`request.validation_failed`)",
+}
+
+
+def document_problems(handler: HTTPRouteHandler, *, extra: tuple[int, ...] = ()) -> None:
+    """Declare the problem answers a route can give, for the OpenAPI document."""
+    statuses = {401, 403, 422, *extra}
+    if "{" in "".join(handler.paths):
+        statuses.add(404)
+    declared = dict(handler.responses or {})
+    for status in sorted(statuses):
+        declared.setdefault(
+            status,
+            ResponseSpec(data_container=ProblemDetails, description=_DESCRIPTIONS[status], media_type=PROBLEM_JSON),
+        )
+    handler.responses = declared
 
 
 def _wants_vietnamese(request: Request[Any, Any, Any]) -> bool:
