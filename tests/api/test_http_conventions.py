@@ -68,10 +68,17 @@ def test_unknown_ids_and_malformed_ids_are_404(api: Api) -> None:
     assert org.get("/customers/not-a-uuid").status_code == 404
 
 
-def test_vietnamese_titles_by_accept_language(api: Api) -> None:
+def test_messages_in_vietnamese_by_accept_language(api: Api) -> None:
     org = api.create_org()
-    response = org.get("/customers/not-a-uuid", headers={"Accept-Language": "vi-VN,vi;q=0.9"})
+    vietnamese = {"Accept-Language": "vi-VN,vi;q=0.9,en;q=0.5"}
+    response = org.get("/customers/not-a-uuid", headers=vietnamese)
     assert response.json()["title"] == "Không tìm thấy"
+    assert response.json()["detail"] == "không tìm thấy khách hàng"
+    invalid = org.post("/customers", json={"email": "a@example.com", "birthday": "2999-01-01"}, headers=vietnamese)
+    assert invalid.json()["title"] == "Dữ liệu không hợp lệ"
+    assert {"field": "birthday", "message": "không được ở tương lai"} in invalid.json()["errors"]
+    english = org.post("/customers", json={"email": "a@example.com", "birthday": "2999-01-01"})
+    assert {"field": "birthday", "message": "cannot be in the future"} in english.json()["errors"]
 
 
 def test_idempotency_key_replays_the_first_answer_and_creates_nothing_new(api: Api) -> None:

@@ -17,6 +17,7 @@ from litestar.exceptions import (
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 
+from patron.http.i18n import to_vietnamese
 from patron.kernel.errors import FieldError, PatronError
 
 log = logging.getLogger("patron.http")
@@ -117,9 +118,17 @@ def problem(
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[dict[str, Any]]:
+    vietnamese = _wants_vietnamese(request)
+    if vietnamese:
+        title = _TITLES_VI.get(title, title)
+        detail = to_vietnamese(detail)
+        if errors:
+            errors = [FieldError(e.field, to_vietnamese(e.message)) for e in errors]
+    if errors:
+        detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
     body: dict[str, Any] = {
         "type": f"https://patron.dev/problems/{code}",
-        "title": _TITLES_VI.get(title, title) if _wants_vietnamese(request) else title,
+        "title": title,
         "status": status,
         "detail": detail,
         "code": code,
