@@ -83,6 +83,10 @@ def test_text_filters_support_every_operator(crowd: tuple[Org, dict[str, Any]]) 
     assert _found(org, **{"filter[email]": "eq|ANNA@example.com"}) == {"Anna"}
     assert _found(org, **{"filter[company_name]": "like|*GMBH"}) == {"Dieter"}
     assert _found(org, **{"filter[email]": "like|*@example.com"}) == {"Anna", "Binh", "Chi"}
+    # ASCII letters match in any case; others as written (the same on both databases).
+    assert _found(org, **{"filter[last_name]": "like|mULLER"}) == set()
+    assert _found(org, **{"filter[last_name]": "like|MüLLER"}) == {"Anna"}
+    assert _found(org, **{"filter[last_name]": "like|MÜLLER"}) == set()
     assert _found(org, **{"filter[first_name]": "like|_nna"}) == set()  # `_` is literal, only `*` is a wildcard
     assert _found(org, **{"filter[first_name]": "lt|Binh"}) == {"Anna"}
     assert _found(org, **{"filter[first_name]": "lte|Binh"}) == {"Anna", "Binh"}

@@ -196,8 +196,10 @@ def _after(conn: Connection, sort: Sequence[SortKey], values: Sequence[Any]) -> 
         if value is None:
             # NULLs are last ascending, first descending: only non-NULLs follow a NULL when descending.
             beyond: sa.ColumnElement[bool] | None = column.is_not(None) if key.descending else None
-            same = column.is_(None)
+            same: sa.ColumnElement[bool] = column.is_(None)
         else:
+            # A typed bound value: SQLAlchemy refuses `<` against a bare True/False.
+            value = sa.literal(value, customer.c[key.field.column].type)
             beyond = column < value if key.descending else column > value
             if key.field.nullable and not key.descending:
                 beyond = sa.or_(beyond, column.is_(None))
