@@ -7,6 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from patron.db.base import Base
+from patron.db.migrate import include_name
 from patron.db.models import TENANT_OWNED
 from patron.db.uow import Database
 
@@ -44,7 +45,7 @@ def test_every_table_is_known_to_the_tenancy_check() -> None:
 
 def test_migrations_produce_exactly_the_models(database: Database) -> None:
     with database.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 

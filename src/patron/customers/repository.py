@@ -10,6 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from patron.customers import search
+from patron.customers.query import Condition, Field, ListQuery, SortKey
 from patron.db import counters
 from patron.db.base import table
 from patron.db.models import Customer, OrgCounter, StaffUser
@@ -81,6 +83,7 @@ def reserve_number_value(conn: Connection, org_id: uuid.UUID, value: int) -> Non
 
 def insert_many(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[Row[Any]]:
     """Insert rows and return them as stored, in the given order (INSERT ... RETURNING)."""
+    rows = [{**row, "search_text": search.document(row)} for row in rows]
     if len(rows) == 1:
         return [conn.execute(sa.insert(customer).values(**rows[0]).returning(*customer.c)).one()]
     result = conn.execute(sa.insert(customer).returning(*customer.c, sort_by_parameter_order=True), list(rows))
@@ -90,28 +93,145 @@ def insert_many(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[Row
 def update(
     conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, values: Mapping[str, Any], *, version: int
 ) -> Row[Any] | None:
-    """Apply `values` if the row still has `version`; bumps the version. None when it moved on."""
+    """Apply `values` if the row still has `version`; bumps the version. None when it moved on.
+
+    The search text follows in the same transaction when a searched field changed.
+    """
     stmt = (
         sa.update(customer)
         .where(customer.c.org_id == org_id, customer.c.id == customer_id, customer.c.version == version)
         .values(**values, version=customer.c.version + 1)
         .returning(*customer.c)
     )
-    return conn.execute(stmt).one_or_none()
-
-
-def count_live(conn: Connection, org_id: uuid.UUID) -> int:
+    row = conn.execute(stmt).one_or_none()
+    if row is None or search.SEARCH_FIELDS.isdisjoint(values):
+        return row
+    text = search.document(row._mapping)
+    if text == row.search_text:
+        return row
     stmt = (
-        sa.select(sa.func.count())
-        .select_from(customer)
-        .where(customer.c.org_id == org_id, customer.c.deleted_at.is_(None))
+        sa.update(customer)
+        .where(customer.c.org_id == org_id, customer.c.id == customer_id)
+        .values(search_text=text)
+        .returning(*customer.c)
     )
-    return int(conn.execute(stmt).scalar_one())
+    return conn.execute(stmt).one()
 
 
-def list_page(conn: Connection, org_id: uuid.UUID, *, limit: int, offset: int) -> list[Row[Any]]:
-    stmt = _live(org_id).order_by(customer.c.created_at.desc(), customer.c.id.desc()).limit(limit).offset(offset)
+# Counting stops here: past it a list answers `total_is_capped` instead of scanning every match.
+COUNT_CAP = 10_000
+_fts = sa.table("customer_fts", sa.column("rowid"))
+
+
+def _is_postgres(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def _key(conn: Connection, field: Field) -> sa.ColumnElement[Any]:
+    """The column; text compares by code point on both databases (SQLite's BINARY, PostgreSQL's "C")."""
+    column: sa.ColumnElement[Any] = customer.c[field.column]
+    if field.kind in ("text", "enum") and _is_postgres(conn):
+        column = sa.collate(column, "C")
+    return column
+
+
+def _like_pattern(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%")
+
+
+def _condition(conn: Connection, cond: Condition) -> sa.ColumnElement[bool]:
+    column: sa.ColumnElement[Any] = customer.c[cond.field.column]
+    op, value = cond.op, cond.value
+    if op == "eq":
+        equal: sa.ColumnElement[bool] = column == value
+        return equal
+    if op == "in":
+        return column.in_(value)
+    if op == "null":
+        return column.is_(None) if value else column.is_not(None)
+    if op == "like":
+        # ASCII letters match in any case on both databases (SQLite LIKE; ILIKE under "C").
+        if _is_postgres(conn):
+            return sa.collate(column, "C").ilike(_like_pattern(value), escape="\\")
+        return column.like(_like_pattern(value), escape="\\")
+    if op == "has":
+        if _is_postgres(conn):
+            return column.op("@>")(sa.func.jsonb_build_array(sa.cast(sa.literal(value), sa.Text)))
+        each = sa.func.json_each(column).table_valued("value")
+        return sa.exists(sa.select(sa.literal(1)).select_from(each).where(each.c.value == value))
+    key = _key(conn, cond.field)
+    comparisons: dict[str, sa.ColumnElement[bool]] = {
+        "lt": key < value,
+        "lte": key <= value,
+        "gt": key > value,
+        "gte": key >= value,
+    }
+    return comparisons[op]
+
+
+def _search(conn: Connection, terms: Sequence[str]) -> sa.ColumnElement[bool]:
+    """Every term is a prefix of a token of the customer's folded search text."""
+    if _is_postgres(conn):
+        return sa.and_(*(customer.c.search_text.like(f"% {term}%") for term in terms))
+    match = " ".join(f'"{term}"*' for term in terms)
+    matching = sa.select(_fts.c.rowid).where(sa.literal_column("customer_fts").op("MATCH")(match))
+    return sa.literal_column("customer.rowid").in_(matching)
+
+
+def _order(conn: Connection, key: SortKey) -> sa.ColumnElement[Any]:
+    """Ascending puts NULLs last and descending first, the same on both databases."""
+    column = _key(conn, key.field)
+    if not key.field.nullable:
+        return column.desc() if key.descending else column.asc()
+    return column.desc().nulls_first() if key.descending else column.asc().nulls_last()
+
+
+def _after(conn: Connection, sort: Sequence[SortKey], values: Sequence[Any]) -> sa.ColumnElement[bool]:
+    """Rows strictly after the cursor's row in the sort order (keyset), NULLs included."""
+    alternatives: list[sa.ColumnElement[bool]] = []
+    equal: list[sa.ColumnElement[bool]] = []
+    for key, value in zip(sort, values, strict=True):
+        column = _key(conn, key.field)
+        if value is None:
+            # NULLs are last ascending, first descending: only non-NULLs follow a NULL when descending.
+            beyond: sa.ColumnElement[bool] | None = column.is_not(None) if key.descending else None
+            same: sa.ColumnElement[bool] = column.is_(None)
+        else:
+            # A typed bound value: SQLAlchemy refuses `<` against a bare True/False.
+            value = sa.literal(value, customer.c[key.field.column].type)
+            beyond = column < value if key.descending else column > value
+            if key.field.nullable and not key.descending:
+                beyond = sa.or_(beyond, column.is_(None))
+            same = column == value
+        if beyond is not None:
+            alternatives.append(sa.and_(*equal, beyond))
+        equal.append(same)
+    return sa.or_(*alternatives) if alternatives else sa.false()
+
+
+def _matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> sa.Select[Any]:
+    stmt = _live(org_id)
+    if query.conditions:
+        stmt = stmt.where(*(_condition(conn, c) for c in query.conditions))
+    if query.terms:
+        stmt = stmt.where(_search(conn, query.terms))
+    return stmt
+
+
+def list_page(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> list[Row[Any]]:
+    """Up to limit + 1 live customers of the query, in its order (the extra one says there is more)."""
+    stmt = _matching(conn, org_id, query)
+    if query.after is not None:
+        stmt = stmt.where(_after(conn, query.sort, query.after))
+    stmt = stmt.order_by(*(_order(conn, key) for key in query.sort)).limit(query.limit + 1).offset(query.offset)
     return list(conn.execute(stmt))
+
+
+def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> int:
+    """How many live customers match, counting no further than COUNT_CAP + 1."""
+    matching = _matching(conn, org_id, query).with_only_columns(customer.c.id).limit(COUNT_CAP + 1).subquery()
+    return int(conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one())
 
 
 def staff_exists(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> bool:

@@ -122,10 +122,13 @@ class CustomerBatchRead(Struct):
 
 class CustomerPage(Struct):
     items: list[CustomerRead]
-    total: int
+    total: Annotated[int, Meta(description="matching customers; at most 10,000 when total_is_capped")]
     limit: int
     offset: int
-    next_cursor: str | None
+    next_cursor: Annotated[str | None, Meta(description="pass as `cursor` for the next page; null on the last")]
+    total_is_capped: Annotated[
+        bool, Meta(description="more customers match than were counted: total is a lower bound")
+    ] = False
 
 
 class PurgeResult(Struct):

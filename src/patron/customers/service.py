@@ -14,6 +14,7 @@ from sqlalchemy.engine import Row
 
 from patron.customers import events, rules
 from patron.customers import repository as repo
+from patron.customers.query import ListQuery
 from patron.customers.schemas import CustomerCreate, CustomerPage, CustomerRead, CustomerUpdate, PurgeResult
 from patron.db.uow import UnitOfWork
 from patron.identity.schemas import OrganizationSettings
@@ -244,12 +245,22 @@ def get_customer_by_email(uow: UnitOfWork, *, principal: Principal, email: str) 
     return to_read(row)
 
 
-def list_customers(uow: UnitOfWork, *, principal: Principal, limit: int, offset: int) -> CustomerPage:
-    """A page of live customers, newest first."""
+def list_customers(uow: UnitOfWork, *, principal: Principal, query: ListQuery) -> CustomerPage:
+    """A page of live customers matching the filters and search, in the query's order."""
     conn = uow.conn
-    rows = repo.list_page(conn, principal.org_id, limit=limit, offset=offset)
-    total = repo.count_live(conn, principal.org_id)
-    return CustomerPage(items=[to_read(r) for r in rows], total=total, limit=limit, offset=offset, next_cursor=None)
+    rows = repo.list_page(conn, principal.org_id, query)
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    first_and_only_page = query.offset == 0 and query.after is None and not more
+    total = len(rows) if first_and_only_page else repo.count_matching(conn, principal.org_id, query)
+    return CustomerPage(
+        items=[to_read(r) for r in rows],
+        total=min(total, repo.COUNT_CAP),
+        limit=query.limit,
+        offset=query.offset,
+        next_cursor=query.cursor_after(rows[-1]._mapping) if more else None,
+        total_is_capped=total > repo.COUNT_CAP,
+    )
 
 
 def update_customer(

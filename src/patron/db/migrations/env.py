@@ -6,6 +6,7 @@ from alembic import context
 
 from patron.db import models  # noqa: F401  (registers every table)
 from patron.db.base import Base
+from patron.db.migrate import include_name
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -17,6 +18,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -63,5 +63,9 @@ class Customer(Base):
     churned_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
+    # Folded tokens of names, emails, phone digits and number (patron.customers.search.document).
+    # Its search indexes live outside the models (see patron.db.migrate.UNMODELLED):
+    # FTS5 table `customer_fts` on SQLite, trigram GIN `ix_customer_search_text` on PostgreSQL.
+    search_text: Mapped[str | None] = mapped_column(sa.Text)
 
     __mapper_args__ = {"eager_defaults": False}

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Response, delete, get, patch, post
+from litestar.openapi.spec import Example
 from litestar.params import Parameter
 
 from patron.customers import service as customers
+from patron.customers.query import parse as parse_list_query
 from patron.customers.schemas import (
     CustomerBatchCreate,
     CustomerBatchRead,
@@ -94,14 +96,36 @@ async def create_customers_batch(
     return await call(uow, lambda _uow: idempotency.run(data, produce))
 
 
-@get("/customers", opt=READ, tags=TAGS, summary="List customers")
+@get("/customers", opt=READ, tags=TAGS, summary="List, filter, sort and search customers")
 async def list_customers(
+    request: Request[Any, Any, Any],
     uow: UnitOfWork,
     principal: Principal,
     limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
     offset: Annotated[int, Parameter(ge=0)] = 0,
+    sort: Annotated[
+        str | None,
+        Parameter(
+            description="comma-separated fields, `-` for descending", examples=[Example(value="-created_at,last_name")]
+        ),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Parameter(
+            max_length=200,
+            description="search names, emails, phone digits, customer number and company name; "
+            "accents and case are ignored and words match by prefix",
+            examples=[Example(value="nguyen")],
+        ),
+    ] = None,
+    cursor: Annotated[str | None, Parameter(max_length=2000, description="`next_cursor` of the previous page")] = None,
 ) -> CustomerPage:
-    return await call(uow, customers.list_customers, principal=principal, limit=limit, offset=offset)
+    """Filters are `filter[<field>]=<op>|<value>` (op `eq` by default; `like`, `lt`, `lte`, `gt`, `gte`,
+    `in` with a comma list, `null` with true/false, `has` for tags), combined with AND.
+    A bad field, operator, value or cursor answers 422 naming the parameter."""
+    filters = [(key, value) for key, value in request.query_params.multi_items() if key.startswith("filter")]
+    query = parse_list_query(filters=filters, sort=sort, q=q, limit=limit, offset=offset, cursor=cursor)
+    return await call(uow, customers.list_customers, principal=principal, query=query)
 
 
 @get("/customers/by-email/{email:str}", opt=READ, tags=TAGS, summary="Find a customer by email, any letter case")

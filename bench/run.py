@@ -1,0 +1,447 @@
+"""Patron benchmark: seed customers in bulk, serve with `patron serve`, drive load from this process.
+
+    python bench/run.py                 # 1,000,000 customers across 10 organizations
+    python bench/run.py --quick         # 100,000 customers, shorter phases (under 5 minutes)
+    python bench/run.py --backends sqlite
+
+Each figure is printed with the floor it is bounded by: request rates and latencies
+against a bare JSON route (/healthz) on the same server and client, the create rate
+against a raw single-row INSERT + COMMIT on the same database. Results go to
+bench/results/<time>-<size>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import sqlalchemy as sa
+
+from patron.customers import search
+from patron.db import counters
+from patron.db.base import table
+from patron.db.engine import create_engine
+from patron.db.models import Customer
+from patron.db.uow import Database
+from patron.identity import service as identity
+from patron.identity.schemas import OrganizationCreate
+from patron.kernel.ids import uuid7
+from patron.kernel.tenancy import SYSTEM
+
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results"
+WORK = ROOT / ".data"
+CONCURRENCY = 32
+POSTGRES_ADMIN = os.environ.get("PATRON_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_DATABASE = "patron_bench"
+
+FIRST = ["Lan", "Minh", "Thảo", "Hùng", "Ngọc", "Anh", "Bảo", "Chi", "Dũng", "Giang", "Jürgen", "Chloé", "Sara", "Tom"]
+LAST = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Müller", "Lefèvre", "Smith"]
+FIRST += [f"{name}{suffix}" for name in ("Khoa", "Linh", "Mai", "Phúc", "Quân") for suffix in ("", "a", "n", "ng")]
+LAST += [f"{name}{i}" for name in ("Ngô", "Dương", "Lý", "Tô") for i in range(40)]
+TIERS = ["free", "basic", "pro", "enterprise"]
+STATUSES = ["lead", "prospect", "customer", "churned"]
+SOURCES = ["website", "referral", "cold-call", "event", "pos", "import", "other", None]
+TAGS = ["vip", "b2b", "newsletter", "pos", "wholesale"]
+SEARCHES = ["nguyen", "dang", "muller", "0912", "tran lan", "hoang", "lefevre chloe", "ngo1", "duong3", "khoan"]
+
+
+# --------------------------------------------------------------------------- databases
+
+
+def database_url(backend: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{WORK / 'bench.db'}"
+    return sa.engine.make_url(POSTGRES_ADMIN).set(database=PG_DATABASE).render_as_string(hide_password=False)
+
+
+def fresh_database(backend: str) -> None:
+    if backend == "sqlite":
+        shutil.rmtree(WORK, ignore_errors=True)
+        WORK.mkdir(parents=True)
+        return
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
+
+
+def drop_database(backend: str) -> None:
+    if backend == "sqlite":
+        shutil.rmtree(WORK, ignore_errors=True)
+        return
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+
+
+def patron(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    executable = Path(sys.executable).with_name("patron")
+    return subprocess.Popen([str(executable), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+# --------------------------------------------------------------------------- seeding
+
+
+def customer_rows(org_id: uuid.UUID, count: int, rng: random.Random) -> Iterator[dict[str, Any]]:
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    step = timedelta(days=730) / max(count, 1)
+    for i in range(count):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        created = start + step * i + timedelta(microseconds=rng.randrange(1000))
+        phone = f"+849{rng.randrange(10**8):08d}" if rng.random() < 0.8 else None
+        row = {
+            "org_id": org_id,
+            "id": uuid7(),
+            "customer_number": f"C-{i + 1:06d}",
+            "is_guest": rng.random() < 0.1,
+            "gender": rng.choice(["female", "male", "diverse", None]),
+            "first_name": first,
+            "last_name": last,
+            "birthday": (datetime(1950, 1, 1) + timedelta(days=rng.randrange(20000))).date()
+            if rng.random() < 0.6
+            else None,
+            "locale": "vi",
+            "email": f"{search.fold(first)}.{search.fold(last)}.{i}@example.com".replace(" ", ""),
+            "other_emails": [],
+            "phone": phone,
+            "other_phones": [],
+            "fax": None,
+            "company_name": f"{last} Trading" if rng.random() < 0.15 else None,
+            "vat_id": None,
+            "is_merchant": rng.random() < 0.05,
+            "company_id": None,
+            "user_id": None,
+            "credit": rng.choice([0, 0, 0, 5000, 20000, 150000]),
+            "is_favorite": rng.random() < 0.02,
+            "group_id": None,
+            "status": rng.choice(STATUSES),
+            "tier": rng.choice(TIERS),
+            "source": rng.choice(SOURCES),
+            "assigned_to": None,
+            "tags": rng.sample(TAGS, rng.choice([0, 0, 1, 1, 2])),
+            "custom_fields": {},
+            "points_balance": 0,
+            "loyalty_tier": None,
+            "created_at": created,
+            "updated_at": created,
+            "churned_at": None,
+            "deleted_at": None,
+            "version": 1,
+        }
+        row["search_text"] = search.document(row)
+        yield row
+
+
+def batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def seed(backend: str, database: Database, org_ids: list[uuid.UUID], per_org: int) -> float:
+    """Bulk-insert the customers (executemany on SQLite, COPY on PostgreSQL); answers rows per second."""
+    customer = table(Customer)
+    columns = [c.name for c in customer.columns]
+    rng = random.Random(42)
+    began = time.perf_counter()
+    for org_id in org_ids:
+        rows = customer_rows(org_id, per_org, rng)
+        if backend == "sqlite":
+            with database.engine.begin() as conn:
+                for batch in batches(rows, 5000):
+                    conn.execute(sa.insert(customer), batch)
+                counters.bump(conn, org_id, "customer_number", per_org)
+            continue
+        raw = database.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            with cursor.copy(f"COPY customer ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for row in rows:
+                    copy.write_row([_copy_value(row[c]) for c in columns])
+            raw.commit()
+        finally:
+            raw.close()
+        with database.engine.begin() as conn:
+            counters.bump(conn, org_id, "customer_number", per_org)
+    elapsed = time.perf_counter() - began
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")
+    return len(org_ids) * per_org / elapsed
+
+
+def _copy_value(value: Any) -> Any:
+    return json.dumps(value) if isinstance(value, list | dict) else value
+
+
+def raw_insert_floor(backend: str, seconds: float) -> dict[str, float]:
+    """Single-row INSERT + COMMIT with the bare driver, one after another."""
+    latencies: list[float] = []
+    if backend == "sqlite":
+        conn = sqlite3.connect(WORK / "bench.db", isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_floor (id TEXT PRIMARY KEY, body TEXT)")
+        execute: Callable[[], Any] = lambda: conn.execute(  # noqa: E731
+            "INSERT INTO bench_floor VALUES (?, ?)", (uuid.uuid4().hex, "x" * 200)
+        )
+    else:
+        pg = psycopg.connect(database_url("postgresql").replace("+psycopg", ""), autocommit=True)
+        pg.execute("CREATE TABLE IF NOT EXISTS bench_floor (id uuid PRIMARY KEY, body text)")
+        execute = lambda: pg.execute("INSERT INTO bench_floor VALUES (%s, %s)", (uuid.uuid4(), "x" * 200))  # noqa: E731
+    deadline = time.perf_counter() + seconds
+    while (now := time.perf_counter()) < deadline:
+        execute()
+        latencies.append(time.perf_counter() - now)
+    (conn if backend == "sqlite" else pg).close()
+    return {"rate": len(latencies) / seconds, "p50_ms": _pct(latencies, 50)}
+
+
+# --------------------------------------------------------------------------- load
+
+
+def _pct(samples: list[float], pct: float) -> float:
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    return 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * pct / 100))]
+
+
+async def drive(
+    client: httpx.AsyncClient, make: Callable[[random.Random], httpx.Request], seconds: float, ok: int = 200
+) -> dict[str, float]:
+    """CONCURRENCY closed-loop workers for `seconds`; every answer must have status `ok`."""
+    latencies: list[float] = []
+    failures = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker(n: int) -> None:
+        nonlocal failures
+        rng = random.Random(n)
+        while time.perf_counter() < deadline:
+            request = make(rng)
+            began = time.perf_counter()
+            response = await client.send(request)
+            latencies.append(time.perf_counter() - began)
+            if response.status_code != ok:
+                failures += 1
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker(n) for n in range(CONCURRENCY)))
+    elapsed = time.perf_counter() - began
+    if failures:
+        raise RuntimeError(f"{failures} requests failed")
+    return {
+        "rate": len(latencies) / elapsed,
+        "p50_ms": _pct(latencies, 50),
+        "p99_ms": _pct(latencies, 99),
+        "requests": len(latencies),
+    }
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def measure(
+    base: str, keys: list[str], ids: dict[str, list[str]], per_org: int, seconds: float
+) -> dict[str, Any]:
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+
+        def api(rng: random.Random, path: str, **kw: Any) -> httpx.Request:
+            key = rng.choice(keys)
+            return client.build_request(kw.pop("method", "GET"), path, headers={"Authorization": f"Bearer {key}"}, **kw)
+
+        def by_id(rng: random.Random) -> httpx.Request:
+            key = rng.choice(keys)
+            path = f"/api/v1/customers/{rng.choice(ids[key])}"
+            return client.build_request("GET", path, headers={"Authorization": f"Bearer {key}"})
+
+        filtered = {"filter[tier]": "pro", "filter[is_guest]": "false", "sort": "-created_at"}
+        # A cursor 90% into each organization's list, reached once with offset.
+        deep: dict[str, str] = {}
+        for key in keys:
+            params = {"offset": per_org * 9 // 10, "limit": 25}
+            response = await client.get("/api/v1/customers", params=params, headers={"Authorization": f"Bearer {key}"})
+            deep[key] = response.json()["next_cursor"]
+
+        def deep_page(rng: random.Random) -> httpx.Request:
+            key = rng.choice(keys)
+            return client.build_request(
+                "GET", "/api/v1/customers", params={"cursor": deep[key]}, headers={"Authorization": f"Bearer {key}"}
+            )
+
+        def create(rng: random.Random) -> httpx.Request:
+            body = {"email": f"bench-{uuid.uuid4().hex}@example.com", "first_name": "Bench", "last_name": "Nguyễn"}
+            return api(rng, "/api/v1/customers", method="POST", json=body)
+
+        phases: dict[str, Callable[[random.Random], httpx.Request]] = {
+            "bare": lambda rng: client.build_request("GET", "/healthz"),
+            "get": by_id,
+            "list": lambda rng: api(rng, "/api/v1/customers"),
+            "filtered": lambda rng: api(rng, "/api/v1/customers", params=filtered),
+            "search": lambda rng: api(rng, "/api/v1/customers", params={"q": rng.choice(SEARCHES)}),
+            "deep": deep_page,
+            "create": create,
+        }
+        results = {}
+        for name, make in phases.items():
+            await drive(client, make, 0.5, ok=201 if name == "create" else 200)  # warm up
+            results[name] = await drive(client, make, seconds, ok=201 if name == "create" else 200)
+        return results
+
+
+def run_backend(backend: str, *, customers: int, orgs: int, seconds: float) -> dict[str, Any]:
+    fresh_database(backend)
+    url = database_url(backend)
+    env = {**os.environ, "PATRON_DATABASE_URL": url, "PATRON_LOG_LEVEL": "warning"}
+    migrate = patron("migrate", env=env)
+    if migrate.wait() != 0:
+        raise RuntimeError(migrate.stdout.read().decode() if migrate.stdout else "migrate failed")
+    database = Database(create_engine(url, pool_size=2))
+    keys: list[str] = []
+    org_ids: list[uuid.UUID] = []
+    for n in range(orgs):
+        uow = database.unit_of_work(actor=SYSTEM)
+        data = OrganizationCreate(
+            name=f"Bench {n}", slug=f"bench-{n}", owner_email=f"owner@bench{n}.example", region="VN"
+        )
+        created = identity.create_organization(uow, data=data)
+        uow.commit()
+        keys.append(created.owner_api_key)
+        org_ids.append(created.organization.id)
+    per_org = customers // orgs
+    print(f"[{backend}] seeding {per_org * orgs:,} customers ...", flush=True)
+    seeding = seed(backend, database, org_ids, per_org)
+    customer = table(Customer)
+    ids: dict[str, list[str]] = {}
+    with database.engine.connect() as conn:
+        for key, org_id in zip(keys, org_ids, strict=True):
+            stmt = sa.select(customer.c.id).where(customer.c.org_id == org_id).order_by(sa.func.random()).limit(2000)
+            ids[key] = [str(i) for i in conn.execute(stmt).scalars()]
+    database.dispose()
+
+    port = free_port()
+    server = patron("serve", "--port", str(port), env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start")
+        print(f"[{backend}] measuring, {seconds:g} s per phase ...", flush=True)
+        results = asyncio.run(measure(base, keys, ids, per_org, seconds))
+        rss = peak_rss_mb(server.pid)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    floor_insert = raw_insert_floor(backend, seconds)
+    drop_database(backend)
+    return {
+        "backend": backend,
+        "customers": per_org * orgs,
+        "organizations": orgs,
+        "seconds_per_phase": seconds,
+        "seeding_rows_per_s": seeding,
+        "server_peak_rss_mb": rss,
+        "phases": results,
+        "floor_raw_insert": floor_insert,
+    }
+
+
+def report(result: dict[str, Any]) -> str:
+    p = result["phases"]
+    bare, insert = p["bare"], result["floor_raw_insert"]
+
+    def rate(name: str, floor: float) -> str:
+        return f"{p[name]['rate']:>9,.0f}/s   x{p[name]['rate'] / floor:.2f} of floor"
+
+    def lat(name: str, pct: str) -> str:
+        value = p[name][f"{pct}_ms"]
+        return f"{value:>9.2f} ms  x{value / bare[f'{pct}_ms']:.1f} of floor"
+
+    lines = [
+        f"{result['backend']}: {result['customers']:,} customers in {result['organizations']} organizations, "
+        f"{CONCURRENCY} connections, {result['seconds_per_phase']:g} s per phase",
+        f"  {'floor: bare JSON route':34} {bare['rate']:>9,.0f}/s   "
+        f"p50 {bare['p50_ms']:.2f} ms  p99 {bare['p99_ms']:.2f} ms",
+        f"  {'floor: raw single-row insert':34} {insert['rate']:>9,.0f}/s   p50 {insert['p50_ms']:.2f} ms",
+        f"  {'create req/s':34} {rate('create', insert['rate'])}",
+        f"  {'get-by-id req/s':34} {rate('get', bare['rate'])}",
+        f"  {'get-by-id p50':34} {lat('get', 'p50')}",
+        f"  {'get-by-id p99':34} {lat('get', 'p99')}",
+        f"  {'first list page p50':34} {lat('list', 'p50')}",
+        f"  {'first list page p99':34} {lat('list', 'p99')}",
+        f"  {'2 filters + sort p50':34} {lat('filtered', 'p50')}",
+        f"  {'q= search p50':34} {lat('search', 'p50')}",
+        f"  {'q= search p99':34} {lat('search', 'p99')}",
+        f"  {'deep cursor page p50':34} {lat('deep', 'p50')}",
+        f"  {'seeding rows/s':34} {result['seeding_rows_per_s']:>9,.0f}/s",
+        f"  {'server peak RSS':34} {result['server_peak_rss_mb']:>9.0f} MB",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="100,000 customers and 2 s phases")
+    parser.add_argument("--customers", type=int)
+    parser.add_argument("--orgs", type=int, default=10)
+    parser.add_argument("--seconds", type=float)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    customers = args.customers or (100_000 if args.quick else 1_000_000)
+    seconds = args.seconds or (2.0 if args.quick else 10.0)
+    results = []
+    for backend in args.backends.split(","):
+        result = run_backend(backend, customers=customers, orgs=args.orgs, seconds=seconds)
+        results.append(result)
+        print(report(result), flush=True)
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = RESULTS / f"{stamp}-{customers}.json"
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+    path.write_text(json.dumps({"machine": machine, "results": results}, indent=2, default=str) + "\n")
+    print(f"results written to {path.relative_to(ROOT.parent)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,290 @@
+"""The customer list query language: `filter[<field>]=<op>|<value>`, `sort=`, `q=`, `cursor=`.
+
+Pure Python: raw query-string values in, a typed `ListQuery` out (or ValidationFailed
+naming the parameter). The repository turns a ListQuery into SQL with bound values only.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, get_args
+
+import msgspec
+
+from patron.customers import search
+from patron.customers.schemas import Gender, Source, Status, Tier
+from patron.kernel.errors import ValidationFailed
+
+MAX_IN_VALUES = 500
+MAX_SORT_KEYS = 5
+DEFAULT_SORT = "-created_at"
+
+TEXT_OPS = ("eq", "like", "lt", "lte", "gt", "gte", "in")
+ORDERED_OPS = ("eq", "lt", "lte", "gt", "gte", "in")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A filterable and sortable field: its wire name, column, value kind and operators."""
+
+    name: str
+    column: str
+    kind: str  # text | enum | date | datetime | int | bool | uuid | tags
+    nullable: bool
+    ops: tuple[str, ...]
+    choices: tuple[str, ...] = ()
+
+
+def _field(name: str, kind: str, *, nullable: bool = False, column: str | None = None, choices: Any = None) -> Field:
+    ops: tuple[str, ...] = {
+        "text": TEXT_OPS,
+        "enum": ("eq", "in"),
+        "date": ORDERED_OPS,
+        "datetime": ("eq", "lt", "lte", "gt", "gte"),
+        "int": ORDERED_OPS,
+        "bool": ("eq",),
+        "uuid": ("eq", "in"),
+        "tags": ("has",),
+    }[kind]
+    if nullable:
+        ops = (*ops, "null")
+    return Field(name, column or name, kind, nullable, ops, tuple(get_args(choices)) if choices else ())
+
+
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        _field("first_name", "text", nullable=True),
+        _field("last_name", "text", nullable=True),
+        _field("email", "text"),
+        _field("phone", "text", nullable=True),
+        _field("customer_number", "text"),
+        _field("company_name", "text", nullable=True),
+        _field("vat_id", "text", nullable=True),
+        _field("gender", "enum", nullable=True, choices=Gender),
+        _field("birthday", "date", nullable=True),
+        _field("locale", "text"),
+        _field("status", "enum", choices=Status),
+        _field("tier", "enum", choices=Tier),
+        _field("source", "enum", nullable=True, choices=Source),
+        _field("tags", "tags"),
+        _field("group", "uuid", nullable=True, column="group_id"),
+        _field("assigned_to", "uuid", nullable=True),
+        _field("is_guest", "bool"),
+        _field("is_merchant", "bool"),
+        _field("is_favorite", "bool"),
+        _field("credit", "int"),
+        _field("created_at", "datetime"),
+        _field("updated_at", "datetime"),
+    )
+}
+SORTABLE = frozenset(name for name, f in FIELDS.items() if f.kind != "tags")
+ID_FIELD = Field("id", "id", "uuid", False, ())
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    field: Field
+    op: str
+    value: Any  # one parsed value; a tuple for `in`; a bool for `null`
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    field: Field
+    descending: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    conditions: tuple[Condition, ...]
+    sort: tuple[SortKey, ...]  # always ends with id, so the order is total
+    terms: tuple[str, ...]  # search terms of `q`, folded
+    limit: int
+    offset: int
+    after: tuple[Any, ...] | None  # the sort-key values of the row a cursor points past
+
+    def cursor_after(self, row: Mapping[Any, Any]) -> str:
+        """An opaque cursor to the rows after `row` in this query's order."""
+        values = [msgspec.to_builtins(row[key.field.column]) for key in self.sort]
+        payload = msgspec.json.encode([_fingerprint(self.conditions, self.sort, self.terms), values])
+        return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+_OP_PREFIX = re.compile(r"^([a-z]+)\|(.*)$", re.DOTALL)
+_FILTER_KEY = re.compile(r"^filter\[([^\]]*)\]$")
+_INT = re.compile(r"^[+-]?\d{1,19}$")
+
+
+def _parse_datetime(raw: str) -> datetime:
+    value = datetime.fromisoformat(raw)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _parse_bool(raw: str) -> bool:
+    if raw not in ("true", "false"):
+        raise ValueError("must be true or false")
+    return raw == "true"
+
+
+def _parse_int(raw: str) -> int:
+    if not _INT.match(raw):
+        raise ValueError("must be an integer")
+    return int(raw)
+
+
+def _value_parser(field: Field) -> Callable[[str], Any]:
+    if field.kind == "enum":
+
+        def enum(raw: str) -> str:
+            if raw not in field.choices:
+                raise ValueError(f"must be one of {', '.join(field.choices)}")
+            return raw
+
+        return enum
+    if field.name == "email":
+        return lambda raw: raw.strip().lower()
+    parsers: dict[str, Callable[[str], Any]] = {
+        "text": lambda raw: raw,
+        "date": date.fromisoformat,
+        "datetime": _parse_datetime,
+        "int": _parse_int,
+        "bool": _parse_bool,
+        "uuid": uuid.UUID,
+        "tags": lambda raw: raw.strip().lower(),
+    }
+    return parsers[field.kind]
+
+
+_KIND_NAMES = {
+    "date": "a date (YYYY-MM-DD)",
+    "datetime": "an ISO 8601 date-time",
+    "int": "an integer",
+    "bool": "true or false",
+    "uuid": "a UUID",
+}
+
+
+def _parse_value(field: Field, raw: str, param: str) -> Any:
+    try:
+        return _value_parser(field)(raw)
+    except ValueError as exc:
+        message = str(exc) if field.kind in ("enum", "bool", "int") else f"must be {_KIND_NAMES[field.kind]}"
+        raise ValidationFailed.single(param, f"{message} (got {raw!r})") from None
+
+
+def parse_condition(key: str, raw: str) -> Condition:
+    """One `filter[<field>]=<op>|<value>` parameter."""
+    match = _FILTER_KEY.match(key)
+    if match is None:
+        raise ValidationFailed.single(key, "filters are written filter[<field>]=<op>|<value>")
+    name = match.group(1)
+    field = FIELDS.get(name)
+    if field is None:
+        raise ValidationFailed.single(key, f"{name!r} is not a filterable field; use one of {', '.join(FIELDS)}")
+    op_match = _OP_PREFIX.match(raw)
+    op, value = (op_match.group(1), op_match.group(2)) if op_match else ("eq", raw)
+    if field.kind == "tags" and not op_match:
+        op = "has"
+    if op not in field.ops:
+        raise ValidationFailed.single(key, f"does not support the {op!r} operator; use one of {', '.join(field.ops)}")
+    if op == "null":
+        if value not in ("true", "false"):
+            raise ValidationFailed.single(key, f"`null` takes true or false (got {value!r})")
+        return Condition(field, op, value == "true")
+    if op == "in":
+        items = value.split(",")
+        if len(items) > MAX_IN_VALUES or any(item == "" for item in items):
+            raise ValidationFailed.single(key, f"`in` takes 1 to {MAX_IN_VALUES} comma-separated values")
+        return Condition(field, op, tuple(_parse_value(field, item, key) for item in items))
+    if op == "like":
+        return Condition(field, op, value)
+    return Condition(field, op, _parse_value(field, value, key))
+
+
+def parse_sort(raw: str | None) -> tuple[SortKey, ...]:
+    """`-created_at,last_name`: `-` sorts descending; id ends every order so it is total."""
+    keys: list[SortKey] = []
+    seen: set[str] = set()
+    for part in (raw or DEFAULT_SORT).split(","):
+        part = part.strip()
+        descending = part.startswith("-")
+        name = part.removeprefix("-")
+        if name not in SORTABLE:
+            raise ValidationFailed.single("sort", f"{name!r} is not a sortable field; use one of {', '.join(SORTABLE)}")
+        if name in seen:
+            raise ValidationFailed.single("sort", f"{name!r} appears twice")
+        seen.add(name)
+        keys.append(SortKey(FIELDS[name], descending))
+    if len(keys) > MAX_SORT_KEYS:
+        raise ValidationFailed.single("sort", f"sort by at most {MAX_SORT_KEYS} fields")
+    return (*keys, SortKey(ID_FIELD, keys[-1].descending))
+
+
+def _fingerprint(conditions: Iterable[Condition], sort: Iterable[SortKey], terms: Iterable[str]) -> str:
+    """What a cursor is bound to: the same filters, sort and search."""
+    spec = msgspec.json.encode(
+        [
+            sorted([c.field.name, c.op, msgspec.to_builtins(c.value)] for c in conditions),
+            [[k.field.name, k.descending] for k in sort],
+            list(terms),
+        ]
+    )
+    return hashlib.sha256(spec).hexdigest()[:16]
+
+
+def _cursor_value(field: Field, value: Any) -> Any:
+    if value is None:
+        if not field.nullable:
+            raise ValueError
+        return None
+    if field.kind == "int":
+        if type(value) is not int:
+            raise ValueError
+        return value
+    if field.kind == "bool":
+        if type(value) is not bool:
+            raise ValueError
+        return value
+    if not isinstance(value, str):
+        raise ValueError
+    return _value_parser(field)(value)
+
+
+def _parse_cursor(raw: str, conditions: tuple[Condition, ...], sort: tuple[SortKey, ...], terms: Sequence[str]) -> Any:
+    invalid = ValidationFailed.single("cursor", "is not a cursor given by this list with these filters and sort")
+    try:
+        fingerprint, values = msgspec.json.decode(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        if fingerprint != _fingerprint(conditions, sort, terms) or len(values) != len(sort):
+            raise invalid
+        return tuple(_cursor_value(key.field, value) for key, value in zip(sort, values, strict=True))
+    except (ValueError, TypeError, binascii.Error, msgspec.DecodeError):
+        raise invalid from None
+
+
+def parse(
+    *,
+    filters: Iterable[tuple[str, str]],
+    sort: str | None,
+    q: str | None,
+    limit: int,
+    offset: int,
+    cursor: str | None,
+) -> ListQuery:
+    """A typed list query from the raw parameters; ValidationFailed names each bad one."""
+    conditions = tuple(parse_condition(key, raw) for key, raw in filters)
+    keys = parse_sort(sort)
+    terms = tuple(search.query_terms(q)) if q else ()
+    after = None
+    if cursor:
+        if offset:
+            raise ValidationFailed.single("offset", "cannot be combined with cursor")
+        after = _parse_cursor(cursor, conditions, keys, terms)
+    return ListQuery(conditions, keys, terms, limit, offset, after)

@@ -1,0 +1,88 @@
+"""customer search: normalised search text, FTS5 on SQLite, trigram GIN on PostgreSQL
+
+Revision ID: 3c9d1e7a5b42
+Revises: 7220457ce7f2
+Create Date: 2026-11-22 19:45:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from patron.customers import search
+
+revision = "3c9d1e7a5b42"
+down_revision = "7220457ce7f2"
+branch_labels = None
+depends_on = None
+
+SEARCH_COLUMNS = (
+    "id",
+    "org_id",
+    "first_name",
+    "last_name",
+    "company_name",
+    "customer_number",
+    "email",
+    "other_emails",
+    "phone",
+    "other_phones",
+)
+
+# External-content FTS5 index over customer.search_text, kept by triggers in the
+# same transaction as every customer write. The text is folded already, so the
+# tokenizer only splits it. prefix='2 3' makes short prefix queries cheap.
+SQLITE_FTS = [
+    "CREATE VIRTUAL TABLE customer_fts USING fts5(search_text, content='customer', content_rowid='rowid', "
+    "tokenize='unicode61 remove_diacritics 0', prefix='2 3', detail='none')",
+    "CREATE TRIGGER customer_fts_insert AFTER INSERT ON customer WHEN new.search_text IS NOT NULL BEGIN "
+    "INSERT INTO customer_fts(rowid, search_text) VALUES (new.rowid, new.search_text); END",
+    "CREATE TRIGGER customer_fts_delete AFTER DELETE ON customer WHEN old.search_text IS NOT NULL BEGIN "
+    "INSERT INTO customer_fts(customer_fts, rowid, search_text) VALUES ('delete', old.rowid, old.search_text); END",
+    "CREATE TRIGGER customer_fts_update AFTER UPDATE OF search_text ON customer "
+    "WHEN old.search_text IS NOT new.search_text BEGIN "
+    "INSERT INTO customer_fts(customer_fts, rowid, search_text) "
+    "SELECT 'delete', old.rowid, old.search_text WHERE old.search_text IS NOT NULL; "
+    "INSERT INTO customer_fts(rowid, search_text) SELECT new.rowid, new.search_text "
+    "WHERE new.search_text IS NOT NULL; END",
+]
+
+
+def upgrade() -> None:
+    conn = op.get_bind()
+    sqlite = conn.dialect.name == "sqlite"
+    # A plain ADD COLUMN (no batch table copy): the FTS index refers to customer's rowids.
+    op.add_column("customer", sa.Column("search_text", sa.Text(), nullable=True))
+    customer = sa.table(
+        "customer",
+        *(sa.column(name, sa.JSON()) if name.startswith("other_") else sa.column(name) for name in SEARCH_COLUMNS),
+        sa.column("search_text"),
+    )
+    select = sa.select(*(customer.c[name] for name in SEARCH_COLUMNS))
+    rows = [dict(r._mapping) for r in conn.execute(select)]
+    if rows:
+        conn.execute(
+            sa.update(customer)
+            .where(customer.c.org_id == sa.bindparam("b_org_id"), customer.c.id == sa.bindparam("b_id"))
+            .values(search_text=sa.bindparam("b_text")),
+            [{"b_org_id": r["org_id"], "b_id": r["id"], "b_text": search.document(r)} for r in rows],
+        )
+    if sqlite:
+        for statement in SQLITE_FTS:
+            op.execute(statement)
+        op.execute("INSERT INTO customer_fts(customer_fts) VALUES ('rebuild')")
+    else:
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute("CREATE INDEX ix_customer_search_text ON customer USING gin (search_text gin_trgm_ops)")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for name in ("customer_fts_update", "customer_fts_delete", "customer_fts_insert"):
+            op.execute(f"DROP TRIGGER {name}")
+        op.execute("DROP TABLE customer_fts")
+    else:
+        op.execute("DROP INDEX ix_customer_search_text")
+    with op.batch_alter_table("customer") as batch_op:
+        batch_op.drop_column("search_text")
