@@ -32,6 +32,7 @@ def _customer_body() -> dict[str, Any]:
 
 ALL = frozenset(ROLES)
 OWNER = frozenset({"owner"})
+SALES = frozenset({"owner", "sales"})
 
 ROUTES = [
     Route("GET", "/customers", ALL),
@@ -55,16 +56,26 @@ ROUTES = [
     Route("POST", "/staff/{staff}/api-keys", OWNER, lambda: {"name": "extra"}),
     Route("DELETE", "/api-keys/{key}", OWNER),
     Route("GET", "/events", OWNER),
+    Route("POST", "/customers/{customer}/qualify", SALES),
+    Route("POST", "/customers/{customer}/convert", SALES),
+    Route("POST", "/customers/{customer}/churn", SALES),
+    Route("POST", "/customers/{customer}/reactivate", SALES),
+    Route("PUT", "/customers/{customer}/tier", SALES, lambda: {"tier": "pro"}),
+    Route("PUT", "/customers/{customer}/tags", SALES, lambda: {"tags": ["vip"]}),
+    Route("POST", "/customers/{customer}/tags/vip", SALES),
+    Route("DELETE", "/customers/{customer}/tags/old", SALES),
+    Route("PUT", "/customers/{customer}/assign", SALES, lambda: {"assigned_to": None}),
 ]
 
 
-def _fill(org: Org, route: Route) -> str:
-    customer = org.create_customer(email=f"{unique('m')}@example.com")
+def _fill(org: Org, route: Route) -> tuple[str, str]:
+    customer = org.create_customer(email=f"{unique('m')}@example.com", tags=["old"], assigned_to=org.owner_id)
     victim = org.api.create_staff(org, "cashier")
     key = org.post(f"/staff/{victim['staff']['id']}/api-keys", json={}).json()
-    return route.path.format(
+    path = route.path.format(
         customer=customer["id"], email=customer["email"], staff=victim["staff"]["id"], key=key["key"]["id"]
     )
+    return path, customer["id"]
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
@@ -72,8 +83,9 @@ def test_role_matrix(api: Any, route: Route) -> None:
     org = api.create_org()
     for role in ROLES:
         org.headers(role)  # create the role's staff member before counting events
-        path = _fill(org, route)
+        path, customer_id = _fill(org, route)
         events_before = len(org.events())
+        customer_before = org.get(f"/customers/{customer_id}").json()
         body = route.body() if route.body else None
         response = org.request(route.method, path, role, json=body)
         if role in route.allowed:
@@ -83,6 +95,7 @@ def test_role_matrix(api: Any, route: Route) -> None:
             assert response.status_code == 403, (role, response.status_code, response.text)
             assert response.json()["code"] == "auth.forbidden"
             assert len(org.events()) == events_before, f"a refused {role} request wrote an event"
+            assert org.get(f"/customers/{customer_id}").json() == customer_before
 
 
 def test_requests_without_a_valid_key_are_401(api: Any) -> None:

@@ -131,3 +131,17 @@ class CustomerPage(Struct):
 class PurgeResult(Struct):
     purged: int
     older_than_days: int
+
+
+class TierChange(Struct, forbid_unknown_fields=True):
+    tier: Tier
+
+
+class TagsReplace(Struct, forbid_unknown_fields=True):
+    tags: Annotated[list[Tag], Meta(max_length=100, examples=[["vip", "high-value"]])]
+
+
+class Assignment(Struct, forbid_unknown_fields=True):
+    """`assigned_to`: a staff member of the organization, or null to unassign."""
+
+    assigned_to: uuid.UUID | None

@@ -181,7 +181,7 @@ def _new_row(org_id: uuid.UUID, values: dict[str, Any], now: Any) -> dict[str, A
         "loyalty_tier": None,
         "created_at": now,
         "updated_at": now,
-        "churned_at": None,
+        "churned_at": now if values.get("status") == "churned" else None,
         "deleted_at": None,
         "version": 1,
     }

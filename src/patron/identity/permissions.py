@@ -16,16 +16,22 @@ class Permission(enum.StrEnum):
     ORGANIZATION_MANAGE = "organization:manage"
     STAFF_MANAGE = "staff:manage"
     EVENTS_READ = "events:read"
+    # Lifecycle transitions, tier, tags and assignment: the sales side of a customer.
+    CUSTOMERS_LIFECYCLE = "customers:lifecycle"
+    # Customer groups and product restrictions decide what customers may buy: owners only.
+    GROUPS_READ = "groups:read"
+    GROUPS_MANAGE = "groups:manage"
 
 
-_EVERY_STAFF_ROLE = frozenset({Permission.CUSTOMERS_READ, Permission.ORGANIZATION_READ})
+# Every staff member may read groups and ask "may this customer buy P?" (a cashier asks at the till).
+_EVERY_STAFF_ROLE = frozenset({Permission.CUSTOMERS_READ, Permission.ORGANIZATION_READ, Permission.GROUPS_READ})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.CASHIER: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},
     Role.MARKETING: _EVERY_STAFF_ROLE,
     # Sales create leads (the CRM flow starts with one); changing profiles stays with owners.
-    Role.SALES: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},
+    Role.SALES: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE, Permission.CUSTOMERS_LIFECYCLE},
 }
 
 
