@@ -23,9 +23,11 @@ run: install
 test: install lint typecheck
 	$(BIN)/pytest -q
 
+LINT_DIRS := src tests $(wildcard bench)
+
 lint:
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(LINT_DIRS)
+	$(BIN)/ruff format --check $(LINT_DIRS)
 	$(BIN)/lint-imports
 
 typecheck:

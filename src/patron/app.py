@@ -19,7 +19,7 @@ from patron.http import metrics
 from patron.http.deps import DEPENDENCIES
 from patron.http.guards import Authenticator, authorize
 from patron.http.problems import EXCEPTION_HANDLERS
-from patron.http.routes import customers, events, health, lifecycle, organization, platform, staff
+from patron.http.routes import customers, events, groups, health, lifecycle, organization, platform, staff
 
 API_PREFIX = "/api/v1"
 
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             *staff.ROUTES,
             *customers.ROUTES,
             *lifecycle.ROUTES,
+            *groups.ROUTES,
             *events.ROUTES,
         ],
     )

@@ -65,6 +65,16 @@ ROUTES = [
     Route("POST", "/customers/{customer}/tags/vip", SALES),
     Route("DELETE", "/customers/{customer}/tags/old", SALES),
     Route("PUT", "/customers/{customer}/assign", SALES, lambda: {"assigned_to": None}),
+    Route("GET", "/customer-groups", ALL),
+    Route("POST", "/customer-groups", OWNER, lambda: {"name": unique("g")}),
+    Route("GET", "/customer-groups/{group}", ALL),
+    Route("PATCH", "/customer-groups/{group}", OWNER, lambda: {"is_merchant": True}),
+    Route("DELETE", "/customer-groups/{group}", OWNER),
+    Route("GET", "/customer-groups/{group}/product-restrictions", ALL),
+    Route("PUT", "/customer-groups/{group}/product-restrictions", OWNER, lambda: {"deny": ["SKU-1"]}),
+    Route("GET", "/customers/{customer}/product-restrictions", ALL),
+    Route("PUT", "/customers/{customer}/product-restrictions", OWNER, lambda: {"allow": ["SKU-1"]}),
+    Route("GET", "/customers/{customer}/product-access/SKU-1", ALL),
 ]
 
 
@@ -72,8 +82,13 @@ def _fill(org: Org, route: Route) -> tuple[str, str]:
     customer = org.create_customer(email=f"{unique('m')}@example.com", tags=["old"], assigned_to=org.owner_id)
     victim = org.api.create_staff(org, "cashier")
     key = org.post(f"/staff/{victim['staff']['id']}/api-keys", json={}).json()
+    group = org.post("/customer-groups", json={"name": unique("g")}).json()
     path = route.path.format(
-        customer=customer["id"], email=customer["email"], staff=victim["staff"]["id"], key=key["key"]["id"]
+        customer=customer["id"],
+        email=customer["email"],
+        staff=victim["staff"]["id"],
+        key=key["key"]["id"],
+        group=group["id"],
     )
     return path, customer["id"]
 

@@ -12,11 +12,12 @@ from sqlalchemy.engine import Connection, Row
 
 from patron.db import counters
 from patron.db.base import table
-from patron.db.models import Customer, OrgCounter, StaffUser
+from patron.db.models import Customer, CustomerGroup, OrgCounter, StaffUser
 
 customer = table(Customer)
 _counter = table(OrgCounter)
 _staff = table(StaffUser)
+_group = table(CustomerGroup)
 
 
 def _of(org_id: uuid.UUID) -> sa.Select[Any]:
@@ -138,3 +139,29 @@ def delete_many(conn: Connection, org_id: uuid.UUID, ids: Sequence[uuid.UUID]) -
         result = conn.execute(sa.delete(customer).where(customer.c.org_id == org_id, customer.c.id.in_(chunk)))
         total += result.rowcount
     return total
+
+
+def group_is_merchant(conn: Connection, org_id: uuid.UUID, group_id: uuid.UUID) -> bool | None:
+    """Whether the organization's group is a merchant group; None when it has no such group."""
+    stmt = sa.select(_group.c.is_merchant).where(_group.c.org_id == org_id, _group.c.id == group_id)
+    found = conn.execute(stmt).scalar_one_or_none()
+    return None if found is None else bool(found)
+
+
+def count_in_group(conn: Connection, org_id: uuid.UUID, group_id: uuid.UUID) -> int:
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(customer)
+        .where(customer.c.org_id == org_id, customer.c.group_id == group_id)
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def non_merchants_in_group(conn: Connection, org_id: uuid.UUID, group_id: uuid.UUID) -> list[Row[Any]]:
+    stmt = (
+        _of(org_id)
+        .where(customer.c.group_id == group_id, customer.c.is_merchant.is_(False))
+        .order_by(customer.c.id)
+        .with_for_update()
+    )
+    return list(conn.execute(stmt))

@@ -58,6 +58,8 @@ _CREATE_DEFAULTS = msgspec.structs.asdict(CustomerCreate(email=""))
 
 def _prepared(data: CustomerCreate, settings: OrganizationSettings) -> dict[str, Any]:
     values = rules.normalise_fields(msgspec.structs.asdict(data), settings)
+    if values["is_merchant"] is msgspec.UNSET:
+        del values["is_merchant"]  # not stated: false for a new customer, kept for a registering guest
     rules.check_record(values, settings, changed=None)
     return values
 
@@ -95,6 +97,10 @@ def create_customers(
     for i, values in enumerate(prepared):
         if values["assigned_to"] is not None and not repo.staff_exists(conn, org_id, values["assigned_to"]):
             errors.append(FieldError(field(i, "assigned_to"), "is not a staff member of this organization"))
+        try:
+            _join_group(conn, org_id, values)
+        except ValidationFailed as exc:
+            errors.extend(exc.prefixed(f"customers[{i}]").errors if batch else exc.errors)
     if errors:
         raise ValidationFailed(errors)
 
@@ -146,6 +152,20 @@ def create_customers(
     return [results[i] for i in range(len(prepared))]
 
 
+def _join_group(conn: Any, org_id: uuid.UUID, values: dict[str, Any]) -> None:
+    """Check `group_id` names a group of the organization; in a merchant group `is_merchant` is true."""
+    group_id = values.get("group_id")
+    if group_id is None:
+        return
+    merchant = repo.group_is_merchant(conn, org_id, group_id)
+    if merchant is None:
+        raise ValidationFailed.single("group_id", "is not a customer group of this organization")
+    if merchant:
+        if values.get("is_merchant") is False:
+            raise ValidationFailed.single("is_merchant", "is always true for a member of a merchant group")
+        values["is_merchant"] = True
+
+
 def _taken(batch: bool, field: str, code: str, message: str) -> None:
     if batch:
         raise ValidationFailed([FieldError(field, message)], code=code)
@@ -174,9 +194,9 @@ def _new_row(org_id: uuid.UUID, values: dict[str, Any], now: Any) -> dict[str, A
         **values,
         "org_id": org_id,
         "id": uuid7(),
+        "is_merchant": values.get("is_merchant", False),
         "company_id": None,
         "user_id": None,
-        "group_id": None,
         "points_balance": 0,
         "loyalty_tier": None,
         "created_at": now,
@@ -231,9 +251,9 @@ def _live_or_404(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, 
     return row
 
 
-def get_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
-    """One customer by id, deleted ones included (they keep orders and history)."""
-    return to_read(_live_or_404(uow, principal, customer_id, for_update=False))
+def get_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, lock: bool = False) -> CustomerRead:
+    """One customer by id, deleted ones included (they keep orders and history); `lock` holds its row."""
+    return to_read(_live_or_404(uow, principal, customer_id, for_update=lock))
 
 
 def get_customer_by_email(uow: UnitOfWork, *, principal: Principal, email: str) -> CustomerRead:
@@ -273,6 +293,13 @@ def update_customer(
     rules.check_record({**row._mapping, **values}, settings, changed=values.keys())
     if values.get("assigned_to") and not repo.staff_exists(conn, principal.org_id, values["assigned_to"]):
         raise ValidationFailed.single("assigned_to", "is not a staff member of this organization")
+    if "group_id" in values or "is_merchant" in values:
+        membership = {"group_id": values.get("group_id", row.group_id)}
+        if "is_merchant" in values:
+            membership["is_merchant"] = values["is_merchant"]
+        _join_group(conn, principal.org_id, membership)
+        if membership.get("is_merchant"):
+            values["is_merchant"] = True
     is_guest = values.get("is_guest", row.is_guest)
     email = values.get("email", row.email)
     email_matters = not is_guest and ("email" in values or "is_guest" in values)
@@ -327,3 +354,16 @@ def purge_outdated_guests(
     for customer_id in ids:
         uow.record(events.CustomerPurged(principal.org_id, customer_id, {"reason": "outdated_guest"}))
     return PurgeResult(purged=purged, older_than_days=days)
+
+
+def count_group_members(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) -> int:
+    """How many customers (deleted ones included) belong to the group."""
+    return repo.count_in_group(uow.conn, principal.org_id, group_id)
+
+
+def make_group_members_merchants(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) -> int:
+    """Members of a group that became a merchant group become merchants; one `customer.updated` each."""
+    rows = repo.non_merchants_in_group(uow.conn, principal.org_id, group_id)
+    for row in rows:
+        _apply_changes(uow, principal, row, {"is_merchant": True}, extra={"reason": "merchant_group"})
+    return len(rows)

@@ -34,7 +34,6 @@ SERVER_OWNED = frozenset(
         "churned_at",
         "user_id",
         "company_id",
-        "group_id",
     }
 )
 LIFECYCLE_FIELDS = frozenset({"status"})

@@ -1,0 +1,82 @@
+"""crm: customer groups and product restrictions; customer.group_id becomes a foreign key
+
+Revision ID: b8c84e3ecac6
+Revises: 7220457ce7f2
+Create Date: 2026-11-22 19:33:04.870210
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import patron.db.base
+
+revision = "b8c84e3ecac6"
+down_revision = "7220457ce7f2"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "customer_group",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("is_merchant", sa.Boolean(), nullable=False),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_customer_group_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_customer_group")),
+        sa.UniqueConstraint("org_id", "name", name=op.f("uq_customer_group_org_id_name")),
+    )
+    op.create_table(
+        "group_product_rule",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("group_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=5), nullable=False),
+        sa.Column("product_ref", sa.String(length=100), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "group_id"],
+            ["customer_group.org_id", "customer_group.id"],
+            name=op.f("fk_group_product_rule_org_id_group_id_customer_group"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organization.id"], name=op.f("fk_group_product_rule_org_id_organization")
+        ),
+        sa.PrimaryKeyConstraint("org_id", "group_id", "kind", "product_ref", name=op.f("pk_group_product_rule")),
+    )
+    with op.batch_alter_table("customer", schema=None) as batch_op:
+        batch_op.create_foreign_key(
+            batch_op.f("fk_customer_org_id_group_id_customer_group"),
+            "customer_group",
+            ["org_id", "group_id"],
+            ["org_id", "id"],
+        )
+    op.create_table(
+        "customer_product_rule",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("customer_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=5), nullable=False),
+        sa.Column("product_ref", sa.String(length=100), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "customer_id"],
+            ["customer.org_id", "customer.id"],
+            name=op.f("fk_customer_product_rule_org_id_customer_id_customer"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organization.id"], name=op.f("fk_customer_product_rule_org_id_organization")
+        ),
+        sa.PrimaryKeyConstraint("org_id", "customer_id", "kind", "product_ref", name=op.f("pk_customer_product_rule")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("customer_product_rule")
+    with op.batch_alter_table("customer", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_customer_org_id_group_id_customer_group"), type_="foreignkey")
+    op.drop_table("group_product_rule")
+    op.drop_table("customer_group")
