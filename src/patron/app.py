@@ -19,7 +19,17 @@ from patron.http import metrics
 from patron.http.deps import DEPENDENCIES
 from patron.http.guards import Authenticator, authorize
 from patron.http.problems import EXCEPTION_HANDLERS
-from patron.http.routes import customers, events, groups, health, lifecycle, organization, platform, staff
+from patron.http.routes import (
+    companies,
+    customers,
+    events,
+    groups,
+    health,
+    lifecycle,
+    organization,
+    platform,
+    staff,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -63,6 +73,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             *customers.ROUTES,
             *lifecycle.ROUTES,
             *groups.ROUTES,
+            *companies.ROUTES,
             *events.ROUTES,
         ],
     )

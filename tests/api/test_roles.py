@@ -75,22 +75,54 @@ ROUTES = [
     Route("GET", "/customers/{customer}/product-restrictions", ALL),
     Route("PUT", "/customers/{customer}/product-restrictions", OWNER, lambda: {"allow": ["SKU-1"]}),
     Route("GET", "/customers/{customer}/product-access/SKU-1", ALL),
+    Route("GET", "/companies", ALL),
+    Route("POST", "/companies", SALES, lambda: {"name": unique("Acme")}),
+    Route("GET", "/companies/{company}", ALL),
+    Route("PATCH", "/companies/{company}", SALES, lambda: {"name": "Renamed"}),
+    Route("DELETE", "/companies/{company}", SALES),
+    Route("GET", "/companies/{company}/contacts", ALL),
+    Route("GET", "/companies/{company}/members", ALL),
+    Route("POST", "/companies/{company}/members", SALES, lambda: {"customer_id": "{customer}", "role": "buyer"}),
+    Route("PATCH", "/companies/{company}/members/{member}", SALES, lambda: {"role": "admin"}),
+    Route("DELETE", "/companies/{company}/members/{member}", SALES),
+    Route("POST", "/companies/{company}/join-codes", SALES, lambda: {"role": "buyer"}),
+    Route("GET", "/companies/{company}/join-codes", SALES),
+    Route("DELETE", "/companies/{company}/join-codes/{code_id}", SALES),
+    Route("POST", "/join-codes/redeem", SALES, lambda: {"code": "{code}", "customer_id": "{customer}"}),
 ]
 
 
-def _fill(org: Org, route: Route) -> tuple[str, str]:
+def _fill(org: Org, route: Route) -> dict[str, str]:
+    """Fresh records for one request: the values the route's path and body name."""
     customer = org.create_customer(email=f"{unique('m')}@example.com", tags=["old"], assigned_to=org.owner_id)
     victim = org.api.create_staff(org, "cashier")
     key = org.post(f"/staff/{victim['staff']['id']}/api-keys", json={}).json()
     group = org.post("/customer-groups", json={"name": unique("g")}).json()
-    path = route.path.format(
-        customer=customer["id"],
-        email=customer["email"],
-        staff=victim["staff"]["id"],
-        key=key["key"]["id"],
-        group=group["id"],
-    )
-    return path, customer["id"]
+    fill = {
+        "customer": customer["id"],
+        "email": customer["email"],
+        "staff": victim["staff"]["id"],
+        "key": key["key"]["id"],
+        "group": group["id"],
+    }
+    if "compan" in route.path or "join-codes" in route.path:
+        company = org.post("/companies", json={"name": unique("Acme")}).json()
+        member = org.create_customer()
+        assert org.post(f"/companies/{company['id']}/members", json={"customer_id": member["id"]}).status_code == 201
+        code = org.post(f"/companies/{company['id']}/join-codes", json={}).json()
+        fill |= {
+            "company": company["id"],
+            "member": member["id"],
+            "code": code["code"],
+            "code_id": code["join_code"]["id"],
+        }
+    return fill
+
+
+def _body(route: Route, fill: dict[str, str]) -> Any:
+    if route.body is None:
+        return None
+    return {k: v.format(**fill) if isinstance(v, str) else v for k, v in route.body().items()}
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
@@ -98,10 +130,11 @@ def test_role_matrix(api: Any, route: Route) -> None:
     org = api.create_org()
     for role in ROLES:
         org.headers(role)  # create the role's staff member before counting events
-        path, customer_id = _fill(org, route)
+        fill = _fill(org, route)
+        path, customer_id = route.path.format(**fill), fill["customer"]
         events_before = len(org.events())
         customer_before = org.get(f"/customers/{customer_id}").json()
-        body = route.body() if route.body else None
+        body = _body(route, fill)
         response = org.request(route.method, path, role, json=body)
         if role in route.allowed:
             assert response.status_code not in (401, 403), (role, response.text)

@@ -12,12 +12,14 @@ from sqlalchemy.engine import Connection, Row
 
 from patron.db import counters
 from patron.db.base import table
-from patron.db.models import Customer, CustomerGroup, OrgCounter, StaffUser
+from patron.db.models import Company, CompanyMember, Customer, CustomerGroup, OrgCounter, StaffUser
 
 customer = table(Customer)
 _counter = table(OrgCounter)
 _staff = table(StaffUser)
 _group = table(CustomerGroup)
+_company = table(Company)
+_member = table(CompanyMember)
 
 
 def _of(org_id: uuid.UUID) -> sa.Select[Any]:
@@ -163,5 +165,38 @@ def non_merchants_in_group(conn: Connection, org_id: uuid.UUID, group_id: uuid.U
         .where(customer.c.group_id == group_id, customer.c.is_merchant.is_(False))
         .order_by(customer.c.id)
         .with_for_update()
+    )
+    return list(conn.execute(stmt))
+
+
+def company_exists(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> bool:
+    stmt = sa.select(_company.c.id).where(_company.c.org_id == org_id, _company.c.id == company_id)
+    return conn.execute(stmt).first() is not None
+
+
+def member_of(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> uuid.UUID | None:
+    """The company in which the customer holds a member role, if any."""
+    stmt = sa.select(_member.c.company_id).where(_member.c.org_id == org_id, _member.c.customer_id == customer_id)
+    return conn.execute(stmt).scalar_one_or_none()
+
+
+def count_in_company(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> int:
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(customer)
+        .where(customer.c.org_id == org_id, customer.c.company_id == company_id)
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def company_contacts(
+    conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, *, limit: int, offset: int
+) -> list[Row[Any]]:
+    stmt = (
+        _live(org_id)
+        .where(customer.c.company_id == company_id)
+        .order_by(customer.c.created_at, customer.c.id)
+        .limit(limit)
+        .offset(offset)
     )
     return list(conn.execute(stmt))

@@ -26,6 +26,7 @@ SECTIONS: dict[str, str] = {
     "company_name": "business",
     "vat_id": "business",
     "is_merchant": "business",
+    "company_id": "business",
     "credit": "credit",
     "is_favorite": "favorite",
     "group_id": "group",

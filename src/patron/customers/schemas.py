@@ -47,6 +47,9 @@ class CustomerCreate(Struct, forbid_unknown_fields=True):
     tags: Annotated[list[Tag], Meta(max_length=100)] = msgspec.field(default_factory=list)
     custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
     group_id: uuid.UUID | None = None
+    company_id: (
+        Annotated[uuid.UUID, Meta(description="a company of the organization: the customer is its contact")] | None
+    ) = None
 
 
 class CustomerUpdate(Struct, forbid_unknown_fields=True):
@@ -75,6 +78,7 @@ class CustomerUpdate(Struct, forbid_unknown_fields=True):
     tags: Annotated[list[Tag], Meta(max_length=100)] | UnsetType = UNSET
     custom_fields: dict[str, Any] | UnsetType = UNSET
     group_id: uuid.UUID | UnsetType | None = UNSET
+    company_id: uuid.UUID | UnsetType | None = UNSET
 
 
 class CustomerRead(Struct):

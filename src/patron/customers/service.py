@@ -99,6 +99,7 @@ def create_customers(
             errors.append(FieldError(field(i, "assigned_to"), "is not a staff member of this organization"))
         try:
             _join_group(conn, org_id, values)
+            _check_company(conn, org_id, values.get("company_id"))
         except ValidationFailed as exc:
             errors.extend(exc.prefixed(f"customers[{i}]").errors if batch else exc.errors)
     if errors:
@@ -166,6 +167,11 @@ def _join_group(conn: Any, org_id: uuid.UUID, values: dict[str, Any]) -> None:
         values["is_merchant"] = True
 
 
+def _check_company(conn: Any, org_id: uuid.UUID, company_id: uuid.UUID | None) -> None:
+    if company_id is not None and not repo.company_exists(conn, org_id, company_id):
+        raise ValidationFailed.single("company_id", "is not a company of this organization")
+
+
 def _taken(batch: bool, field: str, code: str, message: str) -> None:
     if batch:
         raise ValidationFailed([FieldError(field, message)], code=code)
@@ -195,7 +201,6 @@ def _new_row(org_id: uuid.UUID, values: dict[str, Any], now: Any) -> dict[str, A
         "org_id": org_id,
         "id": uuid7(),
         "is_merchant": values.get("is_merchant", False),
-        "company_id": None,
         "user_id": None,
         "points_balance": 0,
         "loyalty_tier": None,
@@ -300,6 +305,8 @@ def update_customer(
         _join_group(conn, principal.org_id, membership)
         if membership.get("is_merchant"):
             values["is_merchant"] = True
+    if "company_id" in values and values["company_id"] != row.company_id:
+        _change_company(conn, principal.org_id, row, values["company_id"])
     is_guest = values.get("is_guest", row.is_guest)
     email = values.get("email", row.email)
     email_matters = not is_guest and ("email" in values or "is_guest" in values)
@@ -367,3 +374,48 @@ def make_group_members_merchants(uow: UnitOfWork, *, principal: Principal, group
     for row in rows:
         _apply_changes(uow, principal, row, {"is_merchant": True}, extra={"reason": "merchant_group"})
     return len(rows)
+
+
+def _change_company(conn: Any, org_id: uuid.UUID, row: Row[Any], company_id: uuid.UUID | None) -> None:
+    """A contact links to one company of the organization, never beside a sign-in account (SPEC §3)."""
+    _check_company(conn, org_id, company_id)
+    if company_id is not None and row.user_id is not None:
+        raise ValidationFailed.single("company_id", "cannot be set for a customer with a sign-in account (user_id)")
+    if repo.member_of(conn, org_id, row.id) is not None:
+        raise Conflict(
+            "the customer holds a member role in its company; remove the membership first",
+            code="customer.company_member",
+        )
+
+
+def join_company(
+    uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, company_id: uuid.UUID, field: str
+) -> CustomerRead:
+    """Make the customer a contact of the company (no change when it is one already).
+
+    422 naming `field` when the customer does not exist or has a sign-in account;
+    409 `customer.other_company` when it is a contact of another company.
+    """
+    row = repo.get(uow.conn, principal.org_id, customer_id, for_update=True)
+    if row is None or row.deleted_at is not None:
+        raise ValidationFailed.single(field, "is not a customer of this organization")
+    if row.company_id == company_id:
+        return to_read(row)
+    if row.company_id is not None:
+        raise Conflict("the customer is a contact of another company", code="customer.other_company")
+    if row.user_id is not None:
+        raise ValidationFailed.single(field, "has a sign-in account; company contacts cannot (SPEC §3)")
+    return _apply_changes(uow, principal, row, {"company_id": company_id})
+
+
+def count_company_contacts(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> int:
+    """How many customers (deleted ones included) are contacts of the company."""
+    return repo.count_in_company(uow.conn, principal.org_id, company_id)
+
+
+def list_company_contacts(
+    uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, limit: int, offset: int
+) -> list[CustomerRead]:
+    """Live contacts of the company, oldest first."""
+    rows = repo.company_contacts(uow.conn, principal.org_id, company_id, limit=limit, offset=offset)
+    return [to_read(r) for r in rows]

@@ -21,17 +21,23 @@ class Permission(enum.StrEnum):
     # Customer groups and product restrictions decide what customers may buy: owners only.
     GROUPS_READ = "groups:read"
     GROUPS_MANAGE = "groups:manage"
+    # B2B accounts: every role reads them (they are customer data); owners and sales manage them.
+    COMPANIES_READ = "companies:read"
+    COMPANIES_MANAGE = "companies:manage"
 
 
 # Every staff member may read groups and ask "may this customer buy P?" (a cashier asks at the till).
-_EVERY_STAFF_ROLE = frozenset({Permission.CUSTOMERS_READ, Permission.ORGANIZATION_READ, Permission.GROUPS_READ})
+_EVERY_STAFF_ROLE = frozenset(
+    {Permission.CUSTOMERS_READ, Permission.ORGANIZATION_READ, Permission.GROUPS_READ, Permission.COMPANIES_READ}
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.CASHIER: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},
     Role.MARKETING: _EVERY_STAFF_ROLE,
     # Sales create leads (the CRM flow starts with one); changing profiles stays with owners.
-    Role.SALES: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE, Permission.CUSTOMERS_LIFECYCLE},
+    Role.SALES: _EVERY_STAFF_ROLE
+    | {Permission.CUSTOMERS_CREATE, Permission.CUSTOMERS_LIFECYCLE, Permission.COMPANIES_MANAGE},
 }
 
 

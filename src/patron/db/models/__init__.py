@@ -1,5 +1,6 @@
 """Every table, one module per domain; import from here."""
 
+from patron.db.models.companies import Company, CompanyJoinCode, CompanyMember
 from patron.db.models.customer import Customer
 from patron.db.models.groups import CustomerGroup, CustomerProductRule, GroupProductRule
 from patron.db.models.identity import ApiKey, IdempotencyRecord, StaffUser
@@ -8,6 +9,9 @@ from patron.db.models.outbox import OutboxEvent
 
 __all__ = [
     "ApiKey",
+    "Company",
+    "CompanyJoinCode",
+    "CompanyMember",
     "Customer",
     "CustomerGroup",
     "CustomerProductRule",
@@ -29,4 +33,7 @@ TENANT_OWNED = [
     CustomerGroup,
     GroupProductRule,
     CustomerProductRule,
+    Company,
+    CompanyMember,
+    CompanyJoinCode,
 ]

@@ -1,8 +1,8 @@
-"""crm: customer groups and product restrictions; customer.group_id becomes a foreign key
+"""crm: customer groups, product restrictions, companies; customer.group_id and company_id become foreign keys
 
 Revision ID: b8c84e3ecac6
 Revises: 7220457ce7f2
-Create Date: 2026-11-22 19:33:04.870210
+Create Date: 2026-11-22 19:44:14.033445
 """
 
 from __future__ import annotations
@@ -32,6 +32,27 @@ def upgrade() -> None:
         sa.UniqueConstraint("org_id", "name", name=op.f("uq_customer_group_org_id_name")),
     )
     op.create_table(
+        "company",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("vat_id", sa.String(length=40), nullable=True),
+        sa.Column("account_manager_id", sa.Uuid(), nullable=True),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "account_manager_id"],
+            ["staff_user.org_id", "staff_user.id"],
+            name=op.f("fk_company_org_id_account_manager_id_staff_user"),
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_company_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_company")),
+        sa.UniqueConstraint("org_id", "vat_id", name=op.f("uq_company_org_id_vat_id")),
+    )
+    with op.batch_alter_table("company", schema=None) as batch_op:
+        batch_op.create_index("ix_company_org_id_name", ["org_id", "name"], unique=False)
+
+    op.create_table(
         "group_product_rule",
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.Column("group_id", sa.Uuid(), nullable=False),
@@ -48,6 +69,30 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("org_id", "group_id", "kind", "product_ref", name=op.f("pk_group_product_rule")),
     )
+    op.create_table(
+        "company_join_code",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("company_id", sa.Uuid(), nullable=False),
+        sa.Column("code_hash", sa.LargeBinary(length=32), nullable=False),
+        sa.Column("hint", sa.String(length=8), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("created_by", sa.Uuid(), nullable=True),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("used_by", sa.Uuid(), nullable=True),
+        sa.Column("revoked_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id", "company_id"],
+            ["company.org_id", "company.id"],
+            name=op.f("fk_company_join_code_org_id_company_id_company"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_company_join_code_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_company_join_code")),
+        sa.UniqueConstraint("org_id", "code_hash", name=op.f("uq_company_join_code_org_id_code_hash")),
+    )
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.create_foreign_key(
             batch_op.f("fk_customer_org_id_group_id_customer_group"),
@@ -55,6 +100,33 @@ def upgrade() -> None:
             ["org_id", "group_id"],
             ["org_id", "id"],
         )
+        batch_op.create_foreign_key(
+            batch_op.f("fk_customer_org_id_company_id_company"), "company", ["org_id", "company_id"], ["org_id", "id"]
+        )
+    op.create_table(
+        "company_member",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("company_id", sa.Uuid(), nullable=False),
+        sa.Column("customer_id", sa.Uuid(), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("joined_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("join_code_id", sa.Uuid(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id", "company_id"],
+            ["company.org_id", "company.id"],
+            name=op.f("fk_company_member_org_id_company_id_company"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id", "customer_id"],
+            ["customer.org_id", "customer.id"],
+            name=op.f("fk_company_member_org_id_customer_id_customer"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_company_member_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "company_id", "customer_id", name=op.f("pk_company_member")),
+        sa.UniqueConstraint("org_id", "customer_id", name=op.f("uq_company_member_org_id_customer_id")),
+    )
     op.create_table(
         "customer_product_rule",
         sa.Column("org_id", sa.Uuid(), nullable=False),
@@ -76,7 +148,15 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("customer_product_rule")
+    op.drop_table("company_member")
     with op.batch_alter_table("customer", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_customer_org_id_company_id_company"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_customer_org_id_group_id_customer_group"), type_="foreignkey")
+
+    op.drop_table("company_join_code")
     op.drop_table("group_product_rule")
+    with op.batch_alter_table("company", schema=None) as batch_op:
+        batch_op.drop_index("ix_company_org_id_name")
+
+    op.drop_table("company")
     op.drop_table("customer_group")
