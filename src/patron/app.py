@@ -22,6 +22,7 @@ from patron.http.problems import EXCEPTION_HANDLERS
 from patron.http.routes import (
     companies,
     customers,
+    deals,
     events,
     groups,
     health,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             *lifecycle.ROUTES,
             *groups.ROUTES,
             *companies.ROUTES,
+            *deals.ROUTES,
             *events.ROUTES,
         ],
     )

@@ -33,6 +33,7 @@ def _customer_body() -> dict[str, Any]:
 ALL = frozenset(ROLES)
 OWNER = frozenset({"owner"})
 SALES = frozenset({"owner", "sales"})
+DEALS_READ = frozenset({"owner", "sales", "marketing"})
 
 ROUTES = [
     Route("GET", "/customers", ALL),
@@ -89,6 +90,19 @@ ROUTES = [
     Route("GET", "/companies/{company}/join-codes", SALES),
     Route("DELETE", "/companies/{company}/join-codes/{code_id}", SALES),
     Route("POST", "/join-codes/redeem", SALES, lambda: {"code": "{code}", "customer_id": "{customer}"}),
+    Route("GET", "/pipelines", DEALS_READ),
+    Route("POST", "/pipelines", OWNER, lambda: {"name": unique("p")}),
+    Route("GET", "/pipelines/{pipeline}", DEALS_READ),
+    Route("PATCH", "/pipelines/{pipeline}", OWNER, lambda: {"name": unique("p")}),
+    Route("DELETE", "/pipelines/{pipeline}", OWNER),
+    Route("GET", "/pipelines/{pipeline}/board", DEALS_READ),
+    Route("GET", "/deals", DEALS_READ),
+    Route("POST", "/deals", SALES, lambda: {"title": "T", "value": 1, "currency": "EUR", "customer_id": "{customer}"}),
+    Route("GET", "/deals/{deal}", DEALS_READ),
+    Route("PATCH", "/deals/{deal}", SALES, lambda: {"value": 5}),
+    Route("DELETE", "/deals/{deal}", SALES),
+    Route("POST", "/deals/{deal}/move", SALES, lambda: {"stage_id": "{stage}"}),
+    Route("POST", "/deals/{closed_deal}/reopen", OWNER, lambda: {}),
 ]
 
 
@@ -115,6 +129,22 @@ def _fill(org: Org, route: Route) -> dict[str, str]:
             "member": member["id"],
             "code": code["code"],
             "code_id": code["join_code"]["id"],
+        }
+    if "pipelines" in route.path or "deals" in route.path:
+        deal = org.post(
+            "/deals", json={"title": "D", "value": 1, "currency": "EUR", "customer_id": customer["id"]}
+        ).json()
+        stages = {s["name"]: s["id"] for s in org.get(f"/pipelines/{deal['pipeline_id']}").json()["stages"]}
+        closed = org.post(
+            "/deals", json={"title": "C", "value": 1, "currency": "EUR", "customer_id": customer["id"]}
+        ).json()
+        assert org.post(f"/deals/{closed['id']}/move", json={"stage_id": stages["won"]}).status_code == 200
+        pipeline = org.post("/pipelines", json={"name": unique("p")}).json()
+        fill |= {
+            "deal": deal["id"],
+            "closed_deal": closed["id"],
+            "stage": stages["proposal"],
+            "pipeline": pipeline["id"],
         }
     return fill
 

@@ -24,6 +24,12 @@ class Permission(enum.StrEnum):
     # B2B accounts: every role reads them (they are customer data); owners and sales manage them.
     COMPANIES_READ = "companies:read"
     COMPANIES_MANAGE = "companies:manage"
+    # Deals: marketing reads the pipeline (CRM data it reports on), cashiers have no business there;
+    # sales work deals; a won or lost deal is reopened, and pipelines are shaped, by owners only.
+    DEALS_READ = "deals:read"
+    DEALS_MANAGE = "deals:manage"
+    DEALS_REOPEN = "deals:reopen"
+    PIPELINES_MANAGE = "pipelines:manage"
 
 
 # Every staff member may read groups and ask "may this customer buy P?" (a cashier asks at the till).
@@ -34,10 +40,16 @@ _EVERY_STAFF_ROLE = frozenset(
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.CASHIER: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},
-    Role.MARKETING: _EVERY_STAFF_ROLE,
+    Role.MARKETING: _EVERY_STAFF_ROLE | {Permission.DEALS_READ},
     # Sales create leads (the CRM flow starts with one); changing profiles stays with owners.
     Role.SALES: _EVERY_STAFF_ROLE
-    | {Permission.CUSTOMERS_CREATE, Permission.CUSTOMERS_LIFECYCLE, Permission.COMPANIES_MANAGE},
+    | {
+        Permission.CUSTOMERS_CREATE,
+        Permission.CUSTOMERS_LIFECYCLE,
+        Permission.COMPANIES_MANAGE,
+        Permission.DEALS_READ,
+        Permission.DEALS_MANAGE,
+    },
 }
 
 

@@ -2,6 +2,7 @@
 
 from patron.db.models.companies import Company, CompanyJoinCode, CompanyMember
 from patron.db.models.customer import Customer
+from patron.db.models.deals import Deal, Pipeline, PipelineStage
 from patron.db.models.groups import CustomerGroup, CustomerProductRule, GroupProductRule
 from patron.db.models.identity import ApiKey, IdempotencyRecord, StaffUser
 from patron.db.models.organization import Organization, OrgCounter
@@ -15,11 +16,14 @@ __all__ = [
     "Customer",
     "CustomerGroup",
     "CustomerProductRule",
+    "Deal",
     "GroupProductRule",
     "IdempotencyRecord",
     "OrgCounter",
     "Organization",
     "OutboxEvent",
+    "Pipeline",
+    "PipelineStage",
     "StaffUser",
 ]
 
@@ -36,4 +40,7 @@ TENANT_OWNED = [
     Company,
     CompanyMember,
     CompanyJoinCode,
+    Pipeline,
+    PipelineStage,
+    Deal,
 ]

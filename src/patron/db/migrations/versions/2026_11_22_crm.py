@@ -2,7 +2,7 @@
 
 Revision ID: b8c84e3ecac6
 Revises: 7220457ce7f2
-Create Date: 2026-11-22 19:44:14.033445
+Create Date: 2026-11-22 19:51:09.824915
 """
 
 from __future__ import annotations
@@ -30,6 +30,18 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_customer_group_org_id_organization")),
         sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_customer_group")),
         sa.UniqueConstraint("org_id", "name", name=op.f("uq_customer_group_org_id_name")),
+    )
+    op.create_table(
+        "pipeline",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("is_default", sa.Boolean(), nullable=False),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_pipeline_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_pipeline")),
+        sa.UniqueConstraint("org_id", "name", name=op.f("uq_pipeline_org_id_name")),
     )
     op.create_table(
         "company",
@@ -70,6 +82,25 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("org_id", "group_id", "kind", "product_ref", name=op.f("pk_group_product_rule")),
     )
     op.create_table(
+        "pipeline_stage",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("pipeline_id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=60), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "pipeline_id"],
+            ["pipeline.org_id", "pipeline.id"],
+            name=op.f("fk_pipeline_stage_org_id_pipeline_id_pipeline"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_pipeline_stage_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_pipeline_stage")),
+        sa.UniqueConstraint("org_id", "pipeline_id", "id", name=op.f("uq_pipeline_stage_org_id_pipeline_id_id")),
+        sa.UniqueConstraint("org_id", "pipeline_id", "name", name=op.f("uq_pipeline_stage_org_id_pipeline_id_name")),
+    )
+    op.create_table(
         "company_join_code",
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -95,13 +126,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.create_foreign_key(
+            batch_op.f("fk_customer_org_id_company_id_company"), "company", ["org_id", "company_id"], ["org_id", "id"]
+        )
+        batch_op.create_foreign_key(
             batch_op.f("fk_customer_org_id_group_id_customer_group"),
             "customer_group",
             ["org_id", "group_id"],
             ["org_id", "id"],
-        )
-        batch_op.create_foreign_key(
-            batch_op.f("fk_customer_org_id_company_id_company"), "company", ["org_id", "company_id"], ["org_id", "id"]
         )
     op.create_table(
         "company_member",
@@ -144,19 +175,67 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("org_id", "customer_id", "kind", "product_ref", name=op.f("pk_customer_product_rule")),
     )
+    op.create_table(
+        "deal",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("pipeline_id", sa.Uuid(), nullable=False),
+        sa.Column("stage_id", sa.Uuid(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("owner_id", sa.Uuid(), nullable=False),
+        sa.Column("expected_close_on", sa.Date(), nullable=True),
+        sa.Column("customer_id", sa.Uuid(), nullable=True),
+        sa.Column("company_id", sa.Uuid(), nullable=True),
+        sa.Column("closed_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "company_id"], ["company.org_id", "company.id"], name=op.f("fk_deal_org_id_company_id_company")
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id", "customer_id"],
+            ["customer.org_id", "customer.id"],
+            name=op.f("fk_deal_org_id_customer_id_customer"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id", "owner_id"],
+            ["staff_user.org_id", "staff_user.id"],
+            name=op.f("fk_deal_org_id_owner_id_staff_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id", "pipeline_id", "stage_id"],
+            ["pipeline_stage.org_id", "pipeline_stage.pipeline_id", "pipeline_stage.id"],
+            name=op.f("fk_deal_org_id_pipeline_id_stage_id_pipeline_stage"),
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_deal_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_deal")),
+    )
+    with op.batch_alter_table("deal", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_deal_org_id_pipeline_id_stage_id", ["org_id", "pipeline_id", "stage_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("deal", schema=None) as batch_op:
+        batch_op.drop_index("ix_deal_org_id_pipeline_id_stage_id")
+    op.drop_table("deal")
     op.drop_table("customer_product_rule")
     op.drop_table("company_member")
     with op.batch_alter_table("customer", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_customer_org_id_company_id_company"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_customer_org_id_group_id_customer_group"), type_="foreignkey")
+        batch_op.drop_constraint(batch_op.f("fk_customer_org_id_company_id_company"), type_="foreignkey")
 
     op.drop_table("company_join_code")
+    op.drop_table("pipeline_stage")
     op.drop_table("group_product_rule")
     with op.batch_alter_table("company", schema=None) as batch_op:
         batch_op.drop_index("ix_company_org_id_name")
 
     op.drop_table("company")
+    op.drop_table("pipeline")
     op.drop_table("customer_group")
