@@ -21,6 +21,7 @@ from patron.http.guards import Authenticator, authorize
 from patron.http.problems import EXCEPTION_HANDLERS
 from patron.http.routes import (
     companies,
+    crm,
     customers,
     deals,
     events,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             *groups.ROUTES,
             *companies.ROUTES,
             *deals.ROUTES,
+            *crm.ROUTES,
             *events.ROUTES,
         ],
     )

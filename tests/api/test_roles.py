@@ -33,7 +33,7 @@ def _customer_body() -> dict[str, Any]:
 ALL = frozenset(ROLES)
 OWNER = frozenset({"owner"})
 SALES = frozenset({"owner", "sales"})
-DEALS_READ = frozenset({"owner", "sales", "marketing"})
+DEALS_READ = CRM_READ = frozenset({"owner", "sales", "marketing"})
 
 ROUTES = [
     Route("GET", "/customers", ALL),
@@ -103,6 +103,18 @@ ROUTES = [
     Route("DELETE", "/deals/{deal}", SALES),
     Route("POST", "/deals/{deal}/move", SALES, lambda: {"stage_id": "{stage}"}),
     Route("POST", "/deals/{closed_deal}/reopen", OWNER, lambda: {}),
+    Route("POST", "/customers/{customer}/interactions", SALES, lambda: {"kind": "call", "summary": "Hi"}),
+    Route("GET", "/customers/{customer}/interactions", CRM_READ),
+    Route("POST", "/companies/{company}/interactions", SALES, lambda: {"kind": "meeting", "summary": "Hi"}),
+    Route("GET", "/companies/{company}/interactions", CRM_READ),
+    Route("GET", "/interactions/{interaction}", CRM_READ),
+    Route("PATCH", "/interactions/{interaction}", SALES, lambda: {"outcome": "done"}),
+    Route("DELETE", "/interactions/{interaction}", SALES),
+    Route("POST", "/customers/{customer}/memos", SALES, lambda: {"body": "Note"}),
+    Route("GET", "/customers/{customer}/memos", CRM_READ),
+    Route("PATCH", "/customers/{customer}/memos/{memo}", SALES, lambda: {"body": "Rewritten"}),
+    Route("DELETE", "/customers/{customer}/memos/{memo}", SALES),
+    Route("GET", "/customers/{customer}/timeline", CRM_READ),
 ]
 
 
@@ -146,6 +158,12 @@ def _fill(org: Org, route: Route) -> dict[str, str]:
             "stage": stages["proposal"],
             "pipeline": pipeline["id"],
         }
+    if "interactions" in route.path or "memos" in route.path:
+        interaction = org.post(
+            f"/customers/{customer['id']}/interactions", json={"kind": "call", "summary": "x"}
+        ).json()
+        memo = org.post(f"/customers/{customer['id']}/memos", json={"body": "x"}).json()
+        fill |= {"interaction": interaction["id"], "memo": memo["id"]}
     return fill
 
 

@@ -30,6 +30,10 @@ class Permission(enum.StrEnum):
     DEALS_MANAGE = "deals:manage"
     DEALS_REOPEN = "deals:reopen"
     PIPELINES_MANAGE = "pipelines:manage"
+    # Interactions, memos and the timeline (which shows a customer's domain events): marketing
+    # reads them like the rest of the CRM data; owners and sales write them.
+    CRM_READ = "crm:read"
+    CRM_WRITE = "crm:write"
 
 
 # Every staff member may read groups and ask "may this customer buy P?" (a cashier asks at the till).
@@ -40,7 +44,7 @@ _EVERY_STAFF_ROLE = frozenset(
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.CASHIER: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},
-    Role.MARKETING: _EVERY_STAFF_ROLE | {Permission.DEALS_READ},
+    Role.MARKETING: _EVERY_STAFF_ROLE | {Permission.DEALS_READ, Permission.CRM_READ},
     # Sales create leads (the CRM flow starts with one); changing profiles stays with owners.
     Role.SALES: _EVERY_STAFF_ROLE
     | {
@@ -49,6 +53,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.COMPANIES_MANAGE,
         Permission.DEALS_READ,
         Permission.DEALS_MANAGE,
+        Permission.CRM_READ,
+        Permission.CRM_WRITE,
     },
 }
 

@@ -1,6 +1,7 @@
 """Every table, one module per domain; import from here."""
 
 from patron.db.models.companies import Company, CompanyJoinCode, CompanyMember
+from patron.db.models.crm import Interaction, Memo
 from patron.db.models.customer import Customer
 from patron.db.models.deals import Deal, Pipeline, PipelineStage
 from patron.db.models.groups import CustomerGroup, CustomerProductRule, GroupProductRule
@@ -19,6 +20,8 @@ __all__ = [
     "Deal",
     "GroupProductRule",
     "IdempotencyRecord",
+    "Interaction",
+    "Memo",
     "OrgCounter",
     "Organization",
     "OutboxEvent",
@@ -43,4 +46,6 @@ TENANT_OWNED = [
     Pipeline,
     PipelineStage,
     Deal,
+    Interaction,
+    Memo,
 ]

@@ -1,8 +1,8 @@
-"""crm: customer groups, product restrictions, companies; customer.group_id and company_id become foreign keys
+"""crm: customer groups, product restrictions, companies, deals, interactions, memos; customer.group_id and company_id become foreign keys
 
 Revision ID: b8c84e3ecac6
 Revises: 7220457ce7f2
-Create Date: 2026-11-22 19:51:09.824915
+Create Date: 2026-11-22 20:00:02.910008
 """
 
 from __future__ import annotations
@@ -63,7 +63,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("company", schema=None) as batch_op:
         batch_op.create_index("ix_company_org_id_name", ["org_id", "name"], unique=False)
-
     op.create_table(
         "group_product_rule",
         sa.Column("org_id", sa.Uuid(), nullable=False),
@@ -126,13 +125,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.create_foreign_key(
-            batch_op.f("fk_customer_org_id_company_id_company"), "company", ["org_id", "company_id"], ["org_id", "id"]
-        )
-        batch_op.create_foreign_key(
             batch_op.f("fk_customer_org_id_group_id_customer_group"),
             "customer_group",
             ["org_id", "group_id"],
             ["org_id", "id"],
+        )
+        batch_op.create_foreign_key(
+            batch_op.f("fk_customer_org_id_company_id_company"), "company", ["org_id", "company_id"], ["org_id", "id"]
         )
     op.create_table(
         "company_member",
@@ -218,24 +217,94 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_deal_org_id_pipeline_id_stage_id", ["org_id", "pipeline_id", "stage_id"], unique=False
         )
+    op.create_table(
+        "interaction",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("customer_id", sa.Uuid(), nullable=True),
+        sa.Column("company_id", sa.Uuid(), nullable=True),
+        sa.Column("staff_id", sa.Uuid(), nullable=False),
+        sa.Column("occurred_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("outcome", sa.String(length=200), nullable=True),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "company_id"],
+            ["company.org_id", "company.id"],
+            name=op.f("fk_interaction_org_id_company_id_company"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id", "customer_id"],
+            ["customer.org_id", "customer.id"],
+            name=op.f("fk_interaction_org_id_customer_id_customer"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id", "staff_id"],
+            ["staff_user.org_id", "staff_user.id"],
+            name=op.f("fk_interaction_org_id_staff_id_staff_user"),
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_interaction_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_interaction")),
+    )
+    with op.batch_alter_table("interaction", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_interaction_org_id_company_id_occurred_at", ["org_id", "company_id", "occurred_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_interaction_org_id_customer_id_occurred_at", ["org_id", "customer_id", "occurred_at"], unique=False
+        )
+    op.create_table(
+        "memo",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("customer_id", sa.Uuid(), nullable=False),
+        sa.Column("author_id", sa.Uuid(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "author_id"],
+            ["staff_user.org_id", "staff_user.id"],
+            name=op.f("fk_memo_org_id_author_id_staff_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id", "customer_id"],
+            ["customer.org_id", "customer.id"],
+            name=op.f("fk_memo_org_id_customer_id_customer"),
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_memo_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_memo")),
+    )
+    with op.batch_alter_table("memo", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_memo_org_id_customer_id_created_at", ["org_id", "customer_id", "created_at"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("memo", schema=None) as batch_op:
+        batch_op.drop_index("ix_memo_org_id_customer_id_created_at")
+    op.drop_table("memo")
+    with op.batch_alter_table("interaction", schema=None) as batch_op:
+        batch_op.drop_index("ix_interaction_org_id_customer_id_occurred_at")
+        batch_op.drop_index("ix_interaction_org_id_company_id_occurred_at")
+    op.drop_table("interaction")
     with op.batch_alter_table("deal", schema=None) as batch_op:
         batch_op.drop_index("ix_deal_org_id_pipeline_id_stage_id")
     op.drop_table("deal")
     op.drop_table("customer_product_rule")
     op.drop_table("company_member")
     with op.batch_alter_table("customer", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_customer_org_id_group_id_customer_group"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_customer_org_id_company_id_company"), type_="foreignkey")
+        batch_op.drop_constraint(batch_op.f("fk_customer_org_id_group_id_customer_group"), type_="foreignkey")
 
     op.drop_table("company_join_code")
     op.drop_table("pipeline_stage")
     op.drop_table("group_product_rule")
     with op.batch_alter_table("company", schema=None) as batch_op:
         batch_op.drop_index("ix_company_org_id_name")
-
     op.drop_table("company")
     op.drop_table("pipeline")
     op.drop_table("customer_group")
