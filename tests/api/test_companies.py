@@ -74,6 +74,7 @@ def test_contacts_are_customers_with_company_id(api: Api) -> None:
     in_use = org.delete(f"/companies/{company['id']}")
     assert in_use.status_code == 409
     assert in_use.json()["code"] == "company.in_use"
+    assert in_use.json()["contacts"] == 1
     unlinked = org.patch(f"/customers/{contact['id']}", json={"company_id": None})
     assert unlinked.json()["company_id"] is None
     event = [e for e in org.events(type="customer.updated") if e["subject_id"] == contact["id"]][-1]
@@ -265,3 +266,16 @@ def test_companies_members_and_codes_of_another_organization_answer_404(api: Api
     assert len(theirs.events()) == events_before
     assert theirs.get(path).json() == company
     assert theirs.get(f"{path}/join-codes").json()["items"][0]["status"] == "active"
+
+
+def test_a_company_with_deals_or_interactions_is_kept(api: Api) -> None:
+    org = api.create_org()
+    company = _company(org)
+    deal = org.post("/deals", json={"title": "T", "value": 1, "currency": "EUR", "company_id": company["id"]}).json()
+    call = org.post(f"/companies/{company['id']}/interactions", json={"kind": "call", "summary": "Hi"}).json()
+    refused = org.delete(f"/companies/{company['id']}")
+    assert refused.status_code == 409
+    assert (refused.json()["deals"], refused.json()["interactions"]) == (1, 1)
+    org.delete(f"/deals/{deal['id']}")
+    org.delete(f"/interactions/{call['id']}")
+    assert org.delete(f"/companies/{company['id']}").status_code == 204

@@ -210,3 +210,27 @@ def test_interactions_memos_and_timelines_of_another_organization_answer_404(api
     assert foreign_memo.status_code == 404
     assert len(theirs.events()) == events_before
     assert theirs.get(f"/interactions/{interaction['id']}").json() == interaction
+
+
+@pytest.mark.parametrize("record", ["memo", "interaction", "deal"])
+def test_a_guest_with_crm_records_is_not_outdated(api: Api, record: str) -> None:
+    from tests.api.test_customers import _age_customer
+
+    org = api.create_org()
+    kept = org.create_customer(is_guest=True)
+    gone = org.create_customer(is_guest=True)
+    path = f"/customers/{kept['id']}"
+    if record == "memo":
+        assert org.post(f"{path}/memos", json={"body": "Regular at the shop"}).status_code == 201
+    elif record == "interaction":
+        _interaction(org, path, role="owner")
+    else:
+        deal = {"title": "T", "value": 1, "currency": "EUR", "customer_id": kept["id"]}
+        assert org.post("/deals", json=deal).status_code == 201
+    for customer in (kept, gone):
+        _age_customer(api, org, customer["id"], days=400)
+    purged = org.delete("/customers/guests/outdated", params={"older_than_days": 30})
+    assert purged.status_code == 200, purged.text
+    assert purged.json()["purged"] == 1
+    assert org.get(path).status_code == 200
+    assert org.get(f"/customers/{gone['id']}").status_code == 404

@@ -221,7 +221,9 @@ _property_orgs: dict[int, Org] = {}
 def test_product_access_agrees_with_the_reference(
     api: Api, own: dict[str, set[str]], group: dict[str, set[str]] | None
 ) -> None:
-    org = _property_orgs.setdefault(id(api.client), api.create_org())
+    if id(api.client) not in _property_orgs:
+        _property_orgs[id(api.client)] = api.create_org()
+    org = _property_orgs[id(api.client)]
     group_id = None
     if group is not None:
         group_id = _group(org)["id"]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from patron.db.base import table
-from patron.db.models import Company, CompanyJoinCode, CompanyMember
+from patron.db.models import Company, CompanyJoinCode, CompanyMember, Deal, Interaction
 
 company = table(Company)
 member = table(CompanyMember)
@@ -55,6 +55,20 @@ def update(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, values: M
         .returning(*company.c)
     )
     return conn.execute(stmt).one()
+
+
+def linked_records(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> dict[str, int]:
+    """How many deals and interactions name the company (they keep it from being deleted)."""
+    counts: dict[str, int] = {}
+    for name, model in (("deals", Deal), ("interactions", Interaction)):
+        linked = table(model)
+        stmt = (
+            sa.select(sa.func.count())
+            .select_from(linked)
+            .where(linked.c.org_id == org_id, linked.c.company_id == company_id)
+        )
+        counts[name] = int(conn.execute(stmt).scalar_one())
+    return counts
 
 
 def delete(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> None:

@@ -152,15 +152,13 @@ def update_company(
 
 
 def delete_company(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> None:
-    """Delete a company without contacts; its join codes go with it."""
+    """Delete a company without contacts, deals or interactions; its join codes go with it."""
     row = _company_or_404(uow, principal, company_id, for_update=True)
-    contacts = customers.count_company_contacts(uow, principal=principal, company_id=row.id)
-    if contacts:
-        raise Conflict(
-            f"{contacts} customer(s) are contacts of this company; unlink them first",
-            code="company.in_use",
-            extra={"contacts": contacts},
-        )
+    linked = {"contacts": customers.count_company_contacts(uow, principal=principal, company_id=row.id)}
+    linked |= repo.linked_records(uow.conn, principal.org_id, row.id)
+    if any(linked.values()):
+        named = ", ".join(f"{count} {name}" for name, count in linked.items() if count)
+        raise Conflict(f"the company still has {named}", code="company.in_use", extra=linked)
     repo.delete(uow.conn, principal.org_id, row.id)
     uow.record(events.CompanyDeleted(principal.org_id, row.id, {"name": row.name}))
 

@@ -12,7 +12,17 @@ from sqlalchemy.engine import Connection, Row
 
 from patron.db import counters
 from patron.db.base import table
-from patron.db.models import Company, CompanyMember, Customer, CustomerGroup, OrgCounter, StaffUser
+from patron.db.models import (
+    Company,
+    CompanyMember,
+    Customer,
+    CustomerGroup,
+    Deal,
+    Interaction,
+    Memo,
+    OrgCounter,
+    StaffUser,
+)
 
 customer = table(Customer)
 _counter = table(OrgCounter)
@@ -20,6 +30,8 @@ _staff = table(StaffUser)
 _group = table(CustomerGroup)
 _company = table(Company)
 _member = table(CompanyMember)
+# CRM records that keep a customer: a guest with any of them is active, never purged.
+_KEEPERS = (table(Deal), table(Interaction), table(Memo))
 
 
 def _of(org_id: uuid.UUID) -> sa.Select[Any]:
@@ -125,12 +137,18 @@ def staff_exists(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> bo
 
 
 def outdated_guests(conn: Connection, org_id: uuid.UUID, *, inactive_since: datetime) -> list[uuid.UUID]:
-    """Guests untouched since the cutoff (deleted ones included: they are guests too)."""
-    stmt = (
-        sa.select(customer.c.id)
-        .where(customer.c.org_id == org_id, customer.c.is_guest.is_(True), customer.c.updated_at < inactive_since)
-        .with_for_update()
+    """Guests untouched since the cutoff (deleted ones included: they are guests too).
+
+    A guest with deals, interactions or memos is someone the staff works with: not outdated.
+    """
+    stmt = sa.select(customer.c.id).where(
+        customer.c.org_id == org_id, customer.c.is_guest.is_(True), customer.c.updated_at < inactive_since
     )
+    for keeper in _KEEPERS:
+        stmt = stmt.where(
+            ~sa.exists().where(keeper.c.org_id == customer.c.org_id, keeper.c.customer_id == customer.c.id)
+        )
+    stmt = stmt.with_for_update()
     return list(conn.execute(stmt).scalars())
 
 
