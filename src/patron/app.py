@@ -19,7 +19,19 @@ from patron.http import metrics
 from patron.http.deps import DEPENDENCIES
 from patron.http.guards import Authenticator, authorize
 from patron.http.problems import EXCEPTION_HANDLERS, document_problems
-from patron.http.routes import customers, events, health, organization, platform, staff
+from patron.http.routes import (
+    companies,
+    crm,
+    customers,
+    deals,
+    events,
+    groups,
+    health,
+    lifecycle,
+    organization,
+    platform,
+    staff,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -58,6 +70,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *organization.ROUTES,
         *staff.ROUTES,
         *customers.ROUTES,
+        *lifecycle.ROUTES,
+        *groups.ROUTES,
+        *companies.ROUTES,
+        *deals.ROUTES,
+        *crm.ROUTES,
         *events.ROUTES,
     ]
     for handler in handlers:

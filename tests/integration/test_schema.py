@@ -56,3 +56,13 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(database: Database, backend: 
     with database.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_migrations_form_one_line() -> None:
+    """One head: a fork would leave the order of migrations to chance (the search index must
+    be created after any migration that rebuilds the customer table on SQLite)."""
+    from alembic.script import ScriptDirectory
+
+    from patron.db.migrate import alembic_config
+
+    assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1

@@ -56,3 +56,15 @@ def test_sections_group_changed_fields() -> None:
         "favorite",
         "personal",
     ]
+
+
+def test_the_lifecycle_allows_exactly_the_four_transitions() -> None:
+    statuses = ["lead", "prospect", "customer", "churned"]
+    allowed = {(s, a): rules.transition(s, a) for s in statuses for a in rules.TRANSITIONS if rules.transition(s, a)}
+    assert allowed == {
+        ("lead", "qualify"): "prospect",
+        ("prospect", "convert"): "customer",
+        ("customer", "churn"): "churned",
+        ("churned", "reactivate"): "prospect",
+    }
+    assert rules.allowed_transitions("customer") == [{"action": "churn", "to": "churned"}]

@@ -32,3 +32,10 @@ class CustomerRestored(DomainEvent):
 @dataclass(frozen=True, slots=True)
 class CustomerPurged(DomainEvent):
     type = "customer.purged"
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerStatusChanged(DomainEvent):
+    """`data` holds `action`, `from` and `to`: one lifecycle transition."""
+
+    type = "customer.status_changed"

@@ -14,11 +14,26 @@ from patron.customers import search
 from patron.customers.query import Condition, Field, ListQuery, SortKey
 from patron.db import counters
 from patron.db.base import table
-from patron.db.models import Customer, OrgCounter, StaffUser
+from patron.db.models import (
+    Company,
+    CompanyMember,
+    Customer,
+    CustomerGroup,
+    Deal,
+    Interaction,
+    Memo,
+    OrgCounter,
+    StaffUser,
+)
 
 customer = table(Customer)
 _counter = table(OrgCounter)
 _staff = table(StaffUser)
+_group = table(CustomerGroup)
+_company = table(Company)
+_member = table(CompanyMember)
+# CRM records that keep a customer: a guest with any of them is active, never purged.
+_KEEPERS = (table(Deal), table(Interaction), table(Memo))
 
 
 def _of(org_id: uuid.UUID) -> sa.Select[Any]:
@@ -242,12 +257,18 @@ def staff_exists(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> bo
 
 
 def outdated_guests(conn: Connection, org_id: uuid.UUID, *, inactive_since: datetime) -> list[uuid.UUID]:
-    """Guests untouched since the cutoff (deleted ones included: they are guests too)."""
-    stmt = (
-        sa.select(customer.c.id)
-        .where(customer.c.org_id == org_id, customer.c.is_guest.is_(True), customer.c.updated_at < inactive_since)
-        .with_for_update()
+    """Guests untouched since the cutoff (deleted ones included: they are guests too).
+
+    A guest with deals, interactions or memos is someone the staff works with: not outdated.
+    """
+    stmt = sa.select(customer.c.id).where(
+        customer.c.org_id == org_id, customer.c.is_guest.is_(True), customer.c.updated_at < inactive_since
     )
+    for keeper in _KEEPERS:
+        stmt = stmt.where(
+            ~sa.exists().where(keeper.c.org_id == customer.c.org_id, keeper.c.customer_id == customer.c.id)
+        )
+    stmt = stmt.with_for_update()
     return list(conn.execute(stmt).scalars())
 
 
@@ -258,3 +279,62 @@ def delete_many(conn: Connection, org_id: uuid.UUID, ids: Sequence[uuid.UUID]) -
         result = conn.execute(sa.delete(customer).where(customer.c.org_id == org_id, customer.c.id.in_(chunk)))
         total += result.rowcount
     return total
+
+
+def group_is_merchant(conn: Connection, org_id: uuid.UUID, group_id: uuid.UUID) -> bool | None:
+    """Whether the organization's group is a merchant group; None when it has no such group."""
+    stmt = sa.select(_group.c.is_merchant).where(_group.c.org_id == org_id, _group.c.id == group_id)
+    found = conn.execute(stmt).scalar_one_or_none()
+    return None if found is None else bool(found)
+
+
+def count_in_group(conn: Connection, org_id: uuid.UUID, group_id: uuid.UUID) -> int:
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(customer)
+        .where(customer.c.org_id == org_id, customer.c.group_id == group_id)
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def non_merchants_in_group(conn: Connection, org_id: uuid.UUID, group_id: uuid.UUID) -> list[Row[Any]]:
+    stmt = (
+        _of(org_id)
+        .where(customer.c.group_id == group_id, customer.c.is_merchant.is_(False))
+        .order_by(customer.c.id)
+        .with_for_update()
+    )
+    return list(conn.execute(stmt))
+
+
+def company_exists(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> bool:
+    stmt = sa.select(_company.c.id).where(_company.c.org_id == org_id, _company.c.id == company_id)
+    return conn.execute(stmt).first() is not None
+
+
+def member_of(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> uuid.UUID | None:
+    """The company in which the customer holds a member role, if any."""
+    stmt = sa.select(_member.c.company_id).where(_member.c.org_id == org_id, _member.c.customer_id == customer_id)
+    return conn.execute(stmt).scalar_one_or_none()
+
+
+def count_in_company(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> int:
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(customer)
+        .where(customer.c.org_id == org_id, customer.c.company_id == company_id)
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def company_contacts(
+    conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, *, limit: int, offset: int
+) -> list[Row[Any]]:
+    stmt = (
+        _live(org_id)
+        .where(customer.c.company_id == company_id)
+        .order_by(customer.c.created_at, customer.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(conn.execute(stmt))

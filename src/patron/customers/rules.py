@@ -26,6 +26,7 @@ SECTIONS: dict[str, str] = {
     "company_name": "business",
     "vat_id": "business",
     "is_merchant": "business",
+    "company_id": "business",
     "credit": "credit",
     "is_favorite": "favorite",
     "group_id": "group",
@@ -191,3 +192,34 @@ def check_record(record: dict[str, Any], settings: OrganizationSettings, *, chan
 
 def sections_of(fields: Iterable[str]) -> list[str]:
     return sorted({SECTIONS.get(field, "other") for field in fields})
+
+
+# The CRM lifecycle (SPEC §4): action -> (from status, to status).
+TRANSITIONS: dict[str, tuple[str, str]] = {
+    "qualify": ("lead", "prospect"),
+    "convert": ("prospect", "customer"),
+    "churn": ("customer", "churned"),
+    "reactivate": ("churned", "prospect"),
+}
+
+
+def allowed_transitions(status: str) -> list[dict[str, str]]:
+    """The actions a customer in `status` may take, each with the status it leads to."""
+    return [{"action": action, "to": to} for action, (start, to) in TRANSITIONS.items() if start == status]
+
+
+def transition(status: str, action: str) -> str | None:
+    """The status `action` leads to from `status`, or None when the lifecycle does not allow it."""
+    start, to = TRANSITIONS[action]
+    return to if start == status else None
+
+
+def normalise_tags(values: Iterable[str]) -> list[str]:
+    """Tags as stored: trimmed, lower case, not blank, each once in the order given."""
+    return _tags(values)
+
+
+def normalise_tag(value: str) -> str:
+    """One tag as stored: trimmed, lower case, not blank."""
+    [tag] = _tags([value])
+    return tag

@@ -37,7 +37,7 @@ class CustomerCreate(Struct, forbid_unknown_fields=True):
     fax: Phone | None = None
     company_name: Annotated[str, Meta(max_length=200)] | None = None
     vat_id: Annotated[str, Meta(max_length=40, examples=["DE136695976"])] | None = None
-    is_merchant: bool = False
+    is_merchant: Annotated[bool, Meta(description="default false; always true in a merchant group")] | UnsetType = UNSET
     credit: Credit = 0
     is_favorite: bool = False
     status: Status = "lead"
@@ -46,6 +46,10 @@ class CustomerCreate(Struct, forbid_unknown_fields=True):
     assigned_to: uuid.UUID | None = None
     tags: Annotated[list[Tag], Meta(max_length=100)] = msgspec.field(default_factory=list)
     custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
+    group_id: uuid.UUID | None = None
+    company_id: (
+        Annotated[uuid.UUID, Meta(description="a company of the organization: the customer is its contact")] | None
+    ) = None
 
 
 class CustomerUpdate(Struct, forbid_unknown_fields=True):
@@ -73,6 +77,8 @@ class CustomerUpdate(Struct, forbid_unknown_fields=True):
     assigned_to: uuid.UUID | UnsetType | None = UNSET
     tags: Annotated[list[Tag], Meta(max_length=100)] | UnsetType = UNSET
     custom_fields: dict[str, Any] | UnsetType = UNSET
+    group_id: uuid.UUID | UnsetType | None = UNSET
+    company_id: uuid.UUID | UnsetType | None = UNSET
 
 
 class CustomerRead(Struct):
@@ -134,3 +140,17 @@ class CustomerPage(Struct):
 class PurgeResult(Struct):
     purged: int
     older_than_days: int
+
+
+class TierChange(Struct, forbid_unknown_fields=True):
+    tier: Tier
+
+
+class TagsReplace(Struct, forbid_unknown_fields=True):
+    tags: Annotated[list[Tag], Meta(max_length=100, examples=[["vip", "high-value"]])]
+
+
+class Assignment(Struct, forbid_unknown_fields=True):
+    """`assigned_to`: a staff member of the organization, or null to unassign."""
+
+    assigned_to: uuid.UUID | None

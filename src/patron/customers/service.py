@@ -59,6 +59,8 @@ _CREATE_DEFAULTS = msgspec.structs.asdict(CustomerCreate(email=""))
 
 def _prepared(data: CustomerCreate, settings: OrganizationSettings) -> dict[str, Any]:
     values = rules.normalise_fields(msgspec.structs.asdict(data), settings)
+    if values["is_merchant"] is msgspec.UNSET:
+        del values["is_merchant"]  # not stated: false for a new customer, kept for a registering guest
     rules.check_record(values, settings, changed=None)
     return values
 
@@ -96,6 +98,11 @@ def create_customers(
     for i, values in enumerate(prepared):
         if values["assigned_to"] is not None and not repo.staff_exists(conn, org_id, values["assigned_to"]):
             errors.append(FieldError(field(i, "assigned_to"), "is not a staff member of this organization"))
+        try:
+            _join_group(conn, org_id, values)
+            _check_company(conn, org_id, values.get("company_id"))
+        except ValidationFailed as exc:
+            errors.extend(exc.prefixed(f"customers[{i}]").errors if batch else exc.errors)
     if errors:
         raise ValidationFailed(errors)
 
@@ -147,6 +154,25 @@ def create_customers(
     return [results[i] for i in range(len(prepared))]
 
 
+def _join_group(conn: Any, org_id: uuid.UUID, values: dict[str, Any]) -> None:
+    """Check `group_id` names a group of the organization; in a merchant group `is_merchant` is true."""
+    group_id = values.get("group_id")
+    if group_id is None:
+        return
+    merchant = repo.group_is_merchant(conn, org_id, group_id)
+    if merchant is None:
+        raise ValidationFailed.single("group_id", "is not a customer group of this organization")
+    if merchant:
+        if values.get("is_merchant") is False:
+            raise ValidationFailed.single("is_merchant", "is always true for a member of a merchant group")
+        values["is_merchant"] = True
+
+
+def _check_company(conn: Any, org_id: uuid.UUID, company_id: uuid.UUID | None) -> None:
+    if company_id is not None and not repo.company_exists(conn, org_id, company_id):
+        raise ValidationFailed.single("company_id", "is not a company of this organization")
+
+
 def _taken(batch: bool, field: str, code: str, message: str) -> None:
     if batch:
         raise ValidationFailed([FieldError(field, message)], code=code)
@@ -175,14 +201,13 @@ def _new_row(org_id: uuid.UUID, values: dict[str, Any], now: Any) -> dict[str, A
         **values,
         "org_id": org_id,
         "id": uuid7(),
-        "company_id": None,
+        "is_merchant": values.get("is_merchant", False),
         "user_id": None,
-        "group_id": None,
         "points_balance": 0,
         "loyalty_tier": None,
         "created_at": now,
         "updated_at": now,
-        "churned_at": None,
+        "churned_at": now if values.get("status") == "churned" else None,
         "deleted_at": None,
         "version": 1,
     }
@@ -232,9 +257,9 @@ def _live_or_404(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, 
     return row
 
 
-def get_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
-    """One customer by id, deleted ones included (they keep orders and history)."""
-    return to_read(_live_or_404(uow, principal, customer_id, for_update=False))
+def get_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, lock: bool = False) -> CustomerRead:
+    """One customer by id, deleted ones included (they keep orders and history); `lock` holds its row."""
+    return to_read(_live_or_404(uow, principal, customer_id, for_update=lock))
 
 
 def get_customer_by_email(uow: UnitOfWork, *, principal: Principal, email: str) -> CustomerRead:
@@ -284,6 +309,15 @@ def update_customer(
     rules.check_record({**row._mapping, **values}, settings, changed=values.keys())
     if values.get("assigned_to") and not repo.staff_exists(conn, principal.org_id, values["assigned_to"]):
         raise ValidationFailed.single("assigned_to", "is not a staff member of this organization")
+    if "group_id" in values or "is_merchant" in values:
+        membership = {"group_id": values.get("group_id", row.group_id)}
+        if "is_merchant" in values:
+            membership["is_merchant"] = values["is_merchant"]
+        _join_group(conn, principal.org_id, membership)
+        if membership.get("is_merchant"):
+            values["is_merchant"] = True
+    if "company_id" in values and values["company_id"] != row.company_id:
+        _change_company(conn, principal.org_id, row, values["company_id"])
     is_guest = values.get("is_guest", row.is_guest)
     email = values.get("email", row.email)
     email_matters = not is_guest and ("email" in values or "is_guest" in values)
@@ -338,3 +372,61 @@ def purge_outdated_guests(
     for customer_id in ids:
         uow.record(events.CustomerPurged(principal.org_id, customer_id, {"reason": "outdated_guest"}))
     return PurgeResult(purged=purged, older_than_days=days)
+
+
+def count_group_members(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) -> int:
+    """How many customers (deleted ones included) belong to the group."""
+    return repo.count_in_group(uow.conn, principal.org_id, group_id)
+
+
+def make_group_members_merchants(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) -> int:
+    """Members of a group that became a merchant group become merchants; one `customer.updated` each."""
+    rows = repo.non_merchants_in_group(uow.conn, principal.org_id, group_id)
+    for row in rows:
+        _apply_changes(uow, principal, row, {"is_merchant": True}, extra={"reason": "merchant_group"})
+    return len(rows)
+
+
+def _change_company(conn: Any, org_id: uuid.UUID, row: Row[Any], company_id: uuid.UUID | None) -> None:
+    """A contact links to one company of the organization, never beside a sign-in account (SPEC §3)."""
+    _check_company(conn, org_id, company_id)
+    if company_id is not None and row.user_id is not None:
+        raise ValidationFailed.single("company_id", "cannot be set for a customer with a sign-in account (user_id)")
+    if repo.member_of(conn, org_id, row.id) is not None:
+        raise Conflict(
+            "the customer holds a member role in its company; remove the membership first",
+            code="customer.company_member",
+        )
+
+
+def join_company(
+    uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, company_id: uuid.UUID, field: str
+) -> CustomerRead:
+    """Make the customer a contact of the company (no change when it is one already).
+
+    422 naming `field` when the customer does not exist or has a sign-in account;
+    409 `customer.other_company` when it is a contact of another company.
+    """
+    row = repo.get(uow.conn, principal.org_id, customer_id, for_update=True)
+    if row is None or row.deleted_at is not None:
+        raise ValidationFailed.single(field, "is not a customer of this organization")
+    if row.company_id == company_id:
+        return to_read(row)
+    if row.company_id is not None:
+        raise Conflict("the customer is a contact of another company", code="customer.other_company")
+    if row.user_id is not None:
+        raise ValidationFailed.single(field, "has a sign-in account; company contacts cannot (SPEC §3)")
+    return _apply_changes(uow, principal, row, {"company_id": company_id})
+
+
+def count_company_contacts(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> int:
+    """How many customers (deleted ones included) are contacts of the company."""
+    return repo.count_in_company(uow.conn, principal.org_id, company_id)
+
+
+def list_company_contacts(
+    uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, limit: int, offset: int
+) -> list[CustomerRead]:
+    """Live contacts of the company, oldest first."""
+    rows = repo.company_contacts(uow.conn, principal.org_id, company_id, limit=limit, offset=offset)
+    return [to_read(r) for r in rows]

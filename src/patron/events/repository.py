@@ -26,3 +26,13 @@ def page_after(
 def for_subject(conn: Connection, org_id: uuid.UUID, subject_id: uuid.UUID) -> list[Row[Any]]:
     stmt = sa.select(outbox).where(outbox.c.org_id == org_id, outbox.c.subject_id == subject_id)
     return list(conn.execute(stmt.order_by(outbox.c.seq)))
+
+
+def newest_for_subject(conn: Connection, org_id: uuid.UUID, subject_id: uuid.UUID, *, limit: int) -> list[Row[Any]]:
+    stmt = (
+        sa.select(outbox)
+        .where(outbox.c.org_id == org_id, outbox.c.subject_id == subject_id)
+        .order_by(outbox.c.occurred_at.desc(), outbox.c.seq.desc())
+        .limit(limit)
+    )
+    return list(conn.execute(stmt))

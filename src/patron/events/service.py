@@ -52,3 +52,9 @@ def list_events(
     items = [to_read(row) for row in rows]
     next_cursor = items[-1].cursor if items else (after or None)
     return EventPage(items=items, next_cursor=next_cursor)
+
+
+def newest_for_subject(uow: UnitOfWork, *, principal: Principal, subject_id: Any, limit: int) -> list[EventRead]:
+    """The newest `limit` events about one subject (a customer's history), newest first."""
+    rows = repo.newest_for_subject(uow.conn, principal.org_id, subject_id, limit=limit)
+    return [to_read(row) for row in rows]

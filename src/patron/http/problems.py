@@ -37,8 +37,6 @@ SERVER_OWNED = frozenset(
         "deleted_at",
         "churned_at",
         "user_id",
-        "company_id",
-        "group_id",
     }
 )
 LIFECYCLE_FIELDS = frozenset({"status"})

@@ -26,6 +26,8 @@ class Customer(Base):
         sa.Index("ix_customer_org_id_email", "org_id", "email"),
         sa.Index("ix_customer_org_id_created_at", "org_id", "created_at"),
         sa.ForeignKeyConstraint(["org_id", "assigned_to"], ["staff_user.org_id", "staff_user.id"]),
+        sa.ForeignKeyConstraint(["org_id", "group_id"], ["customer_group.org_id", "customer_group.id"]),
+        sa.ForeignKeyConstraint(["org_id", "company_id"], ["company.org_id", "company.id"]),
     )
 
     org_id: Mapped[uuid.UUID] = org_id_column()

@@ -1,0 +1,1 @@
+"""B2B companies: contacts, account manager, members with roles, join codes."""

@@ -1,0 +1,153 @@
+"""Every company, member and join code query; each starts from the organization's rows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from patron.db.base import table
+from patron.db.models import Company, CompanyJoinCode, CompanyMember, Deal, Interaction
+
+company = table(Company)
+member = table(CompanyMember)
+join_code = table(CompanyJoinCode)
+
+
+def _of(org_id: uuid.UUID) -> sa.Select[Any]:
+    return sa.select(company).where(company.c.org_id == org_id)
+
+
+def get(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, *, for_update: bool = False) -> Row[Any] | None:
+    stmt = _of(org_id).where(company.c.id == company_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return conn.execute(stmt).one_or_none()
+
+
+def vat_holder(conn: Connection, org_id: uuid.UUID, vat_id: str) -> uuid.UUID | None:
+    stmt = _of(org_id).with_only_columns(company.c.id).where(company.c.vat_id == vat_id)
+    return conn.execute(stmt).scalar_one_or_none()
+
+
+def count(conn: Connection, org_id: uuid.UUID) -> int:
+    stmt = sa.select(sa.func.count()).select_from(company).where(company.c.org_id == org_id)
+    return int(conn.execute(stmt).scalar_one())
+
+
+def list_page(conn: Connection, org_id: uuid.UUID, *, limit: int, offset: int) -> list[Row[Any]]:
+    stmt = _of(org_id).order_by(company.c.name, company.c.id).limit(limit).offset(offset)
+    return list(conn.execute(stmt))
+
+
+def insert(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
+    return conn.execute(sa.insert(company).values(**values).returning(*company.c)).one()
+
+
+def update(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+    stmt = (
+        sa.update(company)
+        .where(company.c.org_id == org_id, company.c.id == company_id)
+        .values(**values)
+        .returning(*company.c)
+    )
+    return conn.execute(stmt).one()
+
+
+def linked_records(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> dict[str, int]:
+    """How many deals and interactions name the company (they keep it from being deleted)."""
+    counts: dict[str, int] = {}
+    for name, model in (("deals", Deal), ("interactions", Interaction)):
+        linked = table(model)
+        stmt = (
+            sa.select(sa.func.count())
+            .select_from(linked)
+            .where(linked.c.org_id == org_id, linked.c.company_id == company_id)
+        )
+        counts[name] = int(conn.execute(stmt).scalar_one())
+    return counts
+
+
+def delete(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> None:
+    for dependent in (member, join_code):
+        conn.execute(sa.delete(dependent).where(dependent.c.org_id == org_id, dependent.c.company_id == company_id))
+    conn.execute(sa.delete(company).where(company.c.org_id == org_id, company.c.id == company_id))
+
+
+def _members_of(org_id: uuid.UUID, company_id: uuid.UUID) -> sa.Select[Any]:
+    return sa.select(member).where(member.c.org_id == org_id, member.c.company_id == company_id)
+
+
+def members(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> list[Row[Any]]:
+    return list(conn.execute(_members_of(org_id, company_id).order_by(member.c.joined_at, member.c.customer_id)))
+
+
+def get_member(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, customer_id: uuid.UUID) -> Row[Any] | None:
+    return conn.execute(_members_of(org_id, company_id).where(member.c.customer_id == customer_id)).one_or_none()
+
+
+def membership(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> Row[Any] | None:
+    stmt = sa.select(member).where(member.c.org_id == org_id, member.c.customer_id == customer_id)
+    return conn.execute(stmt).one_or_none()
+
+
+def insert_member(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
+    return conn.execute(sa.insert(member).values(**values).returning(*member.c)).one()
+
+
+def update_member(
+    conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, customer_id: uuid.UUID, values: Mapping[str, Any]
+) -> Row[Any]:
+    stmt = (
+        sa.update(member)
+        .where(member.c.org_id == org_id, member.c.company_id == company_id, member.c.customer_id == customer_id)
+        .values(**values)
+        .returning(*member.c)
+    )
+    return conn.execute(stmt).one()
+
+
+def delete_member(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, customer_id: uuid.UUID) -> None:
+    conn.execute(
+        sa.delete(member).where(
+            member.c.org_id == org_id, member.c.company_id == company_id, member.c.customer_id == customer_id
+        )
+    )
+
+
+def insert_code(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
+    return conn.execute(sa.insert(join_code).values(**values).returning(*join_code.c)).one()
+
+
+def codes(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> list[Row[Any]]:
+    stmt = (
+        sa.select(join_code)
+        .where(join_code.c.org_id == org_id, join_code.c.company_id == company_id)
+        .order_by(join_code.c.created_at.desc(), join_code.c.id.desc())
+    )
+    return list(conn.execute(stmt))
+
+
+def get_code(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, code_id: uuid.UUID) -> Row[Any] | None:
+    stmt = sa.select(join_code).where(
+        join_code.c.org_id == org_id, join_code.c.company_id == company_id, join_code.c.id == code_id
+    )
+    return conn.execute(stmt.with_for_update()).one_or_none()
+
+
+def code_by_hash(conn: Connection, org_id: uuid.UUID, code_hash: bytes) -> Row[Any] | None:
+    stmt = sa.select(join_code).where(join_code.c.org_id == org_id, join_code.c.code_hash == code_hash)
+    return conn.execute(stmt.with_for_update()).one_or_none()
+
+
+def update_code(conn: Connection, org_id: uuid.UUID, code_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+    stmt = (
+        sa.update(join_code)
+        .where(join_code.c.org_id == org_id, join_code.c.id == code_id)
+        .values(**values)
+        .returning(*join_code.c)
+    )
+    return conn.execute(stmt).one()

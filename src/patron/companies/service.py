@@ -1,0 +1,308 @@
+"""Company use cases: accounts, contacts, members, join codes. Never commits."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.engine import Row
+
+from patron.companies import events, rules
+from patron.companies import repository as repo
+from patron.companies.schemas import (
+    CompanyCreate,
+    CompanyPage,
+    CompanyRead,
+    CompanyUpdate,
+    ContactPage,
+    JoinCodeCreate,
+    JoinCodeCreated,
+    JoinCodeList,
+    JoinCodeRead,
+    JoinCodeRedeem,
+    MemberAdd,
+    MemberList,
+    MemberRead,
+    MemberUpdate,
+)
+from patron.customers import service as customers
+from patron.db.uow import UnitOfWork
+from patron.identity import service as identity
+from patron.identity.schemas import OrganizationSettings
+from patron.kernel import clock, validators
+from patron.kernel.errors import Conflict, NotFound, ValidationFailed
+from patron.kernel.ids import uuid7
+from patron.kernel.tenancy import Principal
+
+VAT_TAKEN = "company.vat_id_taken"
+
+
+def to_read(row: Row[Any]) -> CompanyRead:
+    return msgspec.convert(dict(row._mapping), CompanyRead)
+
+
+def _member_read(row: Row[Any]) -> MemberRead:
+    return msgspec.convert(dict(row._mapping), MemberRead)
+
+
+def _code_read(row: Row[Any]) -> JoinCodeRead:
+    values = dict(row._mapping)
+    values["status"] = rules.status(
+        expires_at=row.expires_at, used_at=row.used_at, revoked_at=row.revoked_at, now=clock.now()
+    )
+    return msgspec.convert(values, JoinCodeRead)
+
+
+def _company_or_404(uow: UnitOfWork, principal: Principal, company_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
+    row = repo.get(uow.conn, principal.org_id, company_id, for_update=for_update)
+    if row is None:
+        raise NotFound("company not found", code="company.not_found")
+    return row
+
+
+@contextmanager
+def _vat_race() -> Iterator[None]:
+    try:
+        yield
+    except sa.exc.IntegrityError as exc:
+        if "vat_id" not in str(exc.orig):
+            raise
+        raise Conflict("another company took this VAT id meanwhile", code=VAT_TAKEN) from None
+
+
+def _prepared(
+    uow: UnitOfWork, principal: Principal, settings: OrganizationSettings, given: dict[str, Any], *, other_than: Any
+) -> dict[str, Any]:
+    """Normalised values; 422 naming each bad field, 409 `company.vat_id_taken`."""
+    values = dict(given)
+    if "name" in values:
+        values["name"] = " ".join(values["name"].split())
+        if not values["name"]:
+            raise ValidationFailed.single("name", "cannot be blank")
+    if values.get("vat_id") is not None:
+        vat = values["vat_id"].strip()
+        try:
+            values["vat_id"] = validators.normalise_vat_id(vat, settings.region) if vat else None
+        except ValueError as exc:
+            raise ValidationFailed.single("vat_id", str(exc)) from None
+    if values.get("account_manager_id") is not None:
+        try:
+            identity.get_staff(uow, principal=principal, staff_id=values["account_manager_id"])
+        except NotFound:
+            raise ValidationFailed.single("account_manager_id", "is not a staff member of this organization") from None
+    if values.get("vat_id"):
+        holder = repo.vat_holder(uow.conn, principal.org_id, values["vat_id"])
+        if holder is not None and holder != other_than:
+            raise Conflict("another company has this VAT id", code=VAT_TAKEN)
+    return values
+
+
+def create_company(
+    uow: UnitOfWork, *, principal: Principal, settings: OrganizationSettings, data: CompanyCreate
+) -> CompanyRead:
+    """A new company; its VAT id is checked for its country and unique in the organization."""
+    values = _prepared(uow, principal, settings, msgspec.structs.asdict(data), other_than=None)
+    now = clock.now()
+    with _vat_race():
+        row = repo.insert(
+            uow.conn, {**values, "org_id": principal.org_id, "id": uuid7(), "created_at": now, "updated_at": now}
+        )
+    uow.record(events.CompanyCreated(principal.org_id, row.id, {"name": row.name, "vat_id": row.vat_id}))
+    return to_read(row)
+
+
+def list_companies(uow: UnitOfWork, *, principal: Principal, limit: int, offset: int) -> CompanyPage:
+    """A page of companies, by name."""
+    rows = repo.list_page(uow.conn, principal.org_id, limit=limit, offset=offset)
+    total = repo.count(uow.conn, principal.org_id)
+    return CompanyPage(items=[to_read(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+def get_company(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> CompanyRead:
+    """One company by id."""
+    return to_read(_company_or_404(uow, principal, company_id, for_update=False))
+
+
+def update_company(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    settings: OrganizationSettings,
+    company_id: uuid.UUID,
+    data: CompanyUpdate,
+) -> CompanyRead:
+    """Change the fields given; null clears the VAT id or the account manager."""
+    given = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not msgspec.UNSET}
+    row = _company_or_404(uow, principal, company_id, for_update=True)
+    values = _prepared(uow, principal, settings, given, other_than=row.id)
+    changes = {f: {"old": row._mapping[f], "new": v} for f, v in values.items() if row._mapping[f] != v}
+    if not changes:
+        return to_read(row)
+    with _vat_race():
+        updated = repo.update(
+            uow.conn, principal.org_id, row.id, {f: c["new"] for f, c in changes.items()} | {"updated_at": clock.now()}
+        )
+    uow.record(events.CompanyUpdated(principal.org_id, row.id, {"changes": msgspec.to_builtins(changes)}))
+    return to_read(updated)
+
+
+def delete_company(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> None:
+    """Delete a company without contacts, deals or interactions; its join codes go with it."""
+    row = _company_or_404(uow, principal, company_id, for_update=True)
+    linked = {"contacts": customers.count_company_contacts(uow, principal=principal, company_id=row.id)}
+    linked |= repo.linked_records(uow.conn, principal.org_id, row.id)
+    if any(linked.values()):
+        named = ", ".join(f"{count} {name}" for name, count in linked.items() if count)
+        raise Conflict(f"the company still has {named}", code="company.in_use", extra=linked)
+    repo.delete(uow.conn, principal.org_id, row.id)
+    uow.record(events.CompanyDeleted(principal.org_id, row.id, {"name": row.name}))
+
+
+def list_contacts(
+    uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, limit: int, offset: int
+) -> ContactPage:
+    """The company's contacts: live customers whose `company_id` names it."""
+    row = _company_or_404(uow, principal, company_id, for_update=False)
+    items = customers.list_company_contacts(uow, principal=principal, company_id=row.id, limit=limit, offset=offset)
+    return ContactPage(items=items, limit=limit, offset=offset)
+
+
+def list_members(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> MemberList:
+    """The company's members and their roles, in the order they joined."""
+    row = _company_or_404(uow, principal, company_id, for_update=False)
+    return MemberList(items=[_member_read(m) for m in repo.members(uow.conn, principal.org_id, row.id)])
+
+
+def _add_member(
+    uow: UnitOfWork, principal: Principal, company: Row[Any], customer_id: uuid.UUID, role: str, code_id: Any
+) -> MemberRead:
+    customers.join_company(
+        uow, principal=principal, customer_id=customer_id, company_id=company.id, field="customer_id"
+    )
+    if repo.membership(uow.conn, principal.org_id, customer_id) is not None:
+        raise Conflict("the customer is a member of this company already", code="company.already_member")
+    row = repo.insert_member(
+        uow.conn,
+        {
+            "org_id": principal.org_id,
+            "company_id": company.id,
+            "customer_id": customer_id,
+            "role": role,
+            "joined_at": clock.now(),
+            "join_code_id": code_id,
+        },
+    )
+    data = {"customer_id": str(customer_id), "role": role, "join_code_id": str(code_id) if code_id else None}
+    uow.record(events.CompanyMemberAdded(principal.org_id, company.id, data))
+    return _member_read(row)
+
+
+def add_member(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, data: MemberAdd) -> MemberRead:
+    """Give a customer a role in the company; it becomes a contact if it was not one.
+
+    409 `customer.other_company` when it is another company's contact, `company.already_member` when a member.
+    """
+    company = _company_or_404(uow, principal, company_id, for_update=True)
+    return _add_member(uow, principal, company, data.customer_id, data.role, None)
+
+
+def _member_or_404(uow: UnitOfWork, principal: Principal, company_id: uuid.UUID, customer_id: uuid.UUID) -> Row[Any]:
+    company = _company_or_404(uow, principal, company_id, for_update=True)
+    row = repo.get_member(uow.conn, principal.org_id, company.id, customer_id)
+    if row is None:
+        raise NotFound("member not found", code="company.member_not_found")
+    return row
+
+
+def update_member(
+    uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, customer_id: uuid.UUID, data: MemberUpdate
+) -> MemberRead:
+    """Change a member's role."""
+    row = _member_or_404(uow, principal, company_id, customer_id)
+    if row.role == data.role:
+        return _member_read(row)
+    updated = repo.update_member(uow.conn, principal.org_id, company_id, customer_id, {"role": data.role})
+    change = {"customer_id": str(customer_id), "role": {"old": row.role, "new": data.role}}
+    uow.record(events.CompanyMemberUpdated(principal.org_id, company_id, change))
+    return _member_read(updated)
+
+
+def remove_member(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, customer_id: uuid.UUID) -> None:
+    """Take the member role away; the customer stays a contact of the company."""
+    row = _member_or_404(uow, principal, company_id, customer_id)
+    repo.delete_member(uow.conn, principal.org_id, company_id, customer_id)
+    data = {"customer_id": str(customer_id), "role": row.role}
+    uow.record(events.CompanyMemberRemoved(principal.org_id, company_id, data))
+
+
+def create_join_code(
+    uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, data: JoinCodeCreate
+) -> JoinCodeCreated:
+    """A single-use code joining one customer with `role`; the code is returned this once."""
+    company = _company_or_404(uow, principal, company_id, for_update=False)
+    code = rules.generate_code()
+    now = clock.now()
+    row = repo.insert_code(
+        uow.conn,
+        {
+            "org_id": principal.org_id,
+            "id": uuid7(),
+            "company_id": company.id,
+            "code_hash": rules.hash_code(code),
+            "hint": rules.hint(code),
+            "role": data.role,
+            "created_by": principal.staff_id,
+            "created_at": now,
+            "expires_at": now + timedelta(hours=data.expires_in_hours),
+            "used_at": None,
+            "used_by": None,
+            "revoked_at": None,
+        },
+    )
+    event = {"join_code_id": str(row.id), "role": row.role, "expires_at": row.expires_at.isoformat()}
+    uow.record(events.CompanyJoinCodeCreated(principal.org_id, company.id, event))
+    return JoinCodeCreated(code=code, join_code=_code_read(row))
+
+
+def list_join_codes(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> JoinCodeList:
+    """The company's join codes, newest first, with their status (never the codes themselves)."""
+    company = _company_or_404(uow, principal, company_id, for_update=False)
+    return JoinCodeList(items=[_code_read(r) for r in repo.codes(uow.conn, principal.org_id, company.id)])
+
+
+def revoke_join_code(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, code_id: uuid.UUID) -> None:
+    """Revoke an unused code; revoking twice changes nothing, a used code answers 409."""
+    company = _company_or_404(uow, principal, company_id, for_update=False)
+    row = repo.get_code(uow.conn, principal.org_id, company.id, code_id)
+    if row is None:
+        raise NotFound("join code not found", code="company.join_code_not_found")
+    if row.used_at is not None:
+        raise Conflict("the code has been used; remove the member instead", code="company.join_code_used")
+    if row.revoked_at is not None:
+        return
+    repo.update_code(uow.conn, principal.org_id, row.id, {"revoked_at": clock.now()})
+    uow.record(events.CompanyJoinCodeRevoked(principal.org_id, company.id, {"join_code_id": str(row.id)}))
+
+
+def redeem_join_code(uow: UnitOfWork, *, principal: Principal, data: JoinCodeRedeem) -> MemberRead:
+    """Join the customer to the code's company with the code's role; a code works once, until it expires.
+
+    422 naming `code` for a code this organization never issued; 409 `company.join_code_used`,
+    `company.join_code_expired` or `company.join_code_revoked`.
+    """
+    code = rules.normalise_code(data.code)
+    row = repo.code_by_hash(uow.conn, principal.org_id, rules.hash_code(code)) if code else None
+    if row is None:
+        raise ValidationFailed.single("code", "is not a join code of this organization")
+    state = rules.status(expires_at=row.expires_at, used_at=row.used_at, revoked_at=row.revoked_at, now=clock.now())
+    if state != "active":
+        raise Conflict(f"the join code is {state}", code=f"company.join_code_{state}")
+    company = _company_or_404(uow, principal, row.company_id, for_update=True)
+    member = _add_member(uow, principal, company, data.customer_id, row.role, row.id)
+    repo.update_code(uow.conn, principal.org_id, row.id, {"used_at": clock.now(), "used_by": data.customer_id})
+    return member

@@ -1,0 +1,1 @@
+"""CRM notes on customers and companies: interactions, memos, and the customer timeline."""

@@ -1,0 +1,243 @@
+"""Interaction, memo and timeline use cases. Never commits: the request owns the unit of work."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC
+from typing import Any
+
+import msgspec
+from sqlalchemy.engine import Row
+
+from patron.companies import service as companies
+from patron.crm import events, rules
+from patron.crm import repository as repo
+from patron.crm.schemas import (
+    InteractionCreate,
+    InteractionPage,
+    InteractionRead,
+    InteractionUpdate,
+    MemoCreate,
+    MemoPage,
+    MemoRead,
+    MemoUpdate,
+    Timeline,
+    TimelineEntry,
+)
+from patron.customers import service as customers
+from patron.db.uow import UnitOfWork
+from patron.events import service as event_feed
+from patron.identity import service as identity
+from patron.kernel import clock
+from patron.kernel.errors import NotFound, ValidationFailed
+from patron.kernel.ids import uuid7
+from patron.kernel.tenancy import Principal
+
+
+def _interaction_read(row: Row[Any]) -> InteractionRead:
+    return msgspec.convert(dict(row._mapping), InteractionRead)
+
+
+def _memo_read(row: Row[Any]) -> MemoRead:
+    return msgspec.convert(dict(row._mapping), MemoRead)
+
+
+def _text(value: str, field: str) -> str:
+    text = value.strip()
+    if not text:
+        raise ValidationFailed.single(field, "cannot be blank")
+    return text
+
+
+def _checked(uow: UnitOfWork, principal: Principal, values: dict[str, Any]) -> dict[str, Any]:
+    if "summary" in values:
+        values["summary"] = _text(values["summary"], "summary")
+    if values.get("outcome") is not None:
+        values["outcome"] = values["outcome"].strip() or None
+    if values.get("occurred_at") is not None:
+        at = values["occurred_at"]
+        if at.tzinfo is None:
+            raise ValidationFailed.single("occurred_at", "needs a time zone (UTC: `Z`)")
+        values["occurred_at"] = at.astimezone(UTC)
+    if values.get("staff_id") is not None:
+        try:
+            identity.get_staff(uow, principal=principal, staff_id=values["staff_id"])
+        except NotFound:
+            raise ValidationFailed.single("staff_id", "is not a staff member of this organization") from None
+    return values
+
+
+def log_interaction(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    data: InteractionCreate,
+    customer_id: uuid.UUID | None = None,
+    company_id: uuid.UUID | None = None,
+) -> InteractionRead:
+    """Record a call, email, meeting or note with a customer or a company."""
+    if customer_id is not None:
+        customers.get_customer(uow, principal=principal, customer_id=customer_id)
+    if company_id is not None:
+        companies.get_company(uow, principal=principal, company_id=company_id)
+    values = _checked(uow, principal, msgspec.structs.asdict(data))
+    now = clock.now()
+    values |= {
+        "org_id": principal.org_id,
+        "id": uuid7(),
+        "customer_id": customer_id,
+        "company_id": company_id,
+        "staff_id": values["staff_id"] or principal.staff_id,
+        "occurred_at": values["occurred_at"] or now,
+        "created_at": now,
+        "updated_at": now,
+    }
+    row = repo.insert_interaction(uow.conn, values)
+    about = {"kind": row.kind, "customer_id": _str(customer_id), "company_id": _str(company_id)}
+    uow.record(events.InteractionLogged(principal.org_id, row.id, about))
+    return _interaction_read(row)
+
+
+def _str(value: uuid.UUID | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def list_interactions(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    customer_id: uuid.UUID | None = None,
+    company_id: uuid.UUID | None = None,
+    limit: int,
+    offset: int,
+) -> InteractionPage:
+    """A customer's or a company's interactions, newest first."""
+    if customer_id is not None:
+        customers.get_customer(uow, principal=principal, customer_id=customer_id)
+    if company_id is not None:
+        companies.get_company(uow, principal=principal, company_id=company_id)
+    rows = repo.interactions_of(
+        uow.conn, principal.org_id, customer_id=customer_id, company_id=company_id, limit=limit, offset=offset
+    )
+    return InteractionPage(items=[_interaction_read(r) for r in rows], limit=limit, offset=offset)
+
+
+def _interaction_or_404(
+    uow: UnitOfWork, principal: Principal, interaction_id: uuid.UUID, *, for_update: bool
+) -> Row[Any]:
+    row = repo.get_interaction(uow.conn, principal.org_id, interaction_id, for_update=for_update)
+    if row is None:
+        raise NotFound("interaction not found", code="interaction.not_found")
+    return row
+
+
+def get_interaction(uow: UnitOfWork, *, principal: Principal, interaction_id: uuid.UUID) -> InteractionRead:
+    """One interaction by id."""
+    return _interaction_read(_interaction_or_404(uow, principal, interaction_id, for_update=False))
+
+
+def update_interaction(
+    uow: UnitOfWork, *, principal: Principal, interaction_id: uuid.UUID, data: InteractionUpdate
+) -> InteractionRead:
+    """Correct the fields given."""
+    given = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not msgspec.UNSET}
+    row = _interaction_or_404(uow, principal, interaction_id, for_update=True)
+    values = _checked(uow, principal, given)
+    changes = {f: {"old": row._mapping[f], "new": v} for f, v in values.items() if row._mapping[f] != v}
+    if not changes:
+        return _interaction_read(row)
+    new_values = {f: c["new"] for f, c in changes.items()} | {"updated_at": clock.now()}
+    updated = repo.update_interaction(uow.conn, principal.org_id, row.id, new_values)
+    uow.record(events.InteractionUpdated(principal.org_id, row.id, {"changes": msgspec.to_builtins(changes)}))
+    return _interaction_read(updated)
+
+
+def delete_interaction(uow: UnitOfWork, *, principal: Principal, interaction_id: uuid.UUID) -> None:
+    """Delete an interaction."""
+    row = _interaction_or_404(uow, principal, interaction_id, for_update=True)
+    repo.delete_interaction(uow.conn, principal.org_id, row.id)
+    uow.record(events.InteractionDeleted(principal.org_id, row.id, {"kind": row.kind}))
+
+
+def add_memo(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, data: MemoCreate) -> MemoRead:
+    """A staff note on the customer, written by the caller."""
+    customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
+    body = _text(data.body, "body")
+    now = clock.now()
+    row = repo.insert_memo(
+        uow.conn,
+        {
+            "org_id": principal.org_id,
+            "id": uuid7(),
+            "customer_id": customer.id,
+            "author_id": principal.staff_id,
+            "body": body,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    uow.record(events.MemoAdded(principal.org_id, row.id, {"customer_id": str(customer.id)}))
+    return _memo_read(row)
+
+
+def list_memos(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, limit: int, offset: int) -> MemoPage:
+    """The customer's memos, newest first."""
+    customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
+    rows = repo.memos_of(uow.conn, principal.org_id, customer.id, limit=limit, offset=offset)
+    return MemoPage(items=[_memo_read(r) for r in rows], limit=limit, offset=offset)
+
+
+def _memo_or_404(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, memo_id: uuid.UUID) -> Row[Any]:
+    row = repo.get_memo(uow.conn, principal.org_id, customer_id, memo_id, for_update=True)
+    if row is None:
+        raise NotFound("memo not found", code="memo.not_found")
+    return row
+
+
+def update_memo(
+    uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, memo_id: uuid.UUID, data: MemoUpdate
+) -> MemoRead:
+    """Rewrite a memo."""
+    row = _memo_or_404(uow, principal, customer_id, memo_id)
+    body = _text(data.body, "body")
+    if body == row.body:
+        return _memo_read(row)
+    updated = repo.update_memo(uow.conn, principal.org_id, row.id, {"body": body, "updated_at": clock.now()})
+    uow.record(events.MemoUpdated(principal.org_id, row.id, {"customer_id": str(customer_id)}))
+    return _memo_read(updated)
+
+
+def delete_memo(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, memo_id: uuid.UUID) -> None:
+    """Delete a memo."""
+    row = _memo_or_404(uow, principal, customer_id, memo_id)
+    repo.delete_memo(uow.conn, principal.org_id, row.id)
+    uow.record(events.MemoDeleted(principal.org_id, row.id, {"customer_id": str(customer_id)}))
+
+
+def timeline(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, limit: int, offset: int) -> Timeline:
+    """The customer's interactions, memos and domain events merged, newest first."""
+    customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
+    window = offset + limit + 1  # one more than the page tells whether another page follows
+    conn = uow.conn
+    interactions = repo.interactions_of(conn, principal.org_id, customer_id=customer.id, limit=window, offset=0)
+    memos = repo.memos_of(conn, principal.org_id, customer.id, limit=window, offset=0)
+    feed = event_feed.newest_for_subject(uow, principal=principal, subject_id=customer.id, limit=window)
+    merged = rules.merge_newest_first(
+        [
+            ("interaction", ((r.occurred_at, r.id, r) for r in interactions)),
+            ("memo", ((r.created_at, r.id, r) for r in memos)),
+            ("event", ((e.occurred_at, e.id, e) for e in feed)),
+        ],
+        offset=offset,
+        limit=limit + 1,
+    )
+    entries: list[TimelineEntry] = []
+    for source, item in merged[:limit]:
+        if source == "interaction":
+            entries.append(TimelineEntry("interaction", item.occurred_at, item.id, interaction=_interaction_read(item)))
+        elif source == "memo":
+            entries.append(TimelineEntry("memo", item.created_at, item.id, memo=_memo_read(item)))
+        else:
+            entries.append(TimelineEntry("event", item.occurred_at, item.id, event=item))
+    next_offset = offset + limit if len(merged) > limit else None
+    return Timeline(items=entries, limit=limit, offset=offset, next_offset=next_offset)

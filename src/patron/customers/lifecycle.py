@@ -1,0 +1,115 @@
+"""CRM use cases on a customer: lifecycle transitions, tier, tags, assignment. Never commits.
+
+They change the customer row, which the customers domain owns, so they live beside its
+service and share its change helper (one `customer.updated` shape for every edit).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.engine import Row
+
+from patron.customers import events, rules
+from patron.customers import repository as repo
+from patron.customers.schemas import CustomerRead, Tier
+from patron.customers.service import _apply_changes, _live_or_404, to_read
+from patron.db.uow import UnitOfWork
+from patron.kernel import clock
+from patron.kernel.errors import Conflict, PreconditionFailed, ValidationFailed
+from patron.kernel.tenancy import Principal
+
+INVALID_TRANSITION = "customer.invalid_transition"
+
+
+def _editable(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID) -> Row[Any]:
+    row = _live_or_404(uow, principal, customer_id, for_update=True)
+    if row.deleted_at is not None:
+        raise Conflict("the customer is deleted; restore it first", code="customer.deleted")
+    return row
+
+
+def change_status(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, action: str) -> CustomerRead:
+    """Apply one lifecycle action; 409 `customer.invalid_transition` names the allowed ones.
+
+    Churning sets `churned_at`; reactivating clears it (the customer is no longer churned).
+    """
+    row = _editable(uow, principal, customer_id)
+    target = rules.transition(row.status, action)
+    if target is None:
+        allowed = rules.allowed_transitions(row.status)
+        raise Conflict(
+            f"a {row.status} customer cannot {action}; allowed: {', '.join(a['action'] for a in allowed) or 'none'}",
+            code=INVALID_TRANSITION,
+            extra={"status_now": row.status, "action": action, "allowed": allowed},
+        )
+    now = clock.now()
+    values: dict[str, Any] = {"status": target, "updated_at": now}
+    if target == "churned":
+        values["churned_at"] = now
+    elif row.churned_at is not None:
+        values["churned_at"] = None
+    updated = repo.update(uow.conn, principal.org_id, row.id, values, version=row.version)
+    if updated is None:
+        raise PreconditionFailed("the customer changed meanwhile; read it again")
+    uow.record(
+        events.CustomerStatusChanged(principal.org_id, row.id, {"action": action, "from": row.status, "to": target})
+    )
+    return to_read(updated)
+
+
+def set_tier(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, tier: Tier) -> CustomerRead:
+    """Move the customer to another tier, at any point of the lifecycle."""
+    row = _editable(uow, principal, customer_id)
+    return _apply_changes(uow, principal, row, {"tier": tier})
+
+
+def set_tags(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, tags: list[str]) -> CustomerRead:
+    """Replace the customer's tags (trimmed, lower case, each once, in the order given)."""
+    try:
+        normalised = rules.normalise_tags(tags)
+    except ValueError as exc:
+        raise ValidationFailed.single("tags", str(exc)) from None
+    row = _editable(uow, principal, customer_id)
+    return _apply_changes(uow, principal, row, {"tags": normalised})
+
+
+def add_tag(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, tag: str) -> CustomerRead:
+    """Add one tag; adding a tag the customer has changes nothing."""
+    normalised = _one_tag(tag)
+    row = _editable(uow, principal, customer_id)
+    if normalised in row.tags:
+        return to_read(row)
+    if len(row.tags) >= _MAX_TAGS:
+        raise ValidationFailed.single("tag", f"a customer has at most {_MAX_TAGS} tags")
+    return _apply_changes(uow, principal, row, {"tags": [*row.tags, normalised]})
+
+
+def remove_tag(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, tag: str) -> CustomerRead:
+    """Remove one tag; removing a tag the customer lacks changes nothing."""
+    normalised = _one_tag(tag)
+    row = _editable(uow, principal, customer_id)
+    return _apply_changes(uow, principal, row, {"tags": [t for t in row.tags if t != normalised]})
+
+
+def assign(
+    uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, assigned_to: uuid.UUID | None
+) -> CustomerRead:
+    """Assign the customer to a staff member of the organization (a sales rep); None unassigns."""
+    row = _editable(uow, principal, customer_id)
+    if assigned_to is not None and not repo.staff_exists(uow.conn, principal.org_id, assigned_to):
+        raise ValidationFailed.single("assigned_to", "is not a staff member of this organization")
+    return _apply_changes(uow, principal, row, {"assigned_to": assigned_to})
+
+
+_MAX_TAGS = 100
+
+
+def _one_tag(tag: str) -> str:
+    if len(tag) > 50:
+        raise ValidationFailed.single("tag", "has more than 50 characters")
+    try:
+        return rules.normalise_tag(tag)
+    except ValueError as exc:
+        raise ValidationFailed.single("tag", str(exc)) from None

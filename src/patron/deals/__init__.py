@@ -1,0 +1,1 @@
+"""Sales pipelines with ordered stages, and deals moving through them."""

@@ -1,0 +1,1 @@
+"""Customer groups and product restrictions: may this customer buy product P?"""

@@ -1,0 +1,204 @@
+"""Customer group and product restriction use cases. Never commits: the request owns the unit of work."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.engine import Row
+
+from patron.customers import service as customers
+from patron.db.uow import UnitOfWork
+from patron.groups import events, rules
+from patron.groups import repository as repo
+from patron.groups.schemas import (
+    AccessRule,
+    GroupCreate,
+    GroupList,
+    GroupRead,
+    GroupUpdate,
+    ProductAccess,
+    ProductRestrictions,
+)
+from patron.kernel import clock
+from patron.kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
+from patron.kernel.ids import uuid7
+from patron.kernel.tenancy import Principal
+
+NAME_TAKEN = "customer_group.name_taken"
+
+
+def to_read(row: Row[Any]) -> GroupRead:
+    return msgspec.convert(dict(row._mapping), GroupRead)
+
+
+def _group_or_404(uow: UnitOfWork, principal: Principal, group_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
+    row = repo.get(uow.conn, principal.org_id, group_id, for_update=for_update)
+    if row is None:
+        raise NotFound("customer group not found", code="customer_group.not_found")
+    return row
+
+
+@contextmanager
+def _name_race() -> Iterator[None]:
+    """A concurrent create of the same name loses on the unique key: answer as the pre-check does."""
+    try:
+        yield
+    except sa.exc.IntegrityError as exc:
+        if "name" not in str(exc.orig):
+            raise
+        raise Conflict("another group took this name meanwhile", code=NAME_TAKEN) from None
+
+
+def _check_name_free(uow: UnitOfWork, principal: Principal, name: str, *, other_than: uuid.UUID | None) -> None:
+    holder = repo.name_holder(uow.conn, principal.org_id, name)
+    if holder is not None and holder != other_than:
+        raise Conflict("another customer group has this name", code=NAME_TAKEN)
+
+
+def create_group(uow: UnitOfWork, *, principal: Principal, data: GroupCreate) -> GroupRead:
+    """A new group; its name is unique in the organization (409 `customer_group.name_taken`)."""
+    name = rules.normalise_name(data.name)
+    _check_name_free(uow, principal, name, other_than=None)
+    now = clock.now()
+    values = {
+        "org_id": principal.org_id,
+        "id": uuid7(),
+        "name": name,
+        "is_merchant": data.is_merchant,
+        "created_at": now,
+        "updated_at": now,
+    }
+    with _name_race():
+        row = repo.insert(uow.conn, values)
+    uow.record(events.CustomerGroupCreated(principal.org_id, row.id, {"name": name, "is_merchant": data.is_merchant}))
+    return to_read(row)
+
+
+def list_groups(uow: UnitOfWork, *, principal: Principal) -> GroupList:
+    """Every group of the organization, by name."""
+    return GroupList(items=[to_read(r) for r in repo.list_all(uow.conn, principal.org_id)])
+
+
+def get_group(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) -> GroupRead:
+    """One group by id."""
+    return to_read(_group_or_404(uow, principal, group_id, for_update=False))
+
+
+def update_group(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID, data: GroupUpdate) -> GroupRead:
+    """Rename or (un)flag as merchant group; becoming one makes every member a merchant.
+
+    A group that stops being a merchant group leaves its members' `is_merchant` as it is.
+    """
+    row = _group_or_404(uow, principal, group_id, for_update=True)
+    values: dict[str, Any] = {}
+    if data.name is not msgspec.UNSET:
+        values["name"] = rules.normalise_name(data.name)
+        _check_name_free(uow, principal, values["name"], other_than=row.id)
+    if data.is_merchant is not msgspec.UNSET:
+        values["is_merchant"] = data.is_merchant
+    changes = {f: {"old": row._mapping[f], "new": v} for f, v in values.items() if row._mapping[f] != v}
+    if not changes:
+        return to_read(row)
+    with _name_race():
+        updated = repo.update(
+            uow.conn, principal.org_id, row.id, {f: c["new"] for f, c in changes.items()} | {"updated_at": clock.now()}
+        )
+    uow.record(events.CustomerGroupUpdated(principal.org_id, row.id, {"changes": changes}))
+    if changes.get("is_merchant", {}).get("new") is True:
+        customers.make_group_members_merchants(uow, principal=principal, group_id=row.id)
+    return to_read(updated)
+
+
+def delete_group(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) -> None:
+    """Delete a group without members (deleted customers count: they can be restored)."""
+    row = _group_or_404(uow, principal, group_id, for_update=True)
+    members = customers.count_group_members(uow, principal=principal, group_id=row.id)
+    if members:
+        raise Conflict(
+            f"{members} customer(s) belong to this group; move them first",
+            code="customer_group.in_use",
+            extra={"members": members},
+        )
+    repo.delete(uow.conn, principal.org_id, row.id)
+    uow.record(events.CustomerGroupDeleted(principal.org_id, row.id, {"name": row.name}))
+
+
+def _lists(data: ProductRestrictions) -> dict[str, list[str]]:
+    errors: list[FieldError] = []
+    lists: dict[str, list[str]] = {}
+    for kind in ("allow", "deny"):
+        try:
+            lists[kind] = rules.normalise_refs(getattr(data, kind), kind)
+        except ValidationFailed as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return lists
+
+
+def get_group_restrictions(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) -> ProductRestrictions:
+    """The group's allow and deny lists."""
+    row = _group_or_404(uow, principal, group_id, for_update=False)
+    return ProductRestrictions(**repo.group_rules(uow.conn, principal.org_id, row.id))
+
+
+def set_group_restrictions(
+    uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID, data: ProductRestrictions
+) -> ProductRestrictions:
+    """Replace the group's allow and deny lists."""
+    lists = _lists(data)
+    row = _group_or_404(uow, principal, group_id, for_update=True)
+    old = repo.group_rules(uow.conn, principal.org_id, row.id)
+    if old != lists:
+        repo.replace_group_rules(uow.conn, principal.org_id, row.id, lists)
+        uow.record(events.GroupProductRestrictionsChanged(principal.org_id, row.id, {"old": old, "new": lists}))
+    return ProductRestrictions(**lists)
+
+
+def get_customer_restrictions(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> ProductRestrictions:
+    """The customer's own allow and deny lists (its group's are separate)."""
+    customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
+    return ProductRestrictions(**repo.customer_rules(uow.conn, principal.org_id, customer.id))
+
+
+def set_customer_restrictions(
+    uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, data: ProductRestrictions
+) -> ProductRestrictions:
+    """Replace the customer's own allow and deny lists."""
+    lists = _lists(data)
+    customer = customers.get_customer(uow, principal=principal, customer_id=customer_id, lock=True)
+    old = repo.customer_rules(uow.conn, principal.org_id, customer.id)
+    if old != lists:
+        repo.replace_customer_rules(uow.conn, principal.org_id, customer.id, lists)
+        uow.record(events.CustomerProductRestrictionsChanged(principal.org_id, customer.id, {"old": old, "new": lists}))
+    return ProductRestrictions(**lists)
+
+
+def _frozen(lists: dict[str, list[str]]) -> rules.Lists:
+    return rules.Lists(allow=frozenset(lists["allow"]), deny=frozenset(lists["deny"]))
+
+
+def product_access(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, product_ref: str) -> ProductAccess:
+    """May the customer buy the product? The answer names the rule that decided (see groups.rules)."""
+    try:
+        ref = rules.normalise_ref(product_ref)
+    except ValueError as exc:
+        raise ValidationFailed.single("product_ref", str(exc)) from None
+    customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
+    conn = uow.conn
+    own = _frozen(repo.customer_rules(conn, principal.org_id, customer.id))
+    group = None
+    if customer.group_id is not None:
+        group = _frozen(repo.group_rules(conn, principal.org_id, customer.group_id))
+    decision = rules.decide(ref, customer=own, group=group)
+    decided_by = AccessRule(
+        level=decision.level,
+        rule=decision.rule,
+        group_id=customer.group_id if decision.level == "group" else None,
+    )
+    return ProductAccess(product_ref=ref, allowed=decision.allowed, decided_by=decided_by)
