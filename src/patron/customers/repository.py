@@ -12,9 +12,11 @@ from sqlalchemy.engine import Connection, Row
 
 from patron.db import counters
 from patron.db.base import table
-from patron.db.models import Customer, OrgCounter, StaffUser
+from patron.db.models import Customer, LoyaltyEntry, Order, OrgCounter, StaffUser
 
 customer = table(Customer)
+_order = table(Order)
+_ledger = table(LoyaltyEntry)
 _counter = table(OrgCounter)
 _staff = table(StaffUser)
 
@@ -122,10 +124,16 @@ def staff_exists(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> bo
 
 
 def outdated_guests(conn: Connection, org_id: uuid.UUID, *, inactive_since: datetime) -> list[uuid.UUID]:
-    """Guests untouched since the cutoff (deleted ones included: they are guests too)."""
+    """Guests untouched since the cutoff (deleted ones included: they are guests too).
+
+    Guests with orders or points are kept: orders and the ledger must stay attributed.
+    """
+    has_orders = sa.exists().where(_order.c.org_id == org_id, _order.c.customer_id == customer.c.id)
+    has_points = sa.exists().where(_ledger.c.org_id == org_id, _ledger.c.customer_id == customer.c.id)
     stmt = (
         sa.select(customer.c.id)
         .where(customer.c.org_id == org_id, customer.c.is_guest.is_(True), customer.c.updated_at < inactive_since)
+        .where(~has_orders, ~has_points)
         .with_for_update()
     )
     return list(conn.execute(stmt).scalars())

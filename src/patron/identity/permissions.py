@@ -1,4 +1,11 @@
-"""The role table of SPEC §2: the one place that says which role may do what."""
+"""The role table of SPEC §2: the one place that says which role may do what.
+
+Orders and loyalty: every staff role reads orders and point balances (marketing and
+sales need them for segments and account work). Recording orders, attaching a
+customer at checkout, paying and cancelling an open order, and redeeming points are
+till work: owner and cashier. Refunds take money back and reverse points, and point
+adjustments change balances by hand: owner only.
+"""
 
 from __future__ import annotations
 
@@ -16,13 +23,22 @@ class Permission(enum.StrEnum):
     ORGANIZATION_MANAGE = "organization:manage"
     STAFF_MANAGE = "staff:manage"
     EVENTS_READ = "events:read"
+    ORDERS_READ = "orders:read"
+    ORDERS_RECORD = "orders:record"
+    ORDERS_REFUND = "orders:refund"
+    POINTS_READ = "points:read"
+    POINTS_REDEEM = "points:redeem"
+    POINTS_ADJUST = "points:adjust"
 
 
-_EVERY_STAFF_ROLE = frozenset({Permission.CUSTOMERS_READ, Permission.ORGANIZATION_READ})
+_EVERY_STAFF_ROLE = frozenset(
+    {Permission.CUSTOMERS_READ, Permission.ORGANIZATION_READ, Permission.ORDERS_READ, Permission.POINTS_READ}
+)
+_TILL = frozenset({Permission.ORDERS_RECORD, Permission.POINTS_REDEEM})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
-    Role.CASHIER: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},
+    Role.CASHIER: _EVERY_STAFF_ROLE | _TILL | {Permission.CUSTOMERS_CREATE},
     Role.MARKETING: _EVERY_STAFF_ROLE,
     # Sales create leads (the CRM flow starts with one); changing profiles stays with owners.
     Role.SALES: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},

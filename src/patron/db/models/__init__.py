@@ -2,9 +2,30 @@
 
 from patron.db.models.customer import Customer
 from patron.db.models.identity import ApiKey, IdempotencyRecord, StaffUser
+from patron.db.models.loyalty import LoyaltyEntry
+from patron.db.models.order import Order
 from patron.db.models.organization import Organization, OrgCounter
 from patron.db.models.outbox import OutboxEvent
 
-__all__ = ["ApiKey", "Customer", "IdempotencyRecord", "OrgCounter", "Organization", "OutboxEvent", "StaffUser"]
+__all__ = [
+    "ApiKey",
+    "Customer",
+    "IdempotencyRecord",
+    "LoyaltyEntry",
+    "Order",
+    "OrgCounter",
+    "Organization",
+    "OutboxEvent",
+    "StaffUser",
+]
 
-TENANT_OWNED = [ApiKey, Customer, IdempotencyRecord, OrgCounter, OutboxEvent, StaffUser]
+TENANT_OWNED = [
+    ApiKey,
+    Customer,
+    IdempotencyRecord,
+    LoyaltyEntry,
+    Order,
+    OrgCounter,
+    OutboxEvent,
+    StaffUser,
+]

@@ -1,0 +1,98 @@
+"""commerce
+
+Revision ID: e8c343ba2b23
+Revises: 7220457ce7f2
+Create Date: 2026-11-22 19:29:54.219609
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import patron.db.base
+
+revision = "e8c343ba2b23"
+down_revision = "7220457ce7f2"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "shop_order",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("external_ref", sa.String(length=100), nullable=False),
+        sa.Column("customer_id", sa.Uuid(), nullable=True),
+        sa.Column("total", sa.BigInteger(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("placed_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("paid_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("refunded_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("cancelled_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "customer_id"],
+            ["customer.org_id", "customer.id"],
+            name=op.f("fk_shop_order_org_id_customer_id_customer"),
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_shop_order_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_shop_order")),
+        sa.UniqueConstraint("org_id", "external_ref", name=op.f("uq_shop_order_org_id_external_ref")),
+    )
+    with op.batch_alter_table("shop_order", schema=None) as batch_op:
+        batch_op.create_index("ix_shop_order_org_id_customer_id", ["org_id", "customer_id", "placed_at"], unique=False)
+
+    op.create_table(
+        "loyalty_entry",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("customer_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("points", sa.BigInteger(), nullable=False),
+        sa.Column("lifetime_points", sa.BigInteger(), nullable=False),
+        sa.Column("shortfall", sa.BigInteger(), nullable=False),
+        sa.Column("order_id", sa.Uuid(), nullable=True),
+        sa.Column("reason", sa.String(length=500), nullable=True),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "customer_id"],
+            ["customer.org_id", "customer.id"],
+            name=op.f("fk_loyalty_entry_org_id_customer_id_customer"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id", "order_id"],
+            ["shop_order.org_id", "shop_order.id"],
+            name=op.f("fk_loyalty_entry_org_id_order_id_shop_order"),
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_loyalty_entry_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_loyalty_entry")),
+    )
+    with op.batch_alter_table("loyalty_entry", schema=None) as batch_op:
+        batch_op.create_index("ix_loyalty_entry_org_id_customer_id", ["org_id", "customer_id", "id"], unique=False)
+        batch_op.create_index(
+            "uq_loyalty_entry_org_id_order_id_kind",
+            ["org_id", "order_id", "kind"],
+            unique=True,
+            sqlite_where=sa.text("kind IN ('award', 'reversal')"),
+            postgresql_where=sa.text("kind IN ('award', 'reversal')"),
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("loyalty_entry", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_loyalty_entry_org_id_order_id_kind",
+            sqlite_where=sa.text("kind IN ('award', 'reversal')"),
+            postgresql_where=sa.text("kind IN ('award', 'reversal')"),
+        )
+        batch_op.drop_index("ix_loyalty_entry_org_id_customer_id")
+
+    op.drop_table("loyalty_entry")
+    with op.batch_alter_table("shop_order", schema=None) as batch_op:
+        batch_op.drop_index("ix_shop_order_org_id_customer_id")
+
+    op.drop_table("shop_order")

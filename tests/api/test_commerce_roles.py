@@ -1,0 +1,142 @@
+"""The role table for orders and loyalty routes (issue 5), route by route.
+
+Allowed roles get neither 401 nor 403; refused roles get 403 `auth.forbidden`, and the
+refused request changed nothing: no event, and the resource reads the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.factories import Org, loyal_org, unique
+
+ROLES = ("owner", "cashier", "marketing", "sales")
+ALL = frozenset(ROLES)
+TILL = frozenset({"owner", "cashier"})
+OWNER = frozenset({"owner"})
+
+
+@dataclass(frozen=True)
+class Fixture:
+    path: str
+    body: Any
+    observe: str  # a GET path whose answer must not change when the request is refused
+
+
+def _paid_order(org: Org) -> dict[str, Any]:
+    customer = org.create_customer()
+    order = org.post(
+        "/orders", json={"external_ref": unique("o"), "total": 50_000, "currency": "USD", "customer_id": customer["id"]}
+    ).json()
+    assert org.post(f"/orders/{order['id']}/pay").status_code == 200
+    return dict(order)
+
+
+def _open_order(org: Org) -> dict[str, Any]:
+    return dict(org.post("/orders", json={"external_ref": unique("o"), "total": 50_000, "currency": "USD"}).json())
+
+
+def _customer_with_points(org: Org) -> dict[str, Any]:
+    customer = org.create_customer()
+    assert (
+        org.post(f"/customers/{customer['id']}/points/adjust", json={"points": 100, "reason": "seed"}).status_code
+        == 200
+    )
+    return customer
+
+
+def new_order(org: Org) -> Fixture:
+    return Fixture("/orders", {"external_ref": unique("o"), "total": 1, "currency": "USD"}, "/events")
+
+
+def get_order(org: Org) -> Fixture:
+    order = _open_order(org)
+    return Fixture(f"/orders/{order['id']}", None, f"/orders/{order['id']}")
+
+
+def attach(org: Org) -> Fixture:
+    order, customer = _open_order(org), org.create_customer()
+    return Fixture(f"/orders/{order['id']}/customer", {"customer_id": customer["id"]}, f"/orders/{order['id']}")
+
+
+def pay(org: Org) -> Fixture:
+    customer = org.create_customer()
+    order = org.post(
+        "/orders", json={"external_ref": unique("o"), "total": 50_000, "currency": "USD", "customer_id": customer["id"]}
+    ).json()
+    return Fixture(f"/orders/{order['id']}/pay", None, f"/customers/{customer['id']}/points")
+
+
+def refund(org: Org) -> Fixture:
+    order = _paid_order(org)
+    return Fixture(f"/orders/{order['id']}/refund", None, f"/customers/{order['customer_id']}/points")
+
+
+def cancel(org: Org) -> Fixture:
+    order = _open_order(org)
+    return Fixture(f"/orders/{order['id']}/cancel", None, f"/orders/{order['id']}")
+
+
+def customer_orders(org: Org) -> Fixture:
+    order = _paid_order(org)
+    return Fixture(f"/customers/{order['customer_id']}/orders", None, f"/customers/{order['customer_id']}/orders")
+
+
+def points(org: Org) -> Fixture:
+    customer = _customer_with_points(org)
+    return Fixture(f"/customers/{customer['id']}/points", None, f"/customers/{customer['id']}/points")
+
+
+def redeem(org: Org) -> Fixture:
+    customer = _customer_with_points(org)
+    return Fixture(f"/customers/{customer['id']}/points/redeem", {"points": 10}, f"/customers/{customer['id']}/points")
+
+
+def adjust(org: Org) -> Fixture:
+    customer = _customer_with_points(org)
+    body = {"points": 5, "reason": "goodwill"}
+    return Fixture(f"/customers/{customer['id']}/points/adjust", body, f"/customers/{customer['id']}/points")
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    make: Callable[[Org], Fixture]
+    allowed: frozenset[str]
+
+
+ROUTES = [
+    Route("POST", new_order, TILL),
+    Route("GET", get_order, ALL),
+    Route("PUT", attach, TILL),
+    Route("POST", pay, TILL),
+    Route("POST", refund, OWNER),
+    Route("POST", cancel, TILL),
+    Route("GET", customer_orders, ALL),
+    Route("GET", points, ALL),
+    Route("POST", redeem, TILL),
+    Route("POST", adjust, OWNER),
+]
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.make.__name__}")
+def test_role_matrix(api: Any, route: Route) -> None:
+    org = loyal_org(api)
+    for role in ROLES:
+        org.headers(role)
+        fixture = route.make(org)
+        events_before = len(org.events())
+        observed_before = org.get(fixture.observe).json()
+        response = org.request(route.method, fixture.path, role, json=fixture.body)
+        if role in route.allowed:
+            assert response.status_code not in (401, 403), (role, response.text)
+            assert response.status_code < 300, (role, response.text)
+        else:
+            assert response.status_code == 403, (role, response.status_code, response.text)
+            assert response.json()["code"] == "auth.forbidden"
+            assert len(org.events()) == events_before, f"a refused {role} request wrote an event"
+            assert org.get(fixture.observe).json() == observed_before
