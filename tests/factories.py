@@ -102,7 +102,7 @@ def ledger_problems(engine: Any, org_id: str) -> list[str]:
         WHERE c.org_id = :org_id
         GROUP BY c.id, c.points_balance
         """
-    )
+    ).bindparams(sa.bindparam("org_id", type_=sa.Uuid()))
     with engine.connect() as conn:
         rows = conn.execute(query, {"org_id": uuid.UUID(org_id)}).all()
     return [
