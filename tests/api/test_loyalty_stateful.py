@@ -146,7 +146,7 @@ def test_random_ledger_sequences_keep_the_invariants(api: Api, database: Databas
     run_state_machine_as_test(
         lambda: LedgerMachine(org, database),
         settings=settings(
-            max_examples=30,
+            max_examples=20,
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
