@@ -19,7 +19,7 @@ from patron.http import metrics
 from patron.http.deps import DEPENDENCIES
 from patron.http.guards import Authenticator, authorize
 from patron.http.problems import EXCEPTION_HANDLERS
-from patron.http.routes import customers, events, health, loyalty, orders, organization, platform, staff
+from patron.http.routes import addresses, customers, events, health, loyalty, orders, organization, platform, staff
 
 API_PREFIX = "/api/v1"
 
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             *customers.ROUTES,
             *orders.ROUTES,
             *loyalty.ROUTES,
+            *addresses.ROUTES,
             *events.ROUTES,
         ],
     )

@@ -102,6 +102,41 @@ def adjust(org: Org) -> Fixture:
     return Fixture(f"/customers/{customer['id']}/points/adjust", body, f"/customers/{customer['id']}/points")
 
 
+ADDRESS = {"street": "Lê Lợi", "city": "Hồ Chí Minh", "country": "VN", "is_default_shipping": True}
+
+
+def _address(org: Org) -> tuple[str, str]:
+    customer = org.create_customer()
+    base = f"/customers/{customer['id']}/addresses"
+    address = org.post(base, json=ADDRESS).json()
+    return base, f"{base}/{address['id']}"
+
+
+def list_addresses(org: Org) -> Fixture:
+    base, _ = _address(org)
+    return Fixture(base, None, base)
+
+
+def get_address(org: Org) -> Fixture:
+    _, one = _address(org)
+    return Fixture(one, None, one)
+
+
+def add_address(org: Org) -> Fixture:
+    base, _ = _address(org)
+    return Fixture(base, {**ADDRESS, "street": "Hai Bà Trưng"}, base)
+
+
+def change_address(org: Org) -> Fixture:
+    base, one = _address(org)
+    return Fixture(one, {"city": "Hà Nội"}, base)
+
+
+def remove_address(org: Org) -> Fixture:
+    base, one = _address(org)
+    return Fixture(one, None, base)
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -120,6 +155,11 @@ ROUTES = [
     Route("GET", points, ALL),
     Route("POST", redeem, TILL),
     Route("POST", adjust, OWNER),
+    Route("GET", list_addresses, ALL),
+    Route("GET", get_address, ALL),
+    Route("POST", add_address, TILL),
+    Route("PATCH", change_address, OWNER),
+    Route("DELETE", remove_address, OWNER),
 ]
 
 

@@ -5,6 +5,10 @@ sales need them for segments and account work). Recording orders, attaching a
 customer at checkout, paying and cancelling an open order, and redeeming points are
 till work: owner and cashier. Refunds take money back and reverse points, and point
 adjustments change balances by hand: owner only.
+
+Addresses: every staff role reads them; owner and cashier add one (the till captures
+a delivery address at checkout); changing and removing them is profile editing, which
+SPEC §2 keeps from cashiers: owner only.
 """
 
 from __future__ import annotations
@@ -29,12 +33,21 @@ class Permission(enum.StrEnum):
     POINTS_READ = "points:read"
     POINTS_REDEEM = "points:redeem"
     POINTS_ADJUST = "points:adjust"
+    ADDRESSES_READ = "addresses:read"
+    ADDRESSES_CREATE = "addresses:create"
+    ADDRESSES_MANAGE = "addresses:manage"
 
 
 _EVERY_STAFF_ROLE = frozenset(
-    {Permission.CUSTOMERS_READ, Permission.ORGANIZATION_READ, Permission.ORDERS_READ, Permission.POINTS_READ}
+    {
+        Permission.CUSTOMERS_READ,
+        Permission.ORGANIZATION_READ,
+        Permission.ORDERS_READ,
+        Permission.POINTS_READ,
+        Permission.ADDRESSES_READ,
+    }
 )
-_TILL = frozenset({Permission.ORDERS_RECORD, Permission.POINTS_REDEEM})
+_TILL = frozenset({Permission.ORDERS_RECORD, Permission.POINTS_REDEEM, Permission.ADDRESSES_CREATE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),

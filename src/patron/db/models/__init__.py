@@ -1,5 +1,6 @@
 """Every table, one module per domain; import from here."""
 
+from patron.db.models.address import Address
 from patron.db.models.customer import Customer
 from patron.db.models.identity import ApiKey, IdempotencyRecord, StaffUser
 from patron.db.models.loyalty import LoyaltyEntry
@@ -8,6 +9,7 @@ from patron.db.models.organization import Organization, OrgCounter
 from patron.db.models.outbox import OutboxEvent
 
 __all__ = [
+    "Address",
     "ApiKey",
     "Customer",
     "IdempotencyRecord",
@@ -20,6 +22,7 @@ __all__ = [
 ]
 
 TENANT_OWNED = [
+    Address,
     ApiKey,
     Customer,
     IdempotencyRecord,

@@ -80,9 +80,67 @@ def upgrade() -> None:
             sqlite_where=sa.text("kind IN ('award', 'reversal')"),
             postgresql_where=sa.text("kind IN ('award', 'reversal')"),
         )
+    op.create_table(
+        "address",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("customer_id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=True),
+        sa.Column("company", sa.String(length=200), nullable=True),
+        sa.Column("street", sa.String(length=200), nullable=False),
+        sa.Column("house_number", sa.String(length=20), nullable=True),
+        sa.Column("extra_line", sa.String(length=200), nullable=True),
+        sa.Column("postcode", sa.String(length=20), nullable=True),
+        sa.Column("city", sa.String(length=100), nullable=False),
+        sa.Column("state", sa.String(length=100), nullable=True),
+        sa.Column("country", sa.String(length=2), nullable=False),
+        sa.Column("phone", sa.String(length=20), nullable=True),
+        sa.Column("is_default_shipping", sa.Boolean(), nullable=False),
+        sa.Column("is_default_billing", sa.Boolean(), nullable=False),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "customer_id"],
+            ["customer.org_id", "customer.id"],
+            name=op.f("fk_address_org_id_customer_id_customer"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_address_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_address")),
+    )
+    with op.batch_alter_table("address", schema=None) as batch_op:
+        batch_op.create_index("ix_address_org_id_customer_id", ["org_id", "customer_id"], unique=False)
+        batch_op.create_index(
+            "uq_address_org_id_customer_id_default_billing",
+            ["org_id", "customer_id"],
+            unique=True,
+            sqlite_where=sa.text("is_default_billing"),
+            postgresql_where=sa.text("is_default_billing"),
+        )
+        batch_op.create_index(
+            "uq_address_org_id_customer_id_default_shipping",
+            ["org_id", "customer_id"],
+            unique=True,
+            sqlite_where=sa.text("is_default_shipping"),
+            postgresql_where=sa.text("is_default_shipping"),
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("address", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_address_org_id_customer_id_default_shipping",
+            sqlite_where=sa.text("is_default_shipping"),
+            postgresql_where=sa.text("is_default_shipping"),
+        )
+        batch_op.drop_index(
+            "uq_address_org_id_customer_id_default_billing",
+            sqlite_where=sa.text("is_default_billing"),
+            postgresql_where=sa.text("is_default_billing"),
+        )
+        batch_op.drop_index("ix_address_org_id_customer_id")
+
+    op.drop_table("address")
     with op.batch_alter_table("loyalty_entry", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_loyalty_entry_org_id_order_id_kind",
