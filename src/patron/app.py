@@ -19,7 +19,18 @@ from patron.http import metrics
 from patron.http.deps import DEPENDENCIES
 from patron.http.guards import Authenticator, authorize
 from patron.http.problems import EXCEPTION_HANDLERS
-from patron.http.routes import addresses, customers, events, health, loyalty, orders, organization, platform, staff
+from patron.http.routes import (
+    addresses,
+    customers,
+    events,
+    health,
+    lists,
+    loyalty,
+    orders,
+    organization,
+    platform,
+    staff,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -64,6 +75,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             *orders.ROUTES,
             *loyalty.ROUTES,
             *addresses.ROUTES,
+            *lists.ROUTES,
             *events.ROUTES,
         ],
     )

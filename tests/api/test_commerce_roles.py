@@ -137,6 +137,66 @@ def remove_address(org: Org) -> Fixture:
     return Fixture(one, None, base)
 
 
+def _wishlist(org: Org) -> tuple[str, str, str]:
+    customer = org.create_customer()
+    base = f"/customers/{customer['id']}/lists"
+    created = org.post(base, json={"name": "Wishes", "kind": "wishlist"}).json()
+    one = f"{base}/{created['id']}"
+    item = org.post(f"{one}/items", json={"product_ref": "SKU-1"}).json()
+    return base, one, f"{one}/items/{item['id']}"
+
+
+def list_lists(org: Org) -> Fixture:
+    base, _, _ = _wishlist(org)
+    return Fixture(base, None, base)
+
+
+def create_list(org: Org) -> Fixture:
+    base, _, _ = _wishlist(org)
+    return Fixture(base, {"name": "More"}, base)
+
+
+def get_list(org: Org) -> Fixture:
+    _, one, _ = _wishlist(org)
+    return Fixture(one, None, one)
+
+
+def rename_list(org: Org) -> Fixture:
+    _, one, _ = _wishlist(org)
+    return Fixture(one, {"name": "Renamed"}, one)
+
+
+def delete_list(org: Org) -> Fixture:
+    base, one, _ = _wishlist(org)
+    return Fixture(one, None, base)
+
+
+def add_item(org: Org) -> Fixture:
+    _, one, _ = _wishlist(org)
+    return Fixture(f"{one}/items", {"product_ref": "SKU-2"}, one)
+
+
+def change_item(org: Org) -> Fixture:
+    _, one, item = _wishlist(org)
+    return Fixture(item, {"quantity": 2}, one)
+
+
+def remove_item(org: Org) -> Fixture:
+    _, one, item = _wishlist(org)
+    return Fixture(item, None, one)
+
+
+def share_list(org: Org) -> Fixture:
+    _, one, _ = _wishlist(org)
+    return Fixture(f"{one}/share", None, one)
+
+
+def unshare_list(org: Org) -> Fixture:
+    _, one, _ = _wishlist(org)
+    assert org.post(f"{one}/share").status_code == 200
+    return Fixture(f"{one}/share", None, one)
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -160,6 +220,16 @@ ROUTES = [
     Route("POST", add_address, TILL),
     Route("PATCH", change_address, OWNER),
     Route("DELETE", remove_address, OWNER),
+    Route("GET", list_lists, ALL),
+    Route("POST", create_list, OWNER),
+    Route("GET", get_list, ALL),
+    Route("PATCH", rename_list, OWNER),
+    Route("DELETE", delete_list, OWNER),
+    Route("POST", add_item, OWNER),
+    Route("PATCH", change_item, OWNER),
+    Route("DELETE", remove_item, OWNER),
+    Route("POST", share_list, OWNER),
+    Route("DELETE", unshare_list, OWNER),
 ]
 
 

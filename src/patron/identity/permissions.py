@@ -9,6 +9,9 @@ adjustments change balances by hand: owner only.
 Addresses: every staff role reads them; owner and cashier add one (the till captures
 a delivery address at checkout); changing and removing them is profile editing, which
 SPEC §2 keeps from cashiers: owner only.
+
+Customer lists: every staff role reads them; creating, changing and sharing them is
+owner-only for staff (customers will manage their own through /me/lists).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ class Permission(enum.StrEnum):
     ADDRESSES_READ = "addresses:read"
     ADDRESSES_CREATE = "addresses:create"
     ADDRESSES_MANAGE = "addresses:manage"
+    LISTS_READ = "lists:read"
+    LISTS_MANAGE = "lists:manage"
 
 
 _EVERY_STAFF_ROLE = frozenset(
@@ -45,6 +50,7 @@ _EVERY_STAFF_ROLE = frozenset(
         Permission.ORDERS_READ,
         Permission.POINTS_READ,
         Permission.ADDRESSES_READ,
+        Permission.LISTS_READ,
     }
 )
 _TILL = frozenset({Permission.ORDERS_RECORD, Permission.POINTS_REDEEM, Permission.ADDRESSES_CREATE})

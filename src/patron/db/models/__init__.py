@@ -3,6 +3,7 @@
 from patron.db.models.address import Address
 from patron.db.models.customer import Customer
 from patron.db.models.identity import ApiKey, IdempotencyRecord, StaffUser
+from patron.db.models.lists import CustomerList, CustomerListItem
 from patron.db.models.loyalty import LoyaltyEntry
 from patron.db.models.order import Order
 from patron.db.models.organization import Organization, OrgCounter
@@ -12,6 +13,8 @@ __all__ = [
     "Address",
     "ApiKey",
     "Customer",
+    "CustomerList",
+    "CustomerListItem",
     "IdempotencyRecord",
     "LoyaltyEntry",
     "Order",
@@ -25,6 +28,8 @@ TENANT_OWNED = [
     Address,
     ApiKey,
     Customer,
+    CustomerList,
+    CustomerListItem,
     IdempotencyRecord,
     LoyaltyEntry,
     Order,

@@ -124,9 +124,63 @@ def upgrade() -> None:
             sqlite_where=sa.text("is_default_shipping"),
             postgresql_where=sa.text("is_default_shipping"),
         )
+    op.create_table(
+        "customer_list",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("customer_id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("share_token_hash", sa.LargeBinary(length=32), nullable=True),
+        sa.Column("shared_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "customer_id"],
+            ["customer.org_id", "customer.id"],
+            name=op.f("fk_customer_list_org_id_customer_id_customer"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_customer_list_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_customer_list")),
+    )
+    with op.batch_alter_table("customer_list", schema=None) as batch_op:
+        batch_op.create_index("ix_customer_list_org_id_customer_id", ["org_id", "customer_id"], unique=False)
+        batch_op.create_index("ix_customer_list_share_token_hash", ["share_token_hash"], unique=False)
+
+    op.create_table(
+        "customer_list_item",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("list_id", sa.Uuid(), nullable=False),
+        sa.Column("product_ref", sa.String(length=200), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("note", sa.String(length=1000), nullable=True),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "list_id"],
+            ["customer_list.org_id", "customer_list.id"],
+            name=op.f("fk_customer_list_item_org_id_list_id_customer_list"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organization.id"], name=op.f("fk_customer_list_item_org_id_organization")
+        ),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_customer_list_item")),
+        sa.UniqueConstraint(
+            "org_id", "list_id", "product_ref", name=op.f("uq_customer_list_item_org_id_list_id_product_ref")
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("customer_list_item")
+    with op.batch_alter_table("customer_list", schema=None) as batch_op:
+        batch_op.drop_index("ix_customer_list_share_token_hash")
+        batch_op.drop_index("ix_customer_list_org_id_customer_id")
+
+    op.drop_table("customer_list")
     with op.batch_alter_table("address", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_address_org_id_customer_id_default_shipping",
