@@ -299,3 +299,37 @@ def _shared_org(api: Api) -> Org:
         org.customer = customer  # type: ignore[attr-defined]
         _orgs[key] = org
     return _orgs[key]
+
+
+def test_a_redemption_repeated_with_its_idempotency_key_spends_once(org: Org) -> None:
+    customer = org.create_customer()
+    org.post(f"/customers/{customer['id']}/points/adjust", json={"points": 50, "reason": "seed"})
+    path = f"/customers/{customer['id']}/points/redeem"
+    headers = {"Idempotency-Key": unique("k")}
+    first = org.post(path, "cashier", json={"points": 30}, headers=headers)
+    again = org.post(path, "cashier", json={"points": 30}, headers=headers)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json() == first.json()
+    assert _points(org, customer["id"])["balance"] == 20
+    other_body = org.post(path, "cashier", json={"points": 5}, headers=headers)
+    assert other_body.status_code == 422
+
+
+def test_openapi_documents_the_commerce_routes(api: Api) -> None:
+    paths = api.client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/orders",
+        "/api/v1/orders/{order_id}",
+        "/api/v1/orders/{order_id}/customer",
+        "/api/v1/orders/{order_id}/pay",
+        "/api/v1/orders/{order_id}/refund",
+        "/api/v1/customers/{customer_id}/orders",
+        "/api/v1/customers/{customer_id}/points",
+        "/api/v1/customers/{customer_id}/points/redeem",
+        "/api/v1/customers/{customer_id}/points/adjust",
+        "/api/v1/customers/{customer_id}/addresses",
+        "/api/v1/customers/{customer_id}/lists",
+        "/api/v1/customers/{customer_id}/lists/{list_id}/items",
+        "/api/v1/shared-lists/{token}",
+    ):
+        assert path in paths, path

@@ -209,3 +209,18 @@ def _shared_org(api: Api) -> Org:
     if key not in _orgs:
         _orgs[key] = api.create_org()
     return _orgs[key]
+
+
+def test_payment_reports_with_an_idempotency_key_replay_the_first_answer(api: Api) -> None:
+    org = api.create_org()
+    order = _order(org)
+    headers = {"Idempotency-Key": unique("k")}
+    first = org.post(f"/orders/{order['id']}/pay", "cashier", headers=headers)
+    again = org.post(f"/orders/{order['id']}/pay", "cashier", headers=headers)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    for action in ("refund", "cancel"):
+        fresh = _order(org) if action == "cancel" else order
+        response = org.post(f"/orders/{fresh['id']}/{action}", headers={"Idempotency-Key": unique("k")})
+        assert response.status_code == 200, response.text

@@ -60,7 +60,8 @@ async def redeem_points(
     target = path_id(customer_id, "customer")
 
     def produce() -> Response[LedgerEntryRead]:
-        return Response(loyalty.redeem_points(uow, principal=principal, customer_id=target, data=data))
+        entry = loyalty.redeem_points(uow, principal=principal, customer_id=target, data=data)
+        return Response(entry, status_code=200)
 
     return await call(uow, lambda _uow: idempotency.run(data, produce))
 
@@ -87,7 +88,7 @@ async def adjust_points(
         entry = loyalty.adjust_points(
             uow, principal=principal, settings=org_settings.loyalty, customer_id=target, data=data
         )
-        return Response(entry)
+        return Response(entry, status_code=200)
 
     return await call(uow, lambda _uow: idempotency.run(data, produce))
 

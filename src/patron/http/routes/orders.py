@@ -77,7 +77,7 @@ async def pay_order(
 
     def produce() -> Response[OrderRead]:
         order = orders.pay_order(uow, principal=principal, settings=org_settings.loyalty, order_id=target)
-        return Response(order)
+        return Response(order, status_code=200)
 
     return await call(uow, lambda _uow: idempotency.run(None, produce))
 
@@ -96,7 +96,7 @@ async def refund_order(
 
     def produce() -> Response[OrderRead]:
         order = orders.refund_order(uow, principal=principal, settings=org_settings.loyalty, order_id=target)
-        return Response(order)
+        return Response(order, status_code=200)
 
     return await call(uow, lambda _uow: idempotency.run(None, produce))
 
@@ -109,7 +109,7 @@ async def cancel_order(
     target = path_id(order_id, "order")
 
     def produce() -> Response[OrderRead]:
-        return Response(orders.cancel_order(uow, principal=principal, order_id=target))
+        return Response(orders.cancel_order(uow, principal=principal, order_id=target), status_code=200)
 
     return await call(uow, lambda _uow: idempotency.run(None, produce))
 
