@@ -176,3 +176,25 @@ def _shared(api: Api) -> tuple[Org, str]:
         org = api.create_org(region="VN")
         _orgs[key] = (org, org.create_customer()["id"])
     return _orgs[key]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"country": "XX"}, "country"),
+        ({"city": ""}, "city"),
+        ({"phone": "abc"}, "phone"),
+        ({"postcode": "ABC"}, "postcode"),
+        ({"is_default_shipping": None}, "is_default_shipping"),
+        ({"customer_id": "x"}, "customer_id"),
+    ],
+)
+def test_invalid_address_changes_answer_422_naming_the_field(api: Api, body: dict[str, Any], field: str) -> None:
+    org, _ = _shared(api)
+    customer = org.create_customer()["id"]  # the shared customer stays without addresses
+    address = _add(org, customer, **BERLIN)
+    path = f"/customers/{customer}/addresses/{address['id']}"
+    response = org.patch(path, json=body)
+    assert response.status_code == 422, response.text
+    assert field in [e["field"] for e in response.json()["errors"]], response.json()
+    assert org.get(path).json() == address

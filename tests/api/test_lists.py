@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import Api, Org
+from tests.factories import Api, Org, unique
 
 
 def _list(org: Org, customer_id: str, **fields: Any) -> dict[str, Any]:
@@ -175,3 +175,29 @@ def _shared(api: Api) -> tuple[Org, str, str]:
         customer = org.create_customer()["id"]
         _orgs[key] = (org, customer, _list(org, customer)["id"])
     return _orgs[key]
+
+
+@pytest.mark.parametrize(
+    ("target", "body", "field"),
+    [
+        ("list", {"name": ""}, "name"),
+        ("list", {"name": "  "}, "name"),
+        ("list", {"kind": "cart"}, "kind"),
+        ("list", {"id": "x"}, "id"),
+        ("item", {"quantity": 0}, "quantity"),
+        ("item", {"quantity": None}, "quantity"),
+        ("item", {"product_ref": "other"}, "product_ref"),
+    ],
+)
+def test_invalid_list_changes_answer_422_naming_the_field(
+    api: Api, target: str, body: dict[str, Any], field: str
+) -> None:
+    org, customer, list_id = _shared(api)
+    base = f"/customers/{customer}/lists/{list_id}"
+    item = org.post(f"{base}/items", json={"product_ref": unique("p")}).json()
+    before = org.get(base).json()
+    path = base if target == "list" else f"{base}/items/{item['id']}"
+    response = org.patch(path, json=body)
+    assert response.status_code == 422, response.text
+    assert field in [e["field"] for e in response.json()["errors"]], response.json()
+    assert org.get(base).json() == before

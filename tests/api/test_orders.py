@@ -224,3 +224,13 @@ def test_payment_reports_with_an_idempotency_key_replay_the_first_answer(api: Ap
         fresh = _order(org) if action == "cancel" else order
         response = org.post(f"/orders/{fresh['id']}/{action}", headers={"Idempotency-Key": unique("k")})
         assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("body", [{}, {"customer_id": "x"}, {"customer_id": None}, {"customer_id": 5}])
+def test_attaching_needs_a_customer_id(api: Api, body: dict[str, Any]) -> None:
+    org = _shared_org(api)
+    order = _order(org)
+    response = org.request("PUT", f"/orders/{order['id']}/customer", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "customer_id"
+    assert org.get(f"/orders/{order['id']}").json() == order
