@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from litestar.testing import TestClient
 
 _counter = itertools.count(1)
@@ -93,8 +94,6 @@ class Api:
 
 def ledger_problems(engine: Any, org_id: str) -> list[str]:
     """Customers of the organization whose balance is not the sum of their ledger, or is negative (by SQL)."""
-    import sqlalchemy as sa
-
     query = sa.text(
         """
         SELECT c.id, c.points_balance, COALESCE(SUM(e.points), 0) AS ledger
