@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from litestar.testing import TestClient
 
 _counter = itertools.count(1)
@@ -89,3 +90,33 @@ class Api:
         )
         assert response.status_code == 201, response.text
         return dict(response.json())
+
+
+def ledger_problems(engine: Any, org_id: str) -> list[str]:
+    """Customers of the organization whose balance is not the sum of their ledger, or is negative (by SQL)."""
+    query = sa.text(
+        """
+        SELECT c.id, c.points_balance, COALESCE(SUM(e.points), 0) AS ledger
+        FROM customer c LEFT JOIN loyalty_entry e ON e.org_id = c.org_id AND e.customer_id = c.id
+        WHERE c.org_id = :org_id
+        GROUP BY c.id, c.points_balance
+        """
+    ).bindparams(sa.bindparam("org_id", type_=sa.Uuid()))
+    with engine.connect() as conn:
+        rows = conn.execute(query, {"org_id": uuid.UUID(org_id)}).all()
+    return [
+        f"customer {r.id}: balance {r.points_balance}, ledger sum {r.ledger}"
+        for r in rows
+        if r.points_balance != r.ledger or r.points_balance < 0
+    ]
+
+
+LOYALTY = {"enabled": True, "earn_amount": 1000, "earn_points": 1, "tiers": {"bronze": 0, "silver": 100, "gold": 500}}
+
+
+def loyal_org(api: Api, **loyalty: Any) -> Org:
+    """An organization with loyalty enabled (1 point per 1000 minor units unless told otherwise)."""
+    org = api.create_org()
+    response = org.patch("/organization", json={"loyalty": {**LOYALTY, **loyalty}})
+    assert response.status_code == 200, response.text
+    return org

@@ -20,6 +20,7 @@ from patron.http.deps import DEPENDENCIES
 from patron.http.guards import Authenticator, authorize
 from patron.http.problems import EXCEPTION_HANDLERS, document_problems
 from patron.http.routes import (
+    addresses,
     companies,
     crm,
     customers,
@@ -28,6 +29,9 @@ from patron.http.routes import (
     groups,
     health,
     lifecycle,
+    lists,
+    loyalty,
+    orders,
     organization,
     platform,
     staff,
@@ -75,6 +79,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *companies.ROUTES,
         *deals.ROUTES,
         *crm.ROUTES,
+        *orders.ROUTES,
+        *loyalty.ROUTES,
+        *addresses.ROUTES,
+        *lists.ROUTES,
         *events.ROUTES,
     ]
     for handler in handlers:

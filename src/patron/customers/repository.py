@@ -21,7 +21,9 @@ from patron.db.models import (
     CustomerGroup,
     Deal,
     Interaction,
+    LoyaltyEntry,
     Memo,
+    Order,
     OrgCounter,
     StaffUser,
 )
@@ -33,7 +35,8 @@ _group = table(CustomerGroup)
 _company = table(Company)
 _member = table(CompanyMember)
 # CRM records that keep a customer: a guest with any of them is active, never purged.
-_KEEPERS = (table(Deal), table(Interaction), table(Memo))
+# Rows that keep a guest from being purged: its orders, ledger entries and CRM history.
+_KEEPERS = (table(Order), table(LoyaltyEntry), table(Deal), table(Interaction), table(Memo))
 
 
 def _of(org_id: uuid.UUID) -> sa.Select[Any]:
@@ -259,7 +262,8 @@ def staff_exists(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> bo
 def outdated_guests(conn: Connection, org_id: uuid.UUID, *, inactive_since: datetime) -> list[uuid.UUID]:
     """Guests untouched since the cutoff (deleted ones included: they are guests too).
 
-    A guest with deals, interactions or memos is someone the staff works with: not outdated.
+    A guest with deals, interactions, memos, orders or points is someone the business deals
+    with, and orders and the ledger must stay attributed: such a guest is not outdated.
     """
     stmt = sa.select(customer.c.id).where(
         customer.c.org_id == org_id, customer.c.is_guest.is_(True), customer.c.updated_at < inactive_since

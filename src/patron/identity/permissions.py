@@ -1,4 +1,18 @@
-"""The role table of SPEC §2: the one place that says which role may do what."""
+"""The role table of SPEC §2: the one place that says which role may do what.
+
+Orders and loyalty: every staff role reads orders and point balances (marketing and
+sales need them for segments and account work). Recording orders, attaching a
+customer at checkout, paying and cancelling an open order, and redeeming points are
+till work: owner and cashier. Refunds take money back and reverse points, and point
+adjustments change balances by hand: owner only.
+
+Addresses: every staff role reads them; owner and cashier add one (the till captures
+a delivery address at checkout); changing and removing them is profile editing, which
+SPEC §2 keeps from cashiers: owner only.
+
+Customer lists: every staff role reads them; creating, changing and sharing them is
+owner-only for staff (customers will manage their own through /me/lists).
+"""
 
 from __future__ import annotations
 
@@ -35,15 +49,38 @@ class Permission(enum.StrEnum):
     CRM_READ = "crm:read"
     CRM_WRITE = "crm:write"
 
+    ORDERS_READ = "orders:read"
+    ORDERS_RECORD = "orders:record"
+    ORDERS_REFUND = "orders:refund"
+    POINTS_READ = "points:read"
+    POINTS_REDEEM = "points:redeem"
+    POINTS_ADJUST = "points:adjust"
+    ADDRESSES_READ = "addresses:read"
+    ADDRESSES_CREATE = "addresses:create"
+    ADDRESSES_MANAGE = "addresses:manage"
+    LISTS_READ = "lists:read"
+    LISTS_MANAGE = "lists:manage"
 
-# Every staff member may read groups and ask "may this customer buy P?" (a cashier asks at the till).
+
+# Every staff member may read groups and ask "may this customer buy P?" (a cashier asks at the till),
+# read companies, and read orders, point balances, addresses and lists.
 _EVERY_STAFF_ROLE = frozenset(
-    {Permission.CUSTOMERS_READ, Permission.ORGANIZATION_READ, Permission.GROUPS_READ, Permission.COMPANIES_READ}
+    {
+        Permission.CUSTOMERS_READ,
+        Permission.ORGANIZATION_READ,
+        Permission.GROUPS_READ,
+        Permission.COMPANIES_READ,
+        Permission.ORDERS_READ,
+        Permission.POINTS_READ,
+        Permission.ADDRESSES_READ,
+        Permission.LISTS_READ,
+    }
 )
+_TILL = frozenset({Permission.ORDERS_RECORD, Permission.POINTS_REDEEM, Permission.ADDRESSES_CREATE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
-    Role.CASHIER: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},
+    Role.CASHIER: _EVERY_STAFF_ROLE | _TILL | {Permission.CUSTOMERS_CREATE},
     Role.MARKETING: _EVERY_STAFF_ROLE | {Permission.DEALS_READ, Permission.CRM_READ},
     # Sales create leads (the CRM flow starts with one); changing profiles stays with owners.
     Role.SALES: _EVERY_STAFF_ROLE

@@ -1,7 +1,7 @@
 """customer search: normalised search text, FTS5 on SQLite, trigram GIN on PostgreSQL
 
 Revision ID: 3c9d1e7a5b42
-Revises: b8c84e3ecac6
+Revises: e8c343ba2b23
 Create Date: 2026-11-22 19:45:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from patron.customers import search
 
 revision = "3c9d1e7a5b42"
-down_revision = "b8c84e3ecac6"
+down_revision = "e8c343ba2b23"
 branch_labels = None
 depends_on = None
 

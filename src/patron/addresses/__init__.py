@@ -1,0 +1,1 @@
+"""Customer address books: one default shipping and one default billing address each."""

@@ -1,0 +1,70 @@
+"""Every address query; each starts from the organization's rows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from patron.db.base import table
+from patron.db.models import Address
+
+address = table(Address)
+
+DEFAULT_FLAGS = ("is_default_shipping", "is_default_billing")
+
+
+def _of(org_id: uuid.UUID, customer_id: uuid.UUID) -> sa.Select[Any]:
+    return sa.select(address).where(address.c.org_id == org_id, address.c.customer_id == customer_id)
+
+
+def list_of(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> list[Row[Any]]:
+    return list(conn.execute(_of(org_id, customer_id).order_by(address.c.id)))
+
+
+def get(
+    conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, address_id: uuid.UUID, *, for_update: bool = False
+) -> Row[Any] | None:
+    stmt = _of(org_id, customer_id).where(address.c.id == address_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return conn.execute(stmt).one_or_none()
+
+
+def clear_default(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, flag: str, *, now: Any) -> None:
+    """Unset `flag` on the customer's addresses (before another address takes it, same transaction)."""
+    assert flag in DEFAULT_FLAGS
+    column = address.c[flag]
+    stmt = (
+        sa.update(address)
+        .where(address.c.org_id == org_id, address.c.customer_id == customer_id, column.is_(True))
+        .values({flag: False, "updated_at": now})
+    )
+    conn.execute(stmt)
+
+
+def insert(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
+    return conn.execute(sa.insert(address).values(**values).returning(*address.c)).one()
+
+
+def update(
+    conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, address_id: uuid.UUID, values: Mapping[str, Any]
+) -> Row[Any]:
+    stmt = (
+        sa.update(address)
+        .where(address.c.org_id == org_id, address.c.customer_id == customer_id, address.c.id == address_id)
+        .values(**values)
+        .returning(*address.c)
+    )
+    return conn.execute(stmt).one()
+
+
+def delete(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, address_id: uuid.UUID) -> None:
+    conn.execute(
+        sa.delete(address).where(
+            address.c.org_id == org_id, address.c.customer_id == customer_id, address.c.id == address_id
+        )
+    )

@@ -1,0 +1,148 @@
+"""Address book use cases. Never commits: the request owns the unit of work.
+
+Setting a default clears the previous one in the same transaction; the partial unique
+indexes stop two concurrent requests from both leaving a default behind.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.engine import Row
+
+from patron.addresses import events, rules
+from patron.addresses import repository as repo
+from patron.addresses.schemas import AddressCreate, AddressList, AddressRead, AddressUpdate
+from patron.customers import service as customers
+from patron.db.uow import UnitOfWork
+from patron.identity.schemas import OrganizationSettings
+from patron.kernel import clock
+from patron.kernel.errors import Conflict, NotFound
+from patron.kernel.ids import uuid7
+from patron.kernel.tenancy import Principal
+
+_FIELDS = list(AddressCreate.__struct_fields__)
+
+
+def to_read(row: Row[Any]) -> AddressRead:
+    return msgspec.convert(dict(row._mapping), AddressRead)
+
+
+@contextmanager
+def _default_race() -> Iterator[None]:
+    try:
+        yield
+    except sa.exc.IntegrityError as exc:
+        if "default" not in str(exc.orig):
+            raise
+        raise Conflict(
+            "another default address was set meanwhile; read the addresses and try again",
+            code="address.default_conflict",
+        ) from None
+
+
+def _live_customer(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID) -> None:
+    customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
+    if customer.deleted_at is not None:
+        raise Conflict("the customer is deleted; restore it first", code="customer.deleted")
+
+
+def _address_or_404(
+    uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, address_id: uuid.UUID, *, for_update: bool
+) -> Row[Any]:
+    row = repo.get(uow.conn, principal.org_id, customer_id, address_id, for_update=for_update)
+    if row is None:
+        raise NotFound("address not found", code="address.not_found")
+    return row
+
+
+def _take_defaults(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, values: dict[str, Any]) -> None:
+    now = clock.now()
+    for flag in repo.DEFAULT_FLAGS:
+        if values.get(flag):
+            repo.clear_default(uow.conn, principal.org_id, customer_id, flag, now=now)
+
+
+def list_addresses(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> AddressList:
+    """The customer's addresses, oldest first (a deleted customer keeps them)."""
+    customers.get_customer(uow, principal=principal, customer_id=customer_id)
+    return AddressList(items=[to_read(r) for r in repo.list_of(uow.conn, principal.org_id, customer_id)])
+
+
+def get_address(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, address_id: uuid.UUID) -> AddressRead:
+    """One address of the customer."""
+    return to_read(_address_or_404(uow, principal, customer_id, address_id, for_update=False))
+
+
+def create_address(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    settings: OrganizationSettings,
+    customer_id: uuid.UUID,
+    data: AddressCreate,
+) -> AddressRead:
+    """Add an address; marking it a default takes that role from the previous default."""
+    values = rules.normalise(msgspec.structs.asdict(data), region=settings.region)
+    _live_customer(uow, principal, customer_id)
+    now = clock.now()
+    with _default_race():
+        _take_defaults(uow, principal, customer_id, values)
+        row = repo.insert(
+            uow.conn,
+            {
+                **values,
+                "org_id": principal.org_id,
+                "id": uuid7(),
+                "customer_id": customer_id,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+    uow.record(events.AddressCreated(principal.org_id, customer_id, {"address_id": str(row.id)}))
+    return to_read(row)
+
+
+def update_address(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    settings: OrganizationSettings,
+    customer_id: uuid.UUID,
+    address_id: uuid.UUID,
+    data: AddressUpdate,
+) -> AddressRead:
+    """Change the fields given; the whole address is checked again (a new country, its postcode)."""
+    given = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not msgspec.UNSET}
+    _live_customer(uow, principal, customer_id)
+    row = _address_or_404(uow, principal, customer_id, address_id, for_update=True)
+    current = {f: row._mapping[f] for f in _FIELDS}
+    values = rules.normalise({**current, **given}, region=settings.region)
+    changes = {f: {"old": current[f], "new": v} for f, v in values.items() if current[f] != v}
+    if not changes:
+        return to_read(row)
+    with _default_race():
+        _take_defaults(uow, principal, customer_id, {f: c["new"] for f, c in changes.items()})
+        updated = repo.update(
+            uow.conn,
+            principal.org_id,
+            customer_id,
+            address_id,
+            {**{f: c["new"] for f, c in changes.items()}, "updated_at": clock.now()},
+        )
+    uow.record(
+        events.AddressUpdated(principal.org_id, customer_id, {"address_id": str(address_id), "changes": changes})
+    )
+    return to_read(updated)
+
+
+def delete_address(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, address_id: uuid.UUID) -> None:
+    """Remove an address from the book."""
+    _address_or_404(uow, principal, customer_id, address_id, for_update=True)
+    repo.delete(uow.conn, principal.org_id, customer_id, address_id)
+    uow.record(events.AddressDeleted(principal.org_id, customer_id, {"address_id": str(address_id)}))

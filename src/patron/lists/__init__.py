@@ -1,0 +1,1 @@
+"""Customer lists (wishlists included): product references with quantities, shareable by link."""

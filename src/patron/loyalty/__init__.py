@@ -1,0 +1,1 @@
+"""The points ledger: awards for paid orders, reversals, redemptions, adjustments, tiers."""

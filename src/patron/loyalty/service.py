@@ -1,0 +1,201 @@
+"""Points ledger use cases. Never commits: the request owns the unit of work.
+
+Every change appends one ledger entry and moves the customer's balance (and tier) by
+the same amount in the same transaction, so the balance always equals the sum of
+the entries. Awards and reversals exist at most once per order: the ledger's unique
+index decides, not a read-then-write check.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.engine import Row
+
+from patron.customers import service as customers
+from patron.customers.schemas import CustomerRead
+from patron.db.uow import UnitOfWork
+from patron.identity.schemas import LoyaltySettings
+from patron.kernel import clock
+from patron.kernel.errors import Conflict, ValidationFailed
+from patron.kernel.ids import parse_uuid, uuid7
+from patron.kernel.tenancy import Principal
+from patron.loyalty import events, rules
+from patron.loyalty import repository as repo
+from patron.loyalty.schemas import AdjustCreate, LedgerEntryRead, PointsRead, RedeemCreate
+
+INSUFFICIENT_POINTS = "loyalty.insufficient_points"
+
+
+def to_read(row: Row[Any]) -> LedgerEntryRead:
+    return msgspec.convert(dict(row._mapping), LedgerEntryRead)
+
+
+def _entry(org_id: uuid.UUID, customer_id: uuid.UUID, kind: str, points: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "org_id": org_id,
+        "id": uuid7(),
+        "customer_id": customer_id,
+        "kind": kind,
+        "points": points,
+        "lifetime_points": extra.pop("lifetime_points", 0),
+        "shortfall": extra.pop("shortfall", 0),
+        "order_id": extra.pop("order_id", None),
+        "reason": extra.pop("reason", None),
+        "created_at": clock.now(),
+    }
+
+
+def _sync_tier(uow: UnitOfWork, org_id: uuid.UUID, customer_id: uuid.UUID, settings: LoyaltySettings) -> None:
+    """Recompute the tier from lifetime points; the caller holds the customer row lock."""
+    lifetime = repo.lifetime_points(uow.conn, org_id, customer_id)
+    repo.set_tier(uow.conn, org_id, customer_id, rules.tier_for(lifetime, settings.tiers))
+
+
+def _writable_customer(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
+    customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
+    if customer.deleted_at is not None:
+        raise Conflict("the customer is deleted; restore it first", code="customer.deleted")
+    return customer
+
+
+def award_for_order(
+    uow: UnitOfWork,
+    *,
+    org_id: uuid.UUID,
+    settings: LoyaltySettings,
+    order_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    total: int,
+) -> LedgerEntryRead | None:
+    """Award the points a paid order earns, once per order; None when it earns none or has them already."""
+    points = rules.earned_points(total, settings)
+    if points <= 0:
+        return None
+    values = _entry(org_id, customer_id, "award", points, lifetime_points=points, order_id=order_id)
+    row = repo.insert_once_per_order(uow.conn, values)
+    if row is None:
+        return None
+    balance = repo.add_to_balance(uow.conn, org_id, customer_id, points)
+    _sync_tier(uow, org_id, customer_id, settings)
+    uow.record(
+        events.PointsAwarded(org_id, customer_id, {"order_id": str(order_id), "points": points, "balance": balance})
+    )
+    return to_read(row)
+
+
+def reverse_for_order(
+    uow: UnitOfWork, *, org_id: uuid.UUID, settings: LoyaltySettings, order_id: uuid.UUID
+) -> LedgerEntryRead | None:
+    """Take back a refunded order's award, at most the current balance; None when there is nothing to reverse."""
+    conn = uow.conn
+    award = repo.of_order(conn, org_id, order_id, "award")
+    if award is None:
+        return None
+    customer_id = award.customer_id
+    balance = repo.lock_balance(conn, org_id, customer_id)
+    taken, shortfall = rules.reversal(award.points, balance)
+    values = _entry(
+        org_id,
+        customer_id,
+        "reversal",
+        -taken,
+        lifetime_points=-award.lifetime_points,
+        shortfall=shortfall,
+        order_id=order_id,
+    )
+    row = repo.insert_once_per_order(conn, values)
+    if row is None:
+        return None
+    new_balance = repo.add_to_balance(conn, org_id, customer_id, -taken)
+    _sync_tier(uow, org_id, customer_id, settings)
+    uow.record(
+        events.PointsReversed(
+            org_id,
+            customer_id,
+            {"order_id": str(order_id), "points": -taken, "shortfall": shortfall, "balance": new_balance},
+        )
+    )
+    return to_read(row)
+
+
+def redeem_points(
+    uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, data: RedeemCreate
+) -> LedgerEntryRead:
+    """Spend points, optionally on an order; 409 `loyalty.insufficient_points` when the balance is short."""
+    org_id = principal.org_id
+    _writable_customer(uow, principal, customer_id)
+    balance = repo.spend(uow.conn, org_id, customer_id, data.points)
+    if balance is None:
+        raise Conflict(f"the customer has fewer than {data.points} points", code=INSUFFICIENT_POINTS)
+    values = _entry(org_id, customer_id, "redemption", -data.points, order_id=data.order_id)
+    try:
+        row = repo.insert(uow.conn, values)
+    except sa.exc.IntegrityError:
+        # The composite foreign key: the order is not one of this organization's.
+        raise ValidationFailed.single("order_id", "is not an order of this organization") from None
+    data_out: dict[str, Any] = {"points": -data.points, "balance": balance}
+    if data.order_id is not None:
+        data_out["order_id"] = str(data.order_id)
+    uow.record(events.PointsRedeemed(org_id, customer_id, data_out))
+    return to_read(row)
+
+
+def adjust_points(
+    uow: UnitOfWork, *, principal: Principal, settings: LoyaltySettings, customer_id: uuid.UUID, data: AdjustCreate
+) -> LedgerEntryRead:
+    """Add or remove points by hand with a reason; never below a zero balance."""
+    org_id = principal.org_id
+    reason = data.reason.strip()
+    if data.points == 0:
+        raise ValidationFailed.single("points", "must not be zero")
+    if not reason:
+        raise ValidationFailed.single("reason", "must not be blank")
+    _writable_customer(uow, principal, customer_id)
+    if data.points > 0:
+        balance = repo.add_to_balance(uow.conn, org_id, customer_id, data.points)
+    else:
+        spent = repo.spend(uow.conn, org_id, customer_id, -data.points)
+        if spent is None:
+            raise Conflict(f"the customer has fewer than {-data.points} points", code=INSUFFICIENT_POINTS)
+        balance = spent
+    lifetime = max(data.points, 0)
+    values = _entry(org_id, customer_id, "adjustment", data.points, lifetime_points=lifetime, reason=reason)
+    row = repo.insert(uow.conn, values)
+    _sync_tier(uow, org_id, customer_id, settings)
+    uow.record(
+        events.PointsAdjusted(org_id, customer_id, {"points": data.points, "reason": reason, "balance": balance})
+    )
+    return to_read(row)
+
+
+def get_points(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    settings: LoyaltySettings,
+    customer_id: uuid.UUID,
+    limit: int,
+    after: str | None,
+) -> PointsRead:
+    """The balance, lifetime points, tier and a page of ledger entries, newest first."""
+    before = None
+    if after is not None:
+        before = parse_uuid(after)
+        if before is None:
+            raise ValidationFailed.single("after", "is not a cursor given by this API")
+    customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
+    conn = uow.conn
+    rows = repo.page(conn, principal.org_id, customer_id, limit=limit, before=before)
+    lifetime = repo.lifetime_points(conn, principal.org_id, customer_id)
+    return PointsRead(
+        customer_id=customer_id,
+        balance=customer.points_balance,
+        lifetime_earned=lifetime,
+        tier=rules.tier_for(lifetime, settings.tiers),
+        entries=[to_read(r) for r in rows],
+        next_cursor=str(rows[-1].id) if len(rows) == limit else None,
+    )

@@ -1,0 +1,1 @@
+"""Orders as Patron records them: attribution to customers, payment and refund for loyalty."""

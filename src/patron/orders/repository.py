@@ -1,0 +1,80 @@
+"""Every order query; each starts from the organization's rows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from patron.db.base import table
+from patron.db.models import Order
+
+order = table(Order)
+
+
+def _of(org_id: uuid.UUID) -> sa.Select[Any]:
+    return sa.select(order).where(order.c.org_id == org_id)
+
+
+def get(conn: Connection, org_id: uuid.UUID, order_id: uuid.UUID, *, for_update: bool = False) -> Row[Any] | None:
+    stmt = _of(org_id).where(order.c.id == order_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return conn.execute(stmt).one_or_none()
+
+
+def ref_taken(conn: Connection, org_id: uuid.UUID, external_ref: str) -> bool:
+    stmt = _of(org_id).with_only_columns(order.c.id).where(order.c.external_ref == external_ref)
+    return conn.execute(stmt).first() is not None
+
+
+def insert(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
+    return conn.execute(sa.insert(order).values(**values).returning(*order.c)).one()
+
+
+def move(
+    conn: Connection, org_id: uuid.UUID, order_id: uuid.UUID, *, from_status: str, values: Mapping[str, Any]
+) -> Row[Any] | None:
+    """Change the order only if it is still in `from_status` (one conditional UPDATE); None otherwise."""
+    stmt = (
+        sa.update(order)
+        .where(order.c.org_id == org_id, order.c.id == order_id, order.c.status == from_status)
+        .values(**values)
+        .returning(*order.c)
+    )
+    return conn.execute(stmt).one_or_none()
+
+
+def set_customer(conn: Connection, org_id: uuid.UUID, order_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+    stmt = (
+        sa.update(order)
+        .where(order.c.org_id == org_id, order.c.id == order_id, order.c.customer_id.is_(None))
+        .values(**values)
+        .returning(*order.c)
+    )
+    return conn.execute(stmt).one()
+
+
+def of_customer(
+    conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, limit: int, offset: int
+) -> list[Row[Any]]:
+    stmt = (
+        _of(org_id)
+        .where(order.c.customer_id == customer_id)
+        .order_by(order.c.placed_at.desc(), order.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(conn.execute(stmt))
+
+
+def count_of_customer(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> int:
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(order)
+        .where(order.c.org_id == org_id, order.c.customer_id == customer_id)
+    )
+    return int(conn.execute(stmt).scalar_one())

@@ -1,0 +1,220 @@
+"""Order use cases. Never commits: the request owns the unit of work.
+
+Paying and refunding call the loyalty service in the same unit of work, so an award
+(or its reversal) commits together with the status change or not at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.engine import Row
+
+from patron.customers import service as customers
+from patron.customers.schemas import CustomerRead
+from patron.db.uow import UnitOfWork
+from patron.identity.schemas import LoyaltySettings
+from patron.kernel import clock, validators
+from patron.kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
+from patron.kernel.ids import uuid7
+from patron.kernel.tenancy import Principal
+from patron.loyalty import service as loyalty
+from patron.orders import events, rules
+from patron.orders import repository as repo
+from patron.orders.schemas import OrderCreate, OrderPage, OrderRead
+
+REF_TAKEN = "order.external_ref_taken"
+
+
+def to_read(row: Row[Any], customer: CustomerRead | None = None) -> OrderRead:
+    read = msgspec.convert(dict(row._mapping), OrderRead)
+    return read if customer is None else msgspec.structs.replace(read, customer=customer)
+
+
+def _attachable_customer(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
+    try:
+        customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
+    except NotFound:
+        raise ValidationFailed.single("customer_id", "is not a customer of this organization") from None
+    if customer.deleted_at is not None:
+        raise ValidationFailed.single("customer_id", "is a deleted customer; restore it first")
+    return customer
+
+
+def _order_or_404(uow: UnitOfWork, principal: Principal, order_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
+    row = repo.get(uow.conn, principal.org_id, order_id, for_update=for_update)
+    if row is None:
+        raise NotFound("order not found", code="order.not_found")
+    return row
+
+
+def _with_customer(uow: UnitOfWork, principal: Principal, row: Row[Any]) -> OrderRead:
+    if row.customer_id is None:
+        return to_read(row)
+    return to_read(row, customers.get_customer(uow, principal=principal, customer_id=row.customer_id))
+
+
+def create_order(uow: UnitOfWork, *, principal: Principal, data: OrderCreate) -> OrderRead:
+    """Record an order (status open); 409 `order.external_ref_taken` when the reference is in use."""
+    errors: list[FieldError] = []
+    external_ref = data.external_ref.strip()
+    if not external_ref:
+        errors.append(FieldError("external_ref", "must not be blank"))
+    currency = ""
+    try:
+        currency = validators.normalise_currency(data.currency)
+    except ValueError as exc:
+        errors.append(FieldError("currency", str(exc)))
+    if errors:
+        raise ValidationFailed(errors)
+    customer = _attachable_customer(uow, principal, data.customer_id) if data.customer_id else None
+    conn = uow.conn
+    if repo.ref_taken(conn, principal.org_id, external_ref):
+        raise Conflict("another order has this external_ref", code=REF_TAKEN)
+    now = clock.now()
+    values = {
+        "org_id": principal.org_id,
+        "id": uuid7(),
+        "external_ref": external_ref,
+        "customer_id": data.customer_id,
+        "total": data.total,
+        "currency": currency,
+        "status": "open",
+        "placed_at": data.placed_at or now,
+        "paid_at": None,
+        "refunded_at": None,
+        "cancelled_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    try:
+        row = repo.insert(conn, values)
+    except sa.exc.IntegrityError as exc:
+        if "external_ref" not in str(exc.orig):
+            raise
+        raise Conflict("another order took this external_ref meanwhile", code=REF_TAKEN) from None
+    uow.record(
+        events.OrderCreated(
+            principal.org_id,
+            row.id,
+            {
+                "external_ref": external_ref,
+                "total": data.total,
+                "currency": currency,
+                "customer_id": str(data.customer_id) if data.customer_id else None,
+            },
+        )
+    )
+    return to_read(row, customer)
+
+
+def get_order(uow: UnitOfWork, *, principal: Principal, order_id: uuid.UUID) -> OrderRead:
+    """One order, with its customer embedded when one is attached."""
+    return _with_customer(uow, principal, _order_or_404(uow, principal, order_id, for_update=False))
+
+
+def list_customer_orders(
+    uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, limit: int, offset: int
+) -> OrderPage:
+    """A customer's orders, newest first; a deleted customer keeps its orders."""
+    customers.get_customer(uow, principal=principal, customer_id=customer_id)
+    conn = uow.conn
+    rows = repo.of_customer(conn, principal.org_id, customer_id, limit=limit, offset=offset)
+    total = repo.count_of_customer(conn, principal.org_id, customer_id)
+    return OrderPage(items=[to_read(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+def attach_customer(
+    uow: UnitOfWork, *, principal: Principal, settings: LoyaltySettings, order_id: uuid.UUID, customer_id: uuid.UUID
+) -> OrderRead:
+    """Attach a customer at checkout; a paid order awards its points to that customer now.
+
+    Attaching the same customer again changes nothing; another customer answers 409.
+    """
+    row = _order_or_404(uow, principal, order_id, for_update=True)
+    customer = _attachable_customer(uow, principal, customer_id)
+    if row.customer_id == customer_id:
+        return to_read(row, customer)
+    if row.customer_id is not None:
+        raise Conflict("the order belongs to another customer", code="order.customer_attached")
+    updated = repo.set_customer(
+        uow.conn, principal.org_id, order_id, {"customer_id": customer_id, "updated_at": clock.now()}
+    )
+    uow.record(events.OrderCustomerAttached(principal.org_id, order_id, {"customer_id": str(customer_id)}))
+    if updated.status == "paid":
+        award = loyalty.award_for_order(
+            uow,
+            org_id=principal.org_id,
+            settings=settings,
+            order_id=order_id,
+            customer_id=customer_id,
+            total=updated.total,
+        )
+        if award is not None:
+            customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
+    return to_read(updated, customer)
+
+
+def _move(uow: UnitOfWork, principal: Principal, order_id: uuid.UUID, target: str) -> tuple[Row[Any], bool]:
+    """Move the order to `target` with one conditional UPDATE; (order, moved now).
+
+    A repeat of a transition already made answers the order unchanged; any other
+    status answers 409 `order.invalid_transition`.
+    """
+    now = clock.now()
+    values = {"status": target, f"{target}_at": now, "updated_at": now}
+    moved = repo.move(uow.conn, principal.org_id, order_id, from_status=rules.SOURCE[target], values=values)
+    if moved is not None:
+        return moved, True
+    row = _order_or_404(uow, principal, order_id, for_update=False)
+    if row.status == target:
+        return row, False
+    raise Conflict(f"a {row.status} order cannot become {target}", code="order.invalid_transition")
+
+
+def pay_order(uow: UnitOfWork, *, principal: Principal, settings: LoyaltySettings, order_id: uuid.UUID) -> OrderRead:
+    """Mark the order paid and award its points, exactly once however often it is reported."""
+    row, moved = _move(uow, principal, order_id, "paid")
+    if moved:
+        uow.record(
+            events.OrderPaid(
+                principal.org_id,
+                order_id,
+                {
+                    "total": row.total,
+                    "currency": row.currency,
+                    "customer_id": str(row.customer_id) if row.customer_id else None,
+                },
+            )
+        )
+    if row.customer_id is not None:
+        # Also on a repeated report: the ledger's unique key, not this status, makes it once.
+        loyalty.award_for_order(
+            uow,
+            org_id=principal.org_id,
+            settings=settings,
+            order_id=order_id,
+            customer_id=row.customer_id,
+            total=row.total,
+        )
+    return _with_customer(uow, principal, row)
+
+
+def refund_order(uow: UnitOfWork, *, principal: Principal, settings: LoyaltySettings, order_id: uuid.UUID) -> OrderRead:
+    """Mark a paid order refunded and reverse its award (at most the balance; the rest is the shortfall)."""
+    row, moved = _move(uow, principal, order_id, "refunded")
+    if moved:
+        uow.record(events.OrderRefunded(principal.org_id, order_id, {"total": row.total, "currency": row.currency}))
+    loyalty.reverse_for_order(uow, org_id=principal.org_id, settings=settings, order_id=order_id)
+    return _with_customer(uow, principal, row)
+
+
+def cancel_order(uow: UnitOfWork, *, principal: Principal, order_id: uuid.UUID) -> OrderRead:
+    """Cancel an open order; a paid one is refunded instead."""
+    row, moved = _move(uow, principal, order_id, "cancelled")
+    if moved:
+        uow.record(events.OrderCancelled(principal.org_id, order_id, {}))
+    return _with_customer(uow, principal, row)
