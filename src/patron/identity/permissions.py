@@ -16,6 +16,7 @@ class Permission(enum.StrEnum):
     ORGANIZATION_MANAGE = "organization:manage"
     STAFF_MANAGE = "staff:manage"
     EVENTS_READ = "events:read"
+    NEWSLETTER_MANAGE = "newsletter:manage"
 
 
 _EVERY_STAFF_ROLE = frozenset({Permission.CUSTOMERS_READ, Permission.ORGANIZATION_READ})
@@ -23,7 +24,7 @@ _EVERY_STAFF_ROLE = frozenset({Permission.CUSTOMERS_READ, Permission.ORGANIZATIO
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.CASHIER: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},
-    Role.MARKETING: _EVERY_STAFF_ROLE,
+    Role.MARKETING: _EVERY_STAFF_ROLE | {Permission.NEWSLETTER_MANAGE},
     # Sales create leads (the CRM flow starts with one); changing profiles stays with owners.
     Role.SALES: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},
 }

@@ -2,9 +2,29 @@
 
 from patron.db.models.customer import Customer
 from patron.db.models.identity import ApiKey, IdempotencyRecord, StaffUser
+from patron.db.models.newsletter import NewsletterConsent, NewsletterSubscriber
 from patron.db.models.organization import Organization, OrgCounter
 from patron.db.models.outbox import OutboxEvent
 
-__all__ = ["ApiKey", "Customer", "IdempotencyRecord", "OrgCounter", "Organization", "OutboxEvent", "StaffUser"]
+__all__ = [
+    "ApiKey",
+    "Customer",
+    "IdempotencyRecord",
+    "NewsletterConsent",
+    "NewsletterSubscriber",
+    "OrgCounter",
+    "Organization",
+    "OutboxEvent",
+    "StaffUser",
+]
 
-TENANT_OWNED = [ApiKey, Customer, IdempotencyRecord, OrgCounter, OutboxEvent, StaffUser]
+TENANT_OWNED = [
+    ApiKey,
+    Customer,
+    IdempotencyRecord,
+    NewsletterConsent,
+    NewsletterSubscriber,
+    OrgCounter,
+    OutboxEvent,
+    StaffUser,
+]
