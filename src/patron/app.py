@@ -12,14 +12,14 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Server
 
 from patron import __version__
-from patron.config import Settings, resolve_secret_key
+from patron.config import Settings, parse_rate_limit, resolve_secret_key
 from patron.db.engine import create_engine
 from patron.db.uow import Database
 from patron.http import metrics
 from patron.http.deps import DEPENDENCIES
 from patron.http.guards import Authenticator, authorize
 from patron.http.problems import EXCEPTION_HANDLERS, document_problems
-from patron.http.routes import customers, events, health, newsletter, organization, platform, staff
+from patron.http.routes import customers, events, health, inquiries, newsletter, organization, platform, staff
 
 API_PREFIX = "/api/v1"
 
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *customers.ROUTES,
         *events.ROUTES,
         *newsletter.ROUTES,
+        *inquiries.ROUTES,
     ]
     for handler in handlers:
         document_problems(handler, extra=(409, 412) if handler.http_methods & {"POST", "PATCH", "PUT"} else ())
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.secret_key = resolve_secret_key(settings)
+    app.state.inquiry_rate_limit = parse_rate_limit(settings.inquiry_rate_limit)
     app.state.authenticator = Authenticator(database, ttl_seconds=settings.auth_cache_seconds)
     logging.getLogger("patron").setLevel(logging.INFO)
     return app

@@ -10,26 +10,45 @@ from tests.api.test_roles import ROLES, Route
 from tests.factories import Org, unique
 
 MARKETING = frozenset({"owner", "marketing"})
+SALES = frozenset({"owner", "sales"})
 
 ROUTES = [
     Route("GET", "/newsletter/subscribers", MARKETING),
     Route("GET", "/newsletter/subscribers/{subscriber}", MARKETING),
     Route("POST", "/newsletter/subscribers/{subscriber}/revoke-links", MARKETING),
     Route("GET", "/newsletter/stats", MARKETING),
+    Route("GET", "/inquiries", SALES),
+    Route("GET", "/inquiries/{inquiry}", SALES),
+    Route("POST", "/inquiries/{inquiry}/assign", SALES, lambda: {"staff_id": OWNER_PLACEHOLDER}),
+    Route("POST", "/inquiries/{inquiry}/replies", SALES, lambda: {"message": "hello"}),
+    Route("POST", "/inquiries/{inquiry}/convert", SALES, dict),
+    Route("POST", "/inquiries/{inquiry}/lose", SALES, lambda: {"reason": "spam"}),
 ]
+OWNER_PLACEHOLDER = "{owner}"
 
 
 def _fill(org: Org, route: Route) -> tuple[str, dict[str, Any]]:
     email = f"{unique('n')}@example.com"
-    response = org.api.client.post(f"/api/v1/public/{org.slug}/newsletter/subscriptions", json={"email": email})
+    client = org.api.client
+    response = client.post(f"/api/v1/public/{org.slug}/newsletter/subscriptions", json={"email": email})
     assert response.status_code == 201, response.text
     subscriber = org.get("/newsletter/subscribers", params={"email": email}).json()["items"][0]
-    return route.path.format(subscriber=subscriber["id"]), {"subscriber": subscriber}
+    body = {"name": "Role Test", "email": email, "message": "hello"}
+    inquiry = client.post(f"/api/v1/public/{org.slug}/inquiries", json=body).json()
+    if not route.path.endswith(("assign", "}")):
+        # replies and convert need an assigned inquiry
+        assert org.post(f"/inquiries/{inquiry['id']}/assign", json={"staff_id": org.owner_id}).status_code == 200
+    ids = {"subscriber": subscriber["id"], "inquiry": inquiry["id"]}
+    return route.path.format(**ids), ids
 
 
 def _state(org: Org, ids: dict[str, Any]) -> Any:
-    subscriber = org.get(f"/newsletter/subscribers/{ids['subscriber']['id']}").json()
-    return subscriber, len(org.events())
+    return (
+        org.get(f"/newsletter/subscribers/{ids['subscriber']}").json(),
+        org.get(f"/inquiries/{ids['inquiry']}").json(),
+        org.get("/customers").json()["total"],
+        len(org.events()),
+    )
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
@@ -40,6 +59,8 @@ def test_outreach_role_matrix(api: Any, route: Route) -> None:
         path, ids = _fill(org, route)
         before = _state(org, ids)
         body = route.body() if route.body else None
+        if body and body.get("staff_id") == OWNER_PLACEHOLDER:
+            body["staff_id"] = org.owner_id
         response = org.request(route.method, path, role, json=body)
         if role in route.allowed:
             assert response.status_code not in (401, 403), (role, response.text)

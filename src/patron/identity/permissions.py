@@ -17,6 +17,7 @@ class Permission(enum.StrEnum):
     STAFF_MANAGE = "staff:manage"
     EVENTS_READ = "events:read"
     NEWSLETTER_MANAGE = "newsletter:manage"
+    INQUIRIES_MANAGE = "inquiries:manage"
 
 
 _EVERY_STAFF_ROLE = frozenset({Permission.CUSTOMERS_READ, Permission.ORGANIZATION_READ})
@@ -26,7 +27,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},
     Role.MARKETING: _EVERY_STAFF_ROLE | {Permission.NEWSLETTER_MANAGE},
     # Sales create leads (the CRM flow starts with one); changing profiles stays with owners.
-    Role.SALES: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},
+    Role.SALES: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE, Permission.INQUIRIES_MANAGE},
 }
 
 

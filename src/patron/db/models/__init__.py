@@ -2,6 +2,7 @@
 
 from patron.db.models.customer import Customer
 from patron.db.models.identity import ApiKey, IdempotencyRecord, StaffUser
+from patron.db.models.inquiry import Inquiry, InquiryRateWindow, InquiryReply
 from patron.db.models.newsletter import NewsletterConsent, NewsletterSubscriber
 from patron.db.models.organization import Organization, OrgCounter
 from patron.db.models.outbox import OutboxEvent
@@ -10,6 +11,9 @@ __all__ = [
     "ApiKey",
     "Customer",
     "IdempotencyRecord",
+    "Inquiry",
+    "InquiryRateWindow",
+    "InquiryReply",
     "NewsletterConsent",
     "NewsletterSubscriber",
     "OrgCounter",
@@ -22,6 +26,9 @@ TENANT_OWNED = [
     ApiKey,
     Customer,
     IdempotencyRecord,
+    Inquiry,
+    InquiryRateWindow,
+    InquiryReply,
     NewsletterConsent,
     NewsletterSubscriber,
     OrgCounter,

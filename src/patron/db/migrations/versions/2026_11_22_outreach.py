@@ -2,7 +2,7 @@
 
 Revision ID: c8e0aa84fc8c
 Revises: 7220457ce7f2
-Create Date: 2026-11-22 19:37:37.290801
+Create Date: 2026-11-22 19:42:17.014684
 """
 
 from __future__ import annotations
@@ -20,6 +20,20 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "inquiry_rate_window",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("key", sa.String(length=400), nullable=False),
+        sa.Column("window_start", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("hits", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organization.id"], name=op.f("fk_inquiry_rate_window_org_id_organization")
+        ),
+        sa.PrimaryKeyConstraint("org_id", "key", name=op.f("pk_inquiry_rate_window")),
+    )
+    with op.batch_alter_table("inquiry_rate_window", schema=None) as batch_op:
+        batch_op.create_index("ix_inquiry_rate_window_org_id_window_start", ["org_id", "window_start"], unique=False)
+
     op.create_table(
         "newsletter_subscriber",
         sa.Column("org_id", sa.Uuid(), nullable=False),
@@ -49,6 +63,36 @@ def upgrade() -> None:
         batch_op.create_index("ix_newsletter_subscriber_org_id_status", ["org_id", "status"], unique=False)
 
     op.create_table(
+        "inquiry",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("phone", sa.String(length=20), nullable=True),
+        sa.Column("company_name", sa.String(length=200), nullable=True),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("assigned_to", sa.Uuid(), nullable=True),
+        sa.Column("customer_id", sa.Uuid(), nullable=True),
+        sa.Column("lost_reason", sa.String(length=500), nullable=True),
+        sa.Column("client_ip", sa.String(length=45), nullable=True),
+        sa.Column("user_agent", sa.String(length=500), nullable=True),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id", "assigned_to"],
+            ["staff_user.org_id", "staff_user.id"],
+            name=op.f("fk_inquiry_org_id_assigned_to_staff_user"),
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_inquiry_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_inquiry")),
+    )
+    with op.batch_alter_table("inquiry", schema=None) as batch_op:
+        batch_op.create_index("ix_inquiry_org_id_created_at", ["org_id", "created_at"], unique=False)
+        batch_op.create_index("ix_inquiry_org_id_status", ["org_id", "status"], unique=False)
+
+    op.create_table(
         "newsletter_consent",
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -76,14 +120,51 @@ def upgrade() -> None:
     with op.batch_alter_table("newsletter_consent", schema=None) as batch_op:
         batch_op.create_index("ix_newsletter_consent_org_id_subscriber_id", ["org_id", "subscriber_id"], unique=False)
 
+    op.create_table(
+        "inquiry_reply",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("inquiry_id", sa.Uuid(), nullable=False),
+        sa.Column("staff_id", sa.Uuid(), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "inquiry_id"],
+            ["inquiry.org_id", "inquiry.id"],
+            name=op.f("fk_inquiry_reply_org_id_inquiry_id_inquiry"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id", "staff_id"],
+            ["staff_user.org_id", "staff_user.id"],
+            name=op.f("fk_inquiry_reply_org_id_staff_id_staff_user"),
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_inquiry_reply_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_inquiry_reply")),
+    )
+    with op.batch_alter_table("inquiry_reply", schema=None) as batch_op:
+        batch_op.create_index("ix_inquiry_reply_org_id_inquiry_id", ["org_id", "inquiry_id"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("inquiry_reply", schema=None) as batch_op:
+        batch_op.drop_index("ix_inquiry_reply_org_id_inquiry_id")
+
+    op.drop_table("inquiry_reply")
     with op.batch_alter_table("newsletter_consent", schema=None) as batch_op:
         batch_op.drop_index("ix_newsletter_consent_org_id_subscriber_id")
 
     op.drop_table("newsletter_consent")
+    with op.batch_alter_table("inquiry", schema=None) as batch_op:
+        batch_op.drop_index("ix_inquiry_org_id_status")
+        batch_op.drop_index("ix_inquiry_org_id_created_at")
+
+    op.drop_table("inquiry")
     with op.batch_alter_table("newsletter_subscriber", schema=None) as batch_op:
         batch_op.drop_index("ix_newsletter_subscriber_org_id_status")
         batch_op.drop_index("ix_newsletter_subscriber_org_id_created_at")
 
     op.drop_table("newsletter_subscriber")
+    with op.batch_alter_table("inquiry_rate_window", schema=None) as batch_op:
+        batch_op.drop_index("ix_inquiry_rate_window_org_id_window_start")
+
+    op.drop_table("inquiry_rate_window")
