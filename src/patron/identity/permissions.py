@@ -25,10 +25,24 @@ _EVERY_STAFF_ROLE = frozenset({Permission.CUSTOMERS_READ, Permission.ORGANIZATIO
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.CASHIER: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE},
-    Role.MARKETING: _EVERY_STAFF_ROLE | {Permission.NEWSLETTER_MANAGE},
+    Role.MARKETING: _EVERY_STAFF_ROLE | {Permission.NEWSLETTER_MANAGE, Permission.EVENTS_READ},
     # Sales create leads (the CRM flow starts with one); changing profiles stays with owners.
-    Role.SALES: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE, Permission.INQUIRIES_MANAGE},
+    Role.SALES: _EVERY_STAFF_ROLE | {Permission.CUSTOMERS_CREATE, Permission.INQUIRIES_MANAGE, Permission.EVENTS_READ},
 }
+
+# Which events a role with `events:read` sees, in the feed and in the live stream alike:
+# event type prefixes, or None for all. Each role sees the events of the data it works with.
+EVENT_TYPES: dict[Role, tuple[str, ...] | None] = {
+    Role.OWNER: None,
+    Role.CASHIER: (),
+    Role.MARKETING: ("customer.", "subscriber."),
+    Role.SALES: ("customer.", "inquiry."),
+}
+
+
+def visible_event_types(role: Role) -> tuple[str, ...] | None:
+    """The event type prefixes `role` may read (None: every type)."""
+    return EVENT_TYPES[role]
 
 
 def allows(role: Role, permission: Permission) -> bool:
