@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar import Litestar, Request, Response, Router, get
@@ -15,11 +18,22 @@ from patron import __version__
 from patron.config import Settings, parse_rate_limit, resolve_secret_key
 from patron.db.engine import create_engine
 from patron.db.uow import Database
+from patron.events import dispatcher
 from patron.http import metrics
 from patron.http.deps import DEPENDENCIES
 from patron.http.guards import Authenticator, authorize
 from patron.http.problems import EXCEPTION_HANDLERS, document_problems
-from patron.http.routes import customers, events, health, inquiries, newsletter, organization, platform, staff
+from patron.http.routes import (
+    customers,
+    events,
+    health,
+    inquiries,
+    newsletter,
+    organization,
+    platform,
+    staff,
+    webhooks,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -48,6 +62,21 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
+@contextlib.asynccontextmanager
+async def _webhook_dispatcher(app: Litestar) -> AsyncIterator[None]:
+    """Embedded mode: deliver webhooks from a task of this process (production runs `patron worker`)."""
+    if app.state.settings.webhook_dispatcher != "embedded":
+        yield
+        return
+    task = asyncio.create_task(dispatcher.run(app.state.database, app.state.dispatch_config))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     if database is None:
@@ -61,6 +90,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *events.ROUTES,
         *newsletter.ROUTES,
         *inquiries.ROUTES,
+        *webhooks.ROUTES,
     ]
     for handler in handlers:
         document_problems(handler, extra=(409, 412) if handler.http_methods & {"POST", "PATCH", "PUT"} else ())
@@ -74,11 +104,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         response_cache_config=ResponseCacheConfig(),
         debug=settings.debug,
         on_shutdown=[database.dispose],
+        lifespan=[_webhook_dispatcher],
     )
     app.state.settings = settings
     app.state.database = database
     app.state.secret_key = resolve_secret_key(settings)
     app.state.inquiry_rate_limit = parse_rate_limit(settings.inquiry_rate_limit)
+    app.state.dispatch_config = dispatcher.config_from(settings)
     app.state.authenticator = Authenticator(database, ttl_seconds=settings.auth_cache_seconds)
     logging.getLogger("patron").setLevel(logging.INFO)
     return app

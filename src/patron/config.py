@@ -29,6 +29,12 @@ class Settings:
     public_url: str | None = None
     inquiry_rate_limit: str = "20/hour"
     stream_poll_seconds: float = 0.25
+    webhook_dispatcher: str = "embedded"
+    webhook_allow_private: str = ""
+    webhook_backoff_seconds: float = 10.0
+    webhook_backoff_max_seconds: float = 3600.0
+    webhook_max_attempts: int = 8
+    webhook_timeout_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -49,6 +55,18 @@ class Settings:
             public_url=env.get("PATRON_PUBLIC_URL") or None,
             inquiry_rate_limit=env.get("PATRON_INQUIRY_RATE_LIMIT") or defaults.inquiry_rate_limit,
             stream_poll_seconds=float(env.get("PATRON_STREAM_POLL_SECONDS") or defaults.stream_poll_seconds),
+            webhook_dispatcher=(env.get("PATRON_WEBHOOK_DISPATCHER") or defaults.webhook_dispatcher).strip().lower(),
+            webhook_allow_private=env.get("PATRON_WEBHOOK_ALLOW_PRIVATE") or "",
+            webhook_backoff_seconds=float(
+                env.get("PATRON_WEBHOOK_BACKOFF_SECONDS") or defaults.webhook_backoff_seconds
+            ),
+            webhook_backoff_max_seconds=float(
+                env.get("PATRON_WEBHOOK_BACKOFF_MAX_SECONDS") or defaults.webhook_backoff_max_seconds
+            ),
+            webhook_max_attempts=int(env.get("PATRON_WEBHOOK_MAX_ATTEMPTS") or defaults.webhook_max_attempts),
+            webhook_timeout_seconds=float(
+                env.get("PATRON_WEBHOOK_TIMEOUT_SECONDS") or defaults.webhook_timeout_seconds
+            ),
         )
 
     @property

@@ -1,4 +1,4 @@
-"""The role table for newsletter and inquiry routes: allowed roles pass, others get 403 and change nothing."""
+"""The role table for newsletter, inquiry and webhook routes: allowed roles pass, others get 403 and change nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from tests.factories import Org, unique
 
 MARKETING = frozenset({"owner", "marketing"})
 SALES = frozenset({"owner", "sales"})
+OWNER = frozenset({"owner"})
 
 ROUTES = [
     Route("GET", "/newsletter/subscribers", MARKETING),
@@ -23,6 +24,12 @@ ROUTES = [
     Route("POST", "/inquiries/{inquiry}/replies", SALES, lambda: {"message": "hello"}),
     Route("POST", "/inquiries/{inquiry}/convert", SALES, dict),
     Route("POST", "/inquiries/{inquiry}/lose", SALES, lambda: {"reason": "spam"}),
+    Route("GET", "/webhooks", OWNER),
+    Route("POST", "/webhooks", OWNER, lambda: {"url": "http://127.0.0.1:9/in", "event_types": ["*"], "active": False}),
+    Route("GET", "/webhooks/{webhook}", OWNER),
+    Route("PATCH", "/webhooks/{webhook}", OWNER, lambda: {"active": False}),
+    Route("DELETE", "/webhooks/{webhook}", OWNER),
+    Route("GET", "/webhooks/{webhook}/deliveries", OWNER),
 ]
 OWNER_PLACEHOLDER = "{owner}"
 
@@ -38,7 +45,9 @@ def _fill(org: Org, route: Route) -> tuple[str, dict[str, Any]]:
     if not route.path.endswith(("assign", "}")):
         # replies and convert need an assigned inquiry
         assert org.post(f"/inquiries/{inquiry['id']}/assign", json={"staff_id": org.owner_id}).status_code == 200
-    ids = {"subscriber": subscriber["id"], "inquiry": inquiry["id"]}
+    # inactive: nothing to deliver to a receiver that does not exist
+    hook = org.post("/webhooks", json={"url": "http://127.0.0.1:9/in", "event_types": ["*"], "active": False}).json()
+    ids = {"subscriber": subscriber["id"], "inquiry": inquiry["id"], "webhook": hook["webhook"]["id"]}
     return route.path.format(**ids), ids
 
 
@@ -47,6 +56,7 @@ def _state(org: Org, ids: dict[str, Any]) -> Any:
         org.get(f"/newsletter/subscribers/{ids['subscriber']}").json(),
         org.get(f"/inquiries/{ids['inquiry']}").json(),
         org.get("/customers").json()["total"],
+        org.get("/webhooks").json(),
         len(org.events()),
     )
 

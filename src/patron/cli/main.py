@@ -141,6 +141,26 @@ def serve(
     )
 
 
+@app.command()
+def worker() -> None:
+    """Deliver webhooks (run one or more beside `serve` with PATRON_WEBHOOK_DISPATCHER=off)."""
+    import anyio
+
+    from patron.events import dispatcher
+
+    settings = Settings.from_env()
+    database = _database(settings)
+    migrations.upgrade(database.engine)
+    config = dispatcher.config_from(settings)
+    console.print("delivering webhooks; Ctrl+C stops")
+    try:
+        anyio.run(dispatcher.run, database, config)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        database.dispose()
+
+
 @org_app.command("create")
 def org_create(
     name: Annotated[str, typer.Option(help="Display name")],

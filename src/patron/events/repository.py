@@ -39,3 +39,7 @@ def last_seq(conn: Connection, org_id: uuid.UUID) -> int:
 def for_subject(conn: Connection, org_id: uuid.UUID, subject_id: uuid.UUID) -> list[Row[Any]]:
     stmt = sa.select(outbox).where(outbox.c.org_id == org_id, outbox.c.subject_id == subject_id)
     return list(conn.execute(stmt.order_by(outbox.c.seq)))
+
+
+def get_by_seq(conn: Connection, org_id: uuid.UUID, seq: int) -> Row[Any] | None:
+    return conn.execute(sa.select(outbox).where(outbox.c.org_id == org_id, outbox.c.seq == seq)).one_or_none()

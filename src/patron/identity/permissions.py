@@ -18,6 +18,7 @@ class Permission(enum.StrEnum):
     EVENTS_READ = "events:read"
     NEWSLETTER_MANAGE = "newsletter:manage"
     INQUIRIES_MANAGE = "inquiries:manage"
+    WEBHOOKS_MANAGE = "webhooks:manage"
 
 
 _EVERY_STAFF_ROLE = frozenset({Permission.CUSTOMERS_READ, Permission.ORGANIZATION_READ})

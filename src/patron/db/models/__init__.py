@@ -6,6 +6,7 @@ from patron.db.models.inquiry import Inquiry, InquiryRateWindow, InquiryReply
 from patron.db.models.newsletter import NewsletterConsent, NewsletterSubscriber
 from patron.db.models.organization import Organization, OrgCounter
 from patron.db.models.outbox import OutboxEvent
+from patron.db.models.webhook import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
     "ApiKey",
@@ -20,6 +21,9 @@ __all__ = [
     "Organization",
     "OutboxEvent",
     "StaffUser",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]
 
 TENANT_OWNED = [
@@ -34,4 +38,7 @@ TENANT_OWNED = [
     OrgCounter,
     OutboxEvent,
     StaffUser,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
 ]

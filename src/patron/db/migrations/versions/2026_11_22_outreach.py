@@ -2,7 +2,7 @@
 
 Revision ID: c8e0aa84fc8c
 Revises: 7220457ce7f2
-Create Date: 2026-11-22 19:42:17.014684
+Create Date: 2026-11-22 19:52:45.169450
 """
 
 from __future__ import annotations
@@ -63,6 +63,23 @@ def upgrade() -> None:
         batch_op.create_index("ix_newsletter_subscriber_org_id_status", ["org_id", "status"], unique=False)
 
     op.create_table(
+        "webhook",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column(
+            "event_types", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("description", sa.String(length=200), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("secret_version", sa.Integer(), nullable=False),
+        sa.Column("cursor_seq", sa.BigInteger(), nullable=False),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_webhook_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_webhook")),
+    )
+    op.create_table(
         "inquiry",
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -121,6 +138,32 @@ def upgrade() -> None:
         batch_op.create_index("ix_newsletter_consent_org_id_subscriber_id", ["org_id", "subscriber_id"], unique=False)
 
     op.create_table(
+        "webhook_delivery",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("webhook_id", sa.Uuid(), nullable=False),
+        sa.Column("event_seq", sa.BigInteger(), nullable=False),
+        sa.Column("event_type", sa.String(length=60), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "webhook_id"],
+            ["webhook.org_id", "webhook.id"],
+            name=op.f("fk_webhook_delivery_org_id_webhook_id_webhook"),
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_webhook_delivery_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_webhook_delivery")),
+        sa.UniqueConstraint(
+            "org_id", "webhook_id", "event_seq", name=op.f("uq_webhook_delivery_org_id_webhook_id_event_seq")
+        ),
+    )
+    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
+        batch_op.create_index("ix_webhook_delivery_status_next_attempt_at", ["status", "next_attempt_at"], unique=False)
+
+    op.create_table(
         "inquiry_reply",
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -144,12 +187,40 @@ def upgrade() -> None:
     with op.batch_alter_table("inquiry_reply", schema=None) as batch_op:
         batch_op.create_index("ix_inquiry_reply_org_id_inquiry_id", ["org_id", "inquiry_id"], unique=False)
 
+    op.create_table(
+        "webhook_attempt",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("delivery_id", sa.Uuid(), nullable=False),
+        sa.Column("attempted_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("error", sa.String(length=500), nullable=True),
+        sa.Column("duration_ms", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id", "delivery_id"],
+            ["webhook_delivery.org_id", "webhook_delivery.id"],
+            name=op.f("fk_webhook_attempt_org_id_delivery_id_webhook_delivery"),
+        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_webhook_attempt_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_webhook_attempt")),
+    )
+    with op.batch_alter_table("webhook_attempt", schema=None) as batch_op:
+        batch_op.create_index("ix_webhook_attempt_org_id_delivery_id", ["org_id", "delivery_id"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("webhook_attempt", schema=None) as batch_op:
+        batch_op.drop_index("ix_webhook_attempt_org_id_delivery_id")
+
+    op.drop_table("webhook_attempt")
     with op.batch_alter_table("inquiry_reply", schema=None) as batch_op:
         batch_op.drop_index("ix_inquiry_reply_org_id_inquiry_id")
 
     op.drop_table("inquiry_reply")
+    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
+        batch_op.drop_index("ix_webhook_delivery_status_next_attempt_at")
+
+    op.drop_table("webhook_delivery")
     with op.batch_alter_table("newsletter_consent", schema=None) as batch_op:
         batch_op.drop_index("ix_newsletter_consent_org_id_subscriber_id")
 
@@ -159,6 +230,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_inquiry_org_id_created_at")
 
     op.drop_table("inquiry")
+    op.drop_table("webhook")
     with op.batch_alter_table("newsletter_subscriber", schema=None) as batch_op:
         batch_op.drop_index("ix_newsletter_subscriber_org_id_status")
         batch_op.drop_index("ix_newsletter_subscriber_org_id_created_at")
