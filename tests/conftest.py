@@ -79,16 +79,17 @@ def database(database_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
-    # Tests drive the webhook dispatcher themselves (tests/api/test_webhooks.py) and deliver to 127.0.0.1.
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    # Tests drive background work themselves (test_webhooks.py, test_mail.py) and deliver to 127.0.0.1.
     return Settings(
         database_url=database_url,
         admin_token=ADMIN_TOKEN,
         auth_cache_seconds=5.0,
         secret_key=SECRET_KEY,
-        webhook_dispatcher="off",
+        embedded_worker=False,
         webhook_allow_private="loopback",
         webhook_backoff_seconds=0.2,
+        mail_dir=str(tmp_path_factory.mktemp("mail")),
     )
 
 

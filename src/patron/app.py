@@ -18,7 +18,7 @@ from patron import __version__
 from patron.config import Settings, parse_rate_limit, resolve_secret_key
 from patron.db.engine import create_engine
 from patron.db.uow import Database
-from patron.events import dispatcher
+from patron.events.dispatcher import config_from
 from patron.http import metrics
 from patron.http.deps import DEPENDENCIES
 from patron.http.guards import Authenticator, authorize
@@ -34,6 +34,7 @@ from patron.http.routes import (
     staff,
     webhooks,
 )
+from patron.worker import Worker
 
 API_PREFIX = "/api/v1"
 
@@ -63,12 +64,12 @@ def _openapi() -> OpenAPIConfig:
 
 
 @contextlib.asynccontextmanager
-async def _webhook_dispatcher(app: Litestar) -> AsyncIterator[None]:
-    """Embedded mode: deliver webhooks from a task of this process (production runs `patron worker`)."""
-    if app.state.settings.webhook_dispatcher != "embedded":
+async def _background_work(app: Litestar) -> AsyncIterator[None]:
+    """Embedded mode: background work (webhooks, mail) in a task of this process; production runs `patron worker`."""
+    if not app.state.settings.embedded_worker:
         yield
         return
-    task = asyncio.create_task(dispatcher.run(app.state.database, app.state.dispatch_config))
+    task = asyncio.create_task(Worker.from_settings(app.state.database, app.state.settings).run())
     try:
         yield
     finally:
@@ -104,13 +105,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         response_cache_config=ResponseCacheConfig(),
         debug=settings.debug,
         on_shutdown=[database.dispose],
-        lifespan=[_webhook_dispatcher],
+        lifespan=[_background_work],
     )
     app.state.settings = settings
     app.state.database = database
     app.state.secret_key = resolve_secret_key(settings)
     app.state.inquiry_rate_limit = parse_rate_limit(settings.inquiry_rate_limit)
-    app.state.dispatch_config = dispatcher.config_from(settings)
+    app.state.dispatch_config = config_from(settings)
     app.state.authenticator = Authenticator(database, ttl_seconds=settings.auth_cache_seconds)
     logging.getLogger("patron").setLevel(logging.INFO)
     return app

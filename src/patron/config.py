@@ -29,12 +29,15 @@ class Settings:
     public_url: str | None = None
     inquiry_rate_limit: str = "20/hour"
     stream_poll_seconds: float = 0.25
-    webhook_dispatcher: str = "embedded"
+    embedded_worker: bool = True
     webhook_allow_private: str = ""
     webhook_backoff_seconds: float = 10.0
     webhook_backoff_max_seconds: float = 3600.0
     webhook_max_attempts: int = 8
     webhook_timeout_seconds: float = 10.0
+    mail_dir: str = "./patron-mail"
+    smtp_url: str | None = None
+    mail_from: str = "Patron <no-reply@localhost>"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -55,7 +58,7 @@ class Settings:
             public_url=env.get("PATRON_PUBLIC_URL") or None,
             inquiry_rate_limit=env.get("PATRON_INQUIRY_RATE_LIMIT") or defaults.inquiry_rate_limit,
             stream_poll_seconds=float(env.get("PATRON_STREAM_POLL_SECONDS") or defaults.stream_poll_seconds),
-            webhook_dispatcher=(env.get("PATRON_WEBHOOK_DISPATCHER") or defaults.webhook_dispatcher).strip().lower(),
+            embedded_worker=_bool(env.get("PATRON_EMBEDDED_WORKER"), defaults.embedded_worker),
             webhook_allow_private=env.get("PATRON_WEBHOOK_ALLOW_PRIVATE") or "",
             webhook_backoff_seconds=float(
                 env.get("PATRON_WEBHOOK_BACKOFF_SECONDS") or defaults.webhook_backoff_seconds
@@ -67,6 +70,9 @@ class Settings:
             webhook_timeout_seconds=float(
                 env.get("PATRON_WEBHOOK_TIMEOUT_SECONDS") or defaults.webhook_timeout_seconds
             ),
+            mail_dir=env.get("PATRON_MAIL_DIR") or defaults.mail_dir,
+            smtp_url=env.get("PATRON_SMTP_URL") or None,
+            mail_from=env.get("PATRON_MAIL_FROM") or defaults.mail_from,
         )
 
     @property

@@ -226,7 +226,7 @@ def test_webhooks_crud_and_other_organizations_get_404(api: Api, receiver: Recei
 def test_the_embedded_dispatcher_delivers_from_the_server_process(
     api: Api, settings: Settings, database: Database, receiver: Receiver
 ) -> None:
-    embedded = dataclasses.replace(settings, webhook_dispatcher="embedded")
+    embedded = dataclasses.replace(settings, embedded_worker=True)
     org = api.create_org()
     register(org, receiver.url, ["customer.created"])
     with TestClient(create_app(embedded, database)):

@@ -143,18 +143,18 @@ def serve(
 
 @app.command()
 def worker() -> None:
-    """Deliver webhooks (run one or more beside `serve` with PATRON_WEBHOOK_DISPATCHER=off)."""
+    """Deliver webhooks and mail (run one or more beside `serve` with PATRON_EMBEDDED_WORKER=false)."""
     import anyio
 
-    from patron.events import dispatcher
+    from patron.worker import Worker
 
     settings = Settings.from_env()
     database = _database(settings)
     migrations.upgrade(database.engine)
-    config = dispatcher.config_from(settings)
-    console.print("delivering webhooks; Ctrl+C stops")
+    background = Worker.from_settings(database, settings)
+    console.print("delivering webhooks and mail; Ctrl+C stops")
     try:
-        anyio.run(dispatcher.run, database, config)
+        anyio.run(background.run)
     except KeyboardInterrupt:
         pass
     finally:

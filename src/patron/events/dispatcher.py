@@ -1,13 +1,12 @@
 """Delivers outbox events to webhooks: at least once, signed, retried with capped exponential backoff.
 
-Runs as a background task of the server (embedded mode) or in `patron worker` processes;
+Driven by patron.worker: a task of the server (embedded mode) or `patron worker` processes;
 several can run at once (deliveries are leased with row locks and SKIP LOCKED). The HTTP
 call happens outside any transaction; each try is logged.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -32,8 +31,6 @@ from patron.kernel import clock
 from patron.kernel.ids import uuid7
 from patron.kernel.tenancy import SYSTEM
 
-log = logging.getLogger("patron.webhooks")
-
 
 @dataclass(frozen=True, slots=True)
 class DispatchConfig:
@@ -46,8 +43,6 @@ class DispatchConfig:
 
 
 def config_from(settings: Settings) -> DispatchConfig:
-    if settings.webhook_dispatcher not in ("embedded", "off"):
-        raise RuntimeError("PATRON_WEBHOOK_DISPATCHER must be embedded or off")
     return DispatchConfig(
         policy=WebhookPolicy(resolve_secret_key(settings), parse_allowances(settings.webhook_allow_private)),
         retry=RetryPolicy(
@@ -237,16 +232,3 @@ async def run_once(database: Database, config: DispatchConfig, client: httpx.Asy
 def new_client(config: DispatchConfig) -> httpx.AsyncClient:
     # No redirects (a redirect could point anywhere), no proxies from the environment.
     return httpx.AsyncClient(timeout=config.timeout_seconds, follow_redirects=False, trust_env=False)
-
-
-async def run(database: Database, config: DispatchConfig) -> None:
-    """Deliver forever; an error in one round is logged and the next round retries from the tables."""
-    async with new_client(config) as client:
-        while True:
-            try:
-                tried = await run_once(database, config, client)
-            except Exception:
-                log.exception("webhook dispatch round failed; retrying")
-                tried = 0
-            if tried < config.batch:
-                await anyio.sleep(config.poll_seconds)

@@ -15,6 +15,9 @@ from typing import Literal
 
 Purpose = Literal["unsubscribe", "confirm"]
 
+# Where the public links live under the service's public address.
+PUBLIC_LINKS_PATH = "/api/v1/public/newsletter"
+
 _TOKEN_BYTES = 16 + 16 + 32  # org id, subscriber id, HMAC-SHA256
 
 
@@ -57,6 +60,11 @@ class LinkSigner:
 
     secret: bytes
     base_url: str
+
+    @classmethod
+    def for_service(cls, secret: bytes, public_url: str) -> LinkSigner:
+        """Links to this service's public newsletter routes at `public_url`."""
+        return cls(secret, public_url.rstrip("/") + PUBLIC_LINKS_PATH)
 
     def _mac(self, purpose: Purpose, org_id: uuid.UUID, subscriber_id: uuid.UUID, version: int) -> bytes:
         message = f"{purpose}|{org_id}|{subscriber_id}|{version}".encode()

@@ -6,6 +6,7 @@ from patron.db.models.inquiry import Inquiry, InquiryRateWindow, InquiryReply
 from patron.db.models.newsletter import NewsletterConsent, NewsletterSubscriber
 from patron.db.models.organization import Organization, OrgCounter
 from patron.db.models.outbox import OutboxEvent
+from patron.db.models.outbox_cursor import OutboxCursor
 from patron.db.models.webhook import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "NewsletterSubscriber",
     "OrgCounter",
     "Organization",
+    "OutboxCursor",
     "OutboxEvent",
     "StaffUser",
     "Webhook",
@@ -36,6 +38,7 @@ TENANT_OWNED = [
     NewsletterConsent,
     NewsletterSubscriber,
     OrgCounter,
+    OutboxCursor,
     OutboxEvent,
     StaffUser,
     Webhook,

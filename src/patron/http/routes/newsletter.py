@@ -31,13 +31,12 @@ from patron.newsletter.schemas import (
 
 MANAGE = requires(Permission.NEWSLETTER_MANAGE)
 TAGS = ["newsletter"]
-PUBLIC_LINKS = "/api/v1/public/newsletter"
 T = TypeVar("T")
 
 
 def links(request: Request[Any, Any, Any]) -> LinkSigner:
     """Signs links with the server secret, pointing at this service's public address."""
-    return LinkSigner(request.app.state.secret_key, request.app.state.settings.base_url + PUBLIC_LINKS)
+    return LinkSigner.for_service(request.app.state.secret_key, request.app.state.settings.base_url)
 
 
 def client_info(request: Request[Any, Any, Any]) -> ClientInfo:

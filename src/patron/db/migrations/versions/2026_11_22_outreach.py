@@ -2,7 +2,7 @@
 
 Revision ID: c8e0aa84fc8c
 Revises: 7220457ce7f2
-Create Date: 2026-11-22 19:52:45.169450
+Create Date: 2026-11-22 20:05:36.562885
 """
 
 from __future__ import annotations
@@ -62,6 +62,15 @@ def upgrade() -> None:
         batch_op.create_index("ix_newsletter_subscriber_org_id_created_at", ["org_id", "created_at"], unique=False)
         batch_op.create_index("ix_newsletter_subscriber_org_id_status", ["org_id", "status"], unique=False)
 
+    op.create_table(
+        "outbox_cursor",
+        sa.Column("org_id", sa.Uuid(), nullable=False),
+        sa.Column("consumer", sa.String(length=40), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_outbox_cursor_org_id_organization")),
+        sa.PrimaryKeyConstraint("org_id", "consumer", name=op.f("pk_outbox_cursor")),
+    )
     op.create_table(
         "webhook",
         sa.Column("org_id", sa.Uuid(), nullable=False),
@@ -231,6 +240,7 @@ def downgrade() -> None:
 
     op.drop_table("inquiry")
     op.drop_table("webhook")
+    op.drop_table("outbox_cursor")
     with op.batch_alter_table("newsletter_subscriber", schema=None) as batch_op:
         batch_op.drop_index("ix_newsletter_subscriber_org_id_status")
         batch_op.drop_index("ix_newsletter_subscriber_org_id_created_at")
