@@ -38,6 +38,8 @@ class Settings:
     mail_dir: str = "./patron-mail"
     smtp_url: str | None = None
     mail_from: str = "Patron <no-reply@localhost>"
+    nats_url: str | None = None
+    nats_stream: str = "PATRON"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -73,6 +75,8 @@ class Settings:
             mail_dir=env.get("PATRON_MAIL_DIR") or defaults.mail_dir,
             smtp_url=env.get("PATRON_SMTP_URL") or None,
             mail_from=env.get("PATRON_MAIL_FROM") or defaults.mail_from,
+            nats_url=env.get("PATRON_NATS_URL") or None,
+            nats_stream=env.get("PATRON_NATS_STREAM") or defaults.nats_stream,
         )
 
     @property

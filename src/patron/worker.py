@@ -1,4 +1,4 @@
-"""Background work after commit, from the outbox: webhook delivery and confirmation mail.
+"""Background work after commit, from the outbox: webhook delivery, confirmation mail, NATS.
 
 Runs as a task of each server process (embedded mode) or in `patron worker` processes.
 Every step reads what to do from the database, so any number of these can run.
@@ -16,6 +16,7 @@ import httpx
 from patron.config import Settings, resolve_secret_key
 from patron.db.uow import Database
 from patron.events import dispatcher
+from patron.events.publisher import NatsPublisher
 from patron.mail.mailer import from_config
 from patron.newsletter.mailing import ConfirmationMail
 from patron.newsletter.rules import LinkSigner
@@ -28,6 +29,7 @@ class Worker:
     database: Database
     dispatch: dispatcher.DispatchConfig
     confirmation_mail: ConfirmationMail
+    publisher: NatsPublisher | None = None
 
     @classmethod
     def from_settings(cls, database: Database, settings: Settings) -> Worker:
@@ -37,6 +39,7 @@ class Worker:
             database=database,
             dispatch=dispatcher.config_from(settings),
             confirmation_mail=ConfirmationMail(database, links, mailer, settings.mail_from),
+            publisher=NatsPublisher(database, settings.nats_url, settings.nats_stream) if settings.nats_url else None,
         )
 
     async def run_once(self, client: httpx.AsyncClient) -> int:
@@ -44,16 +47,23 @@ class Worker:
         done = await dispatcher.run_once(self.database, self.dispatch, client)
         # Mail may wait on an SMTP server: always off the event loop.
         done += await anyio.to_thread.run_sync(self.confirmation_mail.run_once)
+        if self.publisher is not None:
+            done += await self.publisher.run_once()
         return done
 
     async def run(self) -> None:
         """Work forever; a failed round is logged and the next one retries from the tables."""
-        async with dispatcher.new_client(self.dispatch) as client:
-            while True:
-                try:
-                    done = await self.run_once(client)
-                except Exception:
-                    log.exception("background round failed; retrying")
-                    done = 0
-                if done == 0:
-                    await anyio.sleep(self.dispatch.poll_seconds)
+        try:
+            async with dispatcher.new_client(self.dispatch) as client:
+                while True:
+                    try:
+                        done = await self.run_once(client)
+                    except Exception:
+                        log.exception("background round failed; retrying")
+                        done = 0
+                    if done == 0:
+                        await anyio.sleep(self.dispatch.poll_seconds)
+        finally:
+            if self.publisher is not None:
+                with anyio.CancelScope(shield=True):
+                    await self.publisher.close()

@@ -132,6 +132,14 @@ def find_organization(uow: UnitOfWork, *, slug: str) -> tuple[uuid.UUID, Organiz
     return row.id, _settings_of(row)
 
 
+def organization_slug(uow: UnitOfWork, *, org_id: uuid.UUID) -> str:
+    """The slug that names the organization outside (public routes, event subjects)."""
+    row = repo.get_organization(uow.conn, org_id)
+    if row is None:
+        raise NotFound("organization not found", code="organization.not_found")
+    return str(row.slug)
+
+
 def load_settings(conn: Connection, org_id: uuid.UUID) -> OrganizationSettings:
     row = repo.get_organization(conn, org_id)
     if row is None:
