@@ -214,3 +214,18 @@ def test_other_organizations_inquiries_answer_404(api: Api) -> None:
     assert mine.get("/inquiries").json()["total"] == 0
     assert theirs.get(path).json() == inquiry
     assert api.client.get("/api/v1/inquiries").status_code == 401
+
+
+def test_a_retried_reply_with_the_same_idempotency_key_counts_once(api: Api) -> None:
+    org = api.create_org()
+    inquiry = new_inquiry(org)
+    path = f"/inquiries/{inquiry['id']}"
+    org.post(f"{path}/assign", json={"staff_id": org.owner_id})
+    headers = {"Idempotency-Key": "reply-1"}
+    first = org.post(f"{path}/replies", json={"message": "Hi"}, headers=headers)
+    again = org.post(f"{path}/replies", json={"message": "Hi"}, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.headers.get("idempotent-replayed") == "true"
+    assert again.json() == first.json()
+    assert len(org.get(path).json()["replies"]) == 1
+    assert org.post(f"{path}/replies", json={"message": "Other"}, headers=headers).status_code == 422

@@ -6,6 +6,9 @@ import dataclasses
 import hashlib
 import hmac
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +26,7 @@ from patron.config import Settings
 from patron.db.uow import Database
 from patron.events import addresses, dispatcher
 from patron.events.webhook_rules import RetryPolicy
+from tests.conftest import SECRET_KEY
 from tests.factories import Api, Org
 
 
@@ -236,3 +240,29 @@ def test_the_embedded_dispatcher_delivers_from_the_server_process(
             assert time.monotonic() < deadline, "the embedded dispatcher delivered nothing"
             time.sleep(0.05)
     assert json.loads(receiver.hits[0].body)["type"] == "customer.created"
+
+
+def test_the_worker_process_delivers_webhooks(api: Api, settings: Settings, receiver: Receiver) -> None:
+    org = api.create_org()
+    register(org, receiver.url, ["customer.created"])
+    org.create_customer()
+    env = {
+        **os.environ,
+        "PATRON_DATABASE_URL": settings.database_url,
+        "PATRON_SECRET_KEY": SECRET_KEY,
+        "PATRON_WEBHOOK_ALLOW_PRIVATE": "loopback",
+        "PATRON_MAIL_DIR": settings.mail_dir,
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "patron", "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not receiver.hits:
+            assert worker.poll() is None, worker.stderr.read().decode() if worker.stderr else ""
+            assert time.monotonic() < deadline, "the worker delivered nothing"
+            time.sleep(0.1)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+    assert receiver.hits[0].headers["patron-event"] == "customer.created"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -10,6 +11,7 @@ from litestar.params import Parameter
 
 from patron.db.uow import UnitOfWork
 from patron.http.guards import PUBLIC, requires
+from patron.http.idempotency import Idempotency
 from patron.http.routes._shared import call, path_id
 from patron.identity.permissions import Permission
 from patron.identity.schemas import OrganizationSettings
@@ -29,6 +31,13 @@ from patron.kernel.tenancy import Principal
 
 MANAGE = requires(Permission.INQUIRIES_MANAGE)
 TAGS = ["inquiries"]
+
+
+async def _once(
+    uow: UnitOfWork, idempotency: Idempotency, body: Any, fn: Callable[..., InquiryDetail], /, **kwargs: Any
+) -> Response[InquiryDetail]:
+    """A lifecycle call that honours Idempotency-Key (the same key and body replay the first answer)."""
+    return await call(uow, lambda _uow: idempotency.run(body, lambda: Response(fn(_uow, **kwargs), status_code=200)))
 
 
 @post("/public/{org_slug:str}/inquiries", opt=PUBLIC, tags=TAGS, security=[], summary="Send a sales inquiry")
@@ -78,19 +87,26 @@ async def get_inquiry(inquiry_id: str, uow: UnitOfWork, principal: Principal) ->
 
 
 @post("/inquiries/{inquiry_id:str}/assign", opt=MANAGE, tags=TAGS, status_code=200, summary="Assign an inquiry")
-async def assign_inquiry(inquiry_id: str, data: InquiryAssign, uow: UnitOfWork, principal: Principal) -> InquiryDetail:
+async def assign_inquiry(
+    inquiry_id: str, data: InquiryAssign, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
+) -> Response[InquiryDetail]:
     """new → assigned (reassigning keeps the status); 409 `inquiry.invalid_transition` once closed."""
     target = path_id(inquiry_id, "inquiry")
-    return await call(uow, inquiries.assign_inquiry, principal=principal, inquiry_id=target, staff_id=data.staff_id)
+    return await _once(
+        uow, idempotency, data, inquiries.assign_inquiry, principal=principal, inquiry_id=target, staff_id=data.staff_id
+    )
 
 
 @post("/inquiries/{inquiry_id:str}/replies", opt=MANAGE, tags=TAGS, status_code=200, summary="Record a reply")
 async def reply_to_inquiry(
-    inquiry_id: str, data: InquiryReplyCreate, uow: UnitOfWork, principal: Principal
-) -> InquiryDetail:
-    """assigned → replied; 409 `inquiry.invalid_transition` while new or once closed."""
+    inquiry_id: str, data: InquiryReplyCreate, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
+) -> Response[InquiryDetail]:
+    """assigned → replied; 409 `inquiry.invalid_transition` while new or once closed. Send an
+    Idempotency-Key to make a retried reply count once."""
     target = path_id(inquiry_id, "inquiry")
-    return await call(uow, inquiries.reply_to_inquiry, principal=principal, inquiry_id=target, message=data.message)
+    return await _once(
+        uow, idempotency, data, inquiries.reply_to_inquiry, principal=principal, inquiry_id=target, message=data.message
+    )
 
 
 @post("/inquiries/{inquiry_id:str}/convert", opt=MANAGE, tags=TAGS, status_code=200, summary="Convert to a customer")
@@ -100,20 +116,32 @@ async def convert_inquiry(
     uow: UnitOfWork,
     principal: Principal,
     org_settings: OrganizationSettings,
-) -> InquiryDetail:
+    idempotency: Idempotency,
+) -> Response[InquiryDetail]:
     """assigned | replied → converted: links the customer with the inquiry's email or creates one as a
     lead (`customer_status: prospect` for a prospect); the answer carries `customer_id`."""
     target = path_id(inquiry_id, "inquiry")
-    return await call(
-        uow, inquiries.convert_inquiry, principal=principal, settings=org_settings, inquiry_id=target, data=data
+    return await _once(
+        uow,
+        idempotency,
+        data,
+        inquiries.convert_inquiry,
+        principal=principal,
+        settings=org_settings,
+        inquiry_id=target,
+        data=data,
     )
 
 
 @post("/inquiries/{inquiry_id:str}/lose", opt=MANAGE, tags=TAGS, status_code=200, summary="Close as lost")
-async def lose_inquiry(inquiry_id: str, data: InquiryLose, uow: UnitOfWork, principal: Principal) -> InquiryDetail:
+async def lose_inquiry(
+    inquiry_id: str, data: InquiryLose, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
+) -> Response[InquiryDetail]:
     """new | assigned | replied → lost, with the reason."""
     target = path_id(inquiry_id, "inquiry")
-    return await call(uow, inquiries.lose_inquiry, principal=principal, inquiry_id=target, reason=data.reason)
+    return await _once(
+        uow, idempotency, data, inquiries.lose_inquiry, principal=principal, inquiry_id=target, reason=data.reason
+    )
 
 
 ROUTES = [

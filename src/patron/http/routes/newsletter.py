@@ -12,6 +12,7 @@ from litestar.params import Parameter
 from patron.db.uow import Database, UnitOfWork
 from patron.http.deps import run_blocking
 from patron.http.guards import PUBLIC, requires
+from patron.http.idempotency import Idempotency
 from patron.http.routes._shared import call, path_id
 from patron.identity.permissions import Permission
 from patron.identity.schemas import OrganizationSettings
@@ -132,11 +133,21 @@ async def get_subscriber(
     summary="Invalidate a subscriber's old links",
 )
 async def revoke_links(
-    subscriber_id: str, request: Request[Any, Any, Any], uow: UnitOfWork, principal: Principal
-) -> SubscriberRead:
+    subscriber_id: str,
+    request: Request[Any, Any, Any],
+    uow: UnitOfWork,
+    principal: Principal,
+    idempotency: Idempotency,
+) -> Response[SubscriberRead]:
     """Links given out before stop working (404); the answer carries the new `unsubscribe_url`."""
     target = path_id(subscriber_id, "subscriber")
-    return await call(uow, newsletter.revoke_links, principal=principal, links=links(request), subscriber_id=target)
+    signer = links(request)
+
+    def produce() -> Response[SubscriberRead]:
+        revoked = newsletter.revoke_links(uow, principal=principal, links=signer, subscriber_id=target)
+        return Response(revoked, status_code=200)
+
+    return await call(uow, lambda _uow: idempotency.run(None, produce))
 
 
 @get("/newsletter/stats", opt=MANAGE, tags=TAGS, summary="Subscriber statistics")
