@@ -229,3 +229,14 @@ def test_a_retried_reply_with_the_same_idempotency_key_counts_once(api: Api) -> 
     assert again.json() == first.json()
     assert len(org.get(path).json()["replies"]) == 1
     assert org.post(f"{path}/replies", json={"message": "Other"}, headers=headers).status_code == 422
+
+
+def test_refusals_read_in_vietnamese(api: Api) -> None:
+    org = api.create_org()
+    inquiry = new_inquiry(org)
+    vi = {"Accept-Language": "vi"}
+    refused = org.post(f"/inquiries/{inquiry['id']}/replies", json={"message": "x"}, headers=vi).json()
+    assert refused["code"] == "inquiry.invalid_transition"
+    assert refused["detail"].startswith("không thể thực hiện reply với yêu cầu đang ở trạng thái new")
+    missing = org.get("/inquiries/01a204e5-7813-74fd-8e4f-895d33bd530d", headers=vi).json()
+    assert missing["detail"] == "không tìm thấy yêu cầu tư vấn"

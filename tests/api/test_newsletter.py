@@ -99,6 +99,9 @@ def test_a_subscriber_links_to_the_customer_with_that_email(api: Api) -> None:
     by_email = {s["email"]: s for s in subscribers(org)["items"]}
     assert by_email["linked@example.com"]["customer_id"] == customer["id"]
     assert by_email["stranger@example.com"]["customer_id"] is None
+    later = org.create_customer(email="stranger@example.com")
+    subscribe(org, email="stranger@example.com")  # signing up again links the customer created since
+    assert subscribers(org, email="stranger@")["items"][0]["customer_id"] == later["id"]
 
 
 def test_unsubscribe_by_link_and_one_click_post_then_resubscribe(api: Api) -> None:

@@ -140,6 +140,10 @@ def _sign_up_again(
         values["topics"] = merged
     if locale and locale != row.locale:
         values["locale"] = locale
+    if row.customer_id is None:  # the customer may have been created since the first sign-up
+        customer_id = customers.customer_id_for_email(uow, org_id=row.org_id, email=row.email)
+        if customer_id is not None:
+            values["customer_id"] = customer_id
     if not values:
         return None
     updated = repo.update(uow.conn, row.org_id, row.id, {**values, "updated_at": now})
