@@ -240,3 +240,12 @@ def test_refusals_read_in_vietnamese(api: Api) -> None:
     assert refused["detail"].startswith("không thể thực hiện reply với yêu cầu đang ở trạng thái new")
     missing = org.get("/inquiries/01a204e5-7813-74fd-8e4f-895d33bd530d", headers=vi).json()
     assert missing["detail"] == "không tìm thấy yêu cầu tư vấn"
+
+
+def test_openapi_documents_the_public_routes_as_keyless(api: Api) -> None:
+    paths = api.client.get("/openapi.json").json()["paths"]
+    submit_op = paths["/api/v1/public/{org_slug}/inquiries"]["post"]
+    assert submit_op["security"] == [{}]
+    assert "429" in submit_op["responses"]
+    assert paths["/api/v1/public/newsletter/unsubscribe/{token}"]["post"]["security"] == [{}]
+    assert "bearer" in str(paths["/api/v1/inquiries"]["get"].get("security", "bearer"))

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
 from patron.db.uow import UnitOfWork
 from patron.http.guards import PUBLIC, requires
 from patron.http.idempotency import Idempotency
+from patron.http.problems import PROBLEM_JSON, ProblemDetails
 from patron.http.routes._shared import call, path_id
 from patron.identity.permissions import Permission
 from patron.identity.schemas import OrganizationSettings
@@ -40,7 +42,20 @@ async def _once(
     return await call(uow, lambda _uow: idempotency.run(body, lambda: Response(fn(_uow, **kwargs), status_code=200)))
 
 
-@post("/public/{org_slug:str}/inquiries", opt=PUBLIC, tags=TAGS, security=[], summary="Send a sales inquiry")
+@post(
+    "/public/{org_slug:str}/inquiries",
+    opt=PUBLIC,
+    tags=TAGS,
+    security=[{}],
+    summary="Send a sales inquiry",
+    responses={
+        429: ResponseSpec(
+            data_container=ProblemDetails,
+            description="Over PATRON_INQUIRY_RATE_LIMIT (`request.rate_limited`, with Retry-After)",
+            media_type=PROBLEM_JSON,
+        )
+    },
+)
 async def submit_inquiry(
     org_slug: str, data: InquiryCreate, request: Request[Any, Any, Any], uow: UnitOfWork
 ) -> Response[InquiryReceipt]:

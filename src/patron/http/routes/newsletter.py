@@ -60,7 +60,7 @@ async def _writing(request: Request[Any, Any, Any], fn: Callable[..., T], /, **k
     return result
 
 
-@post("/public/{org_slug:str}/newsletter/subscriptions", opt=PUBLIC, tags=TAGS, security=[], summary="Subscribe")
+@post("/public/{org_slug:str}/newsletter/subscriptions", opt=PUBLIC, tags=TAGS, security=[{}], summary="Subscribe")
 async def subscribe(
     org_slug: str, data: SubscriptionCreate, request: Request[Any, Any, Any], uow: UnitOfWork
 ) -> Response[SubscriptionStatus]:
@@ -70,7 +70,7 @@ async def subscribe(
     return Response(status, status_code=201 if created else 200)
 
 
-@get("/public/newsletter/confirm/{token:str}", opt=PUBLIC, tags=TAGS, security=[], summary="Confirm a subscription")
+@get("/public/newsletter/confirm/{token:str}", opt=PUBLIC, tags=TAGS, security=[{}], summary="Confirm a subscription")
 async def confirm(token: str, request: Request[Any, Any, Any]) -> SubscriptionStatus:
     """The link of the confirmation mail (double opt-in). A forged or revoked link answers 404."""
     return await _writing(request, newsletter.confirm, links=links(request), token=token, client=client_info(request))
@@ -82,7 +82,7 @@ async def confirm(token: str, request: Request[Any, Any, Any]) -> SubscriptionSt
     status_code=200,
     opt=PUBLIC,
     tags=TAGS,
-    security=[],
+    security=[{}],
     summary="Unsubscribe (link or RFC 8058 one-click POST)",
 )
 async def unsubscribe(token: str, request: Request[Any, Any, Any]) -> SubscriptionStatus:
