@@ -28,6 +28,7 @@ ROUTES = [
     Route("POST", "/webhooks", OWNER, lambda: {"url": "http://127.0.0.1:9/in", "event_types": ["*"], "active": False}),
     Route("GET", "/webhooks/{webhook}", OWNER),
     Route("PATCH", "/webhooks/{webhook}", OWNER, lambda: {"active": False}),
+    Route("POST", "/webhooks/{webhook}/rotate-secret", OWNER),
     Route("DELETE", "/webhooks/{webhook}", OWNER),
     Route("GET", "/webhooks/{webhook}/deliveries", OWNER),
 ]

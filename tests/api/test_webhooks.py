@@ -131,6 +131,17 @@ def test_deliveries_are_signed_and_retried_with_growing_delays(
     assert (delivery["status"], delivery["attempts"], delivery["event_type"]) == ("succeeded", 3, "customer.created")
     assert [a["status_code"] for a in delivery["attempt_log"]] == [500, 500, 200]
 
+    rotated = org.post(f"/webhooks/{created['webhook']['id']}/rotate-secret")
+    assert rotated.status_code == 200, rotated.text
+    new_secret = rotated.json()["secret"]
+    assert new_secret != secret
+    org.create_customer()
+    dispatch_until(database, config, lambda: len(receiver.hits) >= 4)
+    hit = receiver.hits[3]
+    parts = dict(item.split("=", 1) for item in hit.headers["patron-signature"].split(","))
+    expected = hmac.new(new_secret.encode(), f"{parts['t']}.".encode() + hit.body, hashlib.sha256).hexdigest()
+    assert parts["v1"] == expected
+
 
 def test_a_delivery_gives_up_after_the_last_attempt(
     api: Api, database: Database, settings: Settings, receiver: Receiver

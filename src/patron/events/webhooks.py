@@ -114,6 +114,18 @@ def update_webhook(
     return to_read(updated)
 
 
+def rotate_secret(
+    uow: UnitOfWork, *, principal: Principal, policy: WebhookPolicy, webhook_id: uuid.UUID
+) -> WebhookCreated:
+    """Replace the signing secret; deliveries from now on are signed with the new one, shown only here."""
+    row = _webhook_or_404(uow, principal, webhook_id, lock=True)
+    values = {"secret_version": row.secret_version + 1, "updated_at": clock.now()}
+    updated = repo.update(uow.conn, principal.org_id, webhook_id, values)
+    uow.record(WebhookUpdated(principal.org_id, webhook_id, {"fields": ["secret"]}))
+    secret = derive_secret(policy.server_secret, principal.org_id, webhook_id, updated.secret_version)
+    return WebhookCreated(webhook=to_read(updated), secret=secret)
+
+
 def delete_webhook(uow: UnitOfWork, *, principal: Principal, webhook_id: uuid.UUID) -> None:
     """Remove the webhook with its delivery log."""
     _webhook_or_404(uow, principal, webhook_id, lock=True)

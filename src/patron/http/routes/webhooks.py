@@ -64,6 +64,21 @@ async def update_webhook(
     )
 
 
+@post(
+    "/webhooks/{webhook_id:str}/rotate-secret",
+    opt=MANAGE,
+    tags=TAGS,
+    status_code=200,
+    summary="Replace a webhook's signing secret",
+)
+async def rotate_secret(
+    webhook_id: str, request: Request[Any, Any, Any], uow: UnitOfWork, principal: Principal
+) -> WebhookCreated:
+    """The new `secret` is in this answer only; deliveries sent from now on are signed with it."""
+    target = path_id(webhook_id, "webhook")
+    return await call(uow, webhooks.rotate_secret, principal=principal, policy=_policy(request), webhook_id=target)
+
+
 @delete("/webhooks/{webhook_id:str}", opt=MANAGE, tags=TAGS, summary="Remove a webhook and its log")
 async def delete_webhook(webhook_id: str, uow: UnitOfWork, principal: Principal) -> None:
     await call(uow, webhooks.delete_webhook, principal=principal, webhook_id=path_id(webhook_id, "webhook"))
@@ -81,4 +96,4 @@ async def list_deliveries(
     return await call(uow, webhooks.list_deliveries, principal=principal, webhook_id=target, limit=limit)
 
 
-ROUTES = [create_webhook, list_webhooks, get_webhook, update_webhook, delete_webhook, list_deliveries]
+ROUTES = [create_webhook, list_webhooks, get_webhook, update_webhook, rotate_secret, delete_webhook, list_deliveries]
