@@ -25,6 +25,7 @@ from patron.db.uow import Database
 from tests.factories import Api
 
 ADMIN_TOKEN = "test-admin-token"
+SECRET_KEY = "test-secret-key-0123456789"
 logging.getLogger("httpx").setLevel(logging.WARNING)
 POSTGRES_URL = os.environ.get("PATRON_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -78,8 +79,18 @@ def database(database_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, admin_token=ADMIN_TOKEN, auth_cache_seconds=5.0)
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    # Tests drive background work themselves (test_webhooks.py, test_mail.py) and deliver to 127.0.0.1.
+    return Settings(
+        database_url=database_url,
+        admin_token=ADMIN_TOKEN,
+        auth_cache_seconds=5.0,
+        secret_key=SECRET_KEY,
+        embedded_worker=False,
+        webhook_allow_private="loopback",
+        webhook_backoff_seconds=0.2,
+        mail_dir=str(tmp_path_factory.mktemp("mail")),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar import Litestar, Request, Response, Router, get
@@ -12,9 +15,10 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Server
 
 from patron import __version__
-from patron.config import Settings
+from patron.config import Settings, parse_rate_limit, resolve_secret_key
 from patron.db.engine import create_engine
 from patron.db.uow import Database
+from patron.events.dispatcher import config_from
 from patron.http import metrics
 from patron.http.deps import DEPENDENCIES
 from patron.http.guards import Authenticator, authorize
@@ -28,14 +32,18 @@ from patron.http.routes import (
     events,
     groups,
     health,
+    inquiries,
     lifecycle,
     lists,
     loyalty,
+    newsletter,
     orders,
     organization,
     platform,
     staff,
+    webhooks,
 )
+from patron.worker import Worker
 
 API_PREFIX = "/api/v1"
 
@@ -64,6 +72,21 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
+@contextlib.asynccontextmanager
+async def _background_work(app: Litestar) -> AsyncIterator[None]:
+    """Embedded mode: background work (webhooks, mail) in a task of this process; production runs `patron worker`."""
+    if not app.state.settings.embedded_worker:
+        yield
+        return
+    task = asyncio.create_task(Worker.from_settings(app.state.database, app.state.settings).run())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     if database is None:
@@ -84,6 +107,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *addresses.ROUTES,
         *lists.ROUTES,
         *events.ROUTES,
+        *newsletter.ROUTES,
+        *inquiries.ROUTES,
+        *webhooks.ROUTES,
     ]
     for handler in handlers:
         document_problems(handler, extra=(409, 412) if handler.http_methods & {"POST", "PATCH", "PUT"} else ())
@@ -97,9 +123,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         response_cache_config=ResponseCacheConfig(),
         debug=settings.debug,
         on_shutdown=[database.dispose],
+        lifespan=[_background_work],
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.secret_key = resolve_secret_key(settings)
+    app.state.inquiry_rate_limit = parse_rate_limit(settings.inquiry_rate_limit)
+    app.state.dispatch_config = config_from(settings)
     app.state.authenticator = Authenticator(database, ttl_seconds=settings.auth_cache_seconds)
     logging.getLogger("patron").setLevel(logging.INFO)
     return app

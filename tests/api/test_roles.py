@@ -56,7 +56,7 @@ ROUTES = [
     Route("DELETE", "/staff/{staff}", OWNER),
     Route("POST", "/staff/{staff}/api-keys", OWNER, lambda: {"name": "extra"}),
     Route("DELETE", "/api-keys/{key}", OWNER),
-    Route("GET", "/events", OWNER),
+    Route("GET", "/events", frozenset({"owner", "marketing", "sales"})),
     Route("POST", "/customers/{customer}/qualify", SALES),
     Route("POST", "/customers/{customer}/convert", SALES),
     Route("POST", "/customers/{customer}/churn", SALES),

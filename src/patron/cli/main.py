@@ -141,6 +141,26 @@ def serve(
     )
 
 
+@app.command()
+def worker() -> None:
+    """Deliver webhooks and mail (run one or more beside `serve` with PATRON_EMBEDDED_WORKER=false)."""
+    import anyio
+
+    from patron.worker import Worker
+
+    settings = Settings.from_env()
+    database = _database(settings)
+    migrations.upgrade(database.engine)
+    background = Worker.from_settings(database, settings)
+    console.print("delivering webhooks and mail; Ctrl+C stops")
+    try:
+        anyio.run(background.run)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        database.dispose()
+
+
 @org_app.command("create")
 def org_create(
     name: Annotated[str, typer.Option(help="Display name")],

@@ -270,6 +270,12 @@ def get_customer_by_email(uow: UnitOfWork, *, principal: Principal, email: str) 
     return to_read(row)
 
 
+def customer_id_for_email(uow: UnitOfWork, *, org_id: uuid.UUID, email: str) -> uuid.UUID | None:
+    """The id of the customer `get_customer_by_email` would find, or None (for linking other records)."""
+    row = repo.get_by_email(uow.conn, org_id, email.strip().lower())
+    return None if row is None else row.id
+
+
 def list_customers(uow: UnitOfWork, *, principal: Principal, query: ListQuery) -> CustomerPage:
     """A page of live customers matching the filters and search, in the query's order."""
     conn = uow.conn

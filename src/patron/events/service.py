@@ -10,6 +10,7 @@ from sqlalchemy.engine import Row
 from patron.db.uow import UnitOfWork
 from patron.events import repository as repo
 from patron.events.schemas import EventActor, EventPage, EventRead
+from patron.identity import permissions
 from patron.kernel.errors import ValidationFailed
 from patron.kernel.tenancy import Principal
 
@@ -46,9 +47,10 @@ def to_read(row: Row[Any]) -> EventRead:
 def list_events(
     uow: UnitOfWork, *, principal: Principal, after: str | None, limit: int, types: list[str] | None
 ) -> EventPage:
-    """Events in commit order after the cursor; poll again with `next_cursor`."""
+    """Events the caller's role may see, in commit order after the cursor; poll again with `next_cursor`."""
     after_seq = decode_cursor(after) if after else 0
-    rows = repo.page_after(uow.conn, principal.org_id, after_seq=after_seq, limit=limit, types=types)
+    prefixes = permissions.visible_event_types(principal.role)
+    rows = repo.page_after(uow.conn, principal.org_id, after_seq=after_seq, limit=limit, types=types, prefixes=prefixes)
     items = [to_read(row) for row in rows]
     next_cursor = items[-1].cursor if items else (after or None)
     return EventPage(items=items, next_cursor=next_cursor)

@@ -48,6 +48,14 @@ _EXACT = {
     "customer not found": "không tìm thấy khách hàng",
     "staff member not found": "không tìm thấy nhân viên",
     "send `Authorization: Bearer <api key>`": "hãy gửi `Authorization: Bearer <api key>`",
+    "organization not found": "không tìm thấy tổ chức",
+    "subscriber not found": "không tìm thấy người đăng ký",
+    "inquiry not found": "không tìm thấy yêu cầu tư vấn",
+    "webhook not found": "không tìm thấy webhook",
+    "cannot be blank": "không được để trống",
+    "this link is not valid (it may have been replaced by a newer one)": (
+        "liên kết này không hợp lệ (có thể đã được thay bằng liên kết mới hơn)"
+    ),
 }
 
 _PATTERNS = [
@@ -58,6 +66,14 @@ _PATTERNS = [
     (re.compile(r"^another customer took this (.+) meanwhile$"), r"trong lúc đó một khách hàng khác đã dùng \1 này"),
     (re.compile(r"^the (\w+) role may not do this \((.+)\)$"), r"vai trò \1 không được phép làm việc này (\2)"),
     (re.compile(r"^has an unknown (language|region) (.+)$"), r"có mã không xác định \2"),
+    (
+        re.compile(r"^cannot (\w+) an inquiry that is (\w+) \(only when (.+)\)$"),
+        r"không thể thực hiện \1 với yêu cầu đang ở trạng thái \2 (chỉ khi \3)",
+    ),
+    (
+        re.compile(r"^too many inquiries; at most (\d+) per (\d+) seconds from one address or email$"),
+        r"quá nhiều yêu cầu tư vấn; tối đa \1 yêu cầu mỗi \2 giây từ một địa chỉ hoặc email",
+    ),
 ]
 
 

@@ -148,8 +148,16 @@ def handle_patron_error(request: Request[Any, Any, Any], exc: PatronError) -> Re
         detail=exc.detail,
         errors=getattr(exc, "errors", None),
         extra=exc.extra,
-        headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None,
+        headers=_headers_of(exc),
     )
+
+
+def _headers_of(exc: PatronError) -> dict[str, str] | None:
+    if exc.status == 401:
+        return {"WWW-Authenticate": "Bearer"}
+    if exc.status == 429 and "retry_after" in exc.extra:
+        return {"Retry-After": str(exc.extra["retry_after"])}
+    return None
 
 
 def _field_error(item: dict[str, Any]) -> FieldError:

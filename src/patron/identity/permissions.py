@@ -60,6 +60,9 @@ class Permission(enum.StrEnum):
     ADDRESSES_MANAGE = "addresses:manage"
     LISTS_READ = "lists:read"
     LISTS_MANAGE = "lists:manage"
+    NEWSLETTER_MANAGE = "newsletter:manage"
+    INQUIRIES_MANAGE = "inquiries:manage"
+    WEBHOOKS_MANAGE = "webhooks:manage"
 
 
 # Every staff member may read groups and ask "may this customer buy P?" (a cashier asks at the till),
@@ -81,7 +84,8 @@ _TILL = frozenset({Permission.ORDERS_RECORD, Permission.POINTS_REDEEM, Permissio
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.CASHIER: _EVERY_STAFF_ROLE | _TILL | {Permission.CUSTOMERS_CREATE},
-    Role.MARKETING: _EVERY_STAFF_ROLE | {Permission.DEALS_READ, Permission.CRM_READ},
+    Role.MARKETING: _EVERY_STAFF_ROLE
+    | {Permission.DEALS_READ, Permission.CRM_READ, Permission.NEWSLETTER_MANAGE, Permission.EVENTS_READ},
     # Sales create leads (the CRM flow starts with one); changing profiles stays with owners.
     Role.SALES: _EVERY_STAFF_ROLE
     | {
@@ -92,8 +96,24 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.DEALS_MANAGE,
         Permission.CRM_READ,
         Permission.CRM_WRITE,
+        Permission.INQUIRIES_MANAGE,
+        Permission.EVENTS_READ,
     },
 }
+
+# Which events a role with `events:read` sees, in the feed and in the live stream alike:
+# event type prefixes, or None for all. Each role sees the events of the data it works with.
+EVENT_TYPES: dict[Role, tuple[str, ...] | None] = {
+    Role.OWNER: None,
+    Role.CASHIER: (),
+    Role.MARKETING: ("customer.", "subscriber."),
+    Role.SALES: ("customer.", "inquiry."),
+}
+
+
+def visible_event_types(role: Role) -> tuple[str, ...] | None:
+    """The event type prefixes `role` may read (None: every type)."""
+    return EVENT_TYPES[role]
 
 
 def allows(role: Role, permission: Permission) -> bool:

@@ -26,6 +26,10 @@ def get_organization(conn: Connection, org_id: uuid.UUID) -> Row[Any] | None:
     return conn.execute(sa.select(organization).where(organization.c.id == org_id)).one_or_none()
 
 
+def get_organization_by_slug(conn: Connection, slug: str) -> Row[Any] | None:
+    return conn.execute(sa.select(organization).where(organization.c.slug == slug)).one_or_none()
+
+
 def slug_taken(conn: Connection, slug: str) -> bool:
     return conn.execute(sa.select(organization.c.id).where(organization.c.slug == slug)).first() is not None
 

@@ -124,6 +124,22 @@ def update_organization(uow: UnitOfWork, *, principal: Principal, data: Organiza
     return _organization_read(updated)
 
 
+def find_organization(uow: UnitOfWork, *, slug: str) -> tuple[uuid.UUID, OrganizationSettings]:
+    """The id and settings of the organization with this slug (public routes name it so)."""
+    row = repo.get_organization_by_slug(uow.conn, slug)
+    if row is None:
+        raise NotFound("organization not found", code="organization.not_found")
+    return row.id, _settings_of(row)
+
+
+def organization_slug(uow: UnitOfWork, *, org_id: uuid.UUID) -> str:
+    """The slug that names the organization outside (public routes, event subjects)."""
+    row = repo.get_organization(uow.conn, org_id)
+    if row is None:
+        raise NotFound("organization not found", code="organization.not_found")
+    return str(row.slug)
+
+
 def load_settings(conn: Connection, org_id: uuid.UUID) -> OrganizationSettings:
     row = repo.get_organization(conn, org_id)
     if row is None:

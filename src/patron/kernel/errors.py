@@ -59,6 +59,14 @@ class Forbidden(PatronError):
     title = "Forbidden"
 
 
+class TooManyRequests(PatronError):
+    """429; `extra["retry_after"]` holds the seconds until the client may try again."""
+
+    status = 429
+    code = "request.rate_limited"
+    title = "Too many requests"
+
+
 class ValidationFailed(PatronError):
     """422 with the list of fields that are wrong."""
 

@@ -7,11 +7,15 @@ from patron.db.models.customer import Customer
 from patron.db.models.deals import Deal, Pipeline, PipelineStage
 from patron.db.models.groups import CustomerGroup, CustomerProductRule, GroupProductRule
 from patron.db.models.identity import ApiKey, IdempotencyRecord, StaffUser
+from patron.db.models.inquiry import Inquiry, InquiryRateWindow, InquiryReply
 from patron.db.models.lists import CustomerList, CustomerListItem
 from patron.db.models.loyalty import LoyaltyEntry
+from patron.db.models.newsletter import NewsletterConsent, NewsletterSubscriber
 from patron.db.models.order import Order
 from patron.db.models.organization import Organization, OrgCounter
 from patron.db.models.outbox import OutboxEvent
+from patron.db.models.outbox_cursor import OutboxCursor
+from patron.db.models.webhook import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
     "Address",
@@ -27,16 +31,25 @@ __all__ = [
     "Deal",
     "GroupProductRule",
     "IdempotencyRecord",
+    "Inquiry",
+    "InquiryRateWindow",
+    "InquiryReply",
     "Interaction",
     "LoyaltyEntry",
     "Memo",
+    "NewsletterConsent",
+    "NewsletterSubscriber",
     "Order",
     "OrgCounter",
     "Organization",
+    "OutboxCursor",
     "OutboxEvent",
     "Pipeline",
     "PipelineStage",
     "StaffUser",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]
 
 TENANT_OWNED = [
@@ -53,13 +66,22 @@ TENANT_OWNED = [
     Deal,
     GroupProductRule,
     IdempotencyRecord,
+    Inquiry,
+    InquiryRateWindow,
+    InquiryReply,
     Interaction,
     LoyaltyEntry,
     Memo,
+    NewsletterConsent,
+    NewsletterSubscriber,
     Order,
     OrgCounter,
+    OutboxCursor,
     OutboxEvent,
     Pipeline,
     PipelineStage,
     StaffUser,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
 ]

@@ -1,22 +1,29 @@
-"""The durable event feed."""
+"""The durable event feed and its live stream."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
 
-from litestar import get
+import msgspec
+from litestar import Request, get
 from litestar.params import Parameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from patron.db.uow import UnitOfWork
+from patron.db.uow import Database, UnitOfWork
 from patron.events import service as events
+from patron.events import stream
 from patron.events.schemas import EventPage
+from patron.http.deps import run_blocking
 from patron.http.guards import requires
 from patron.http.routes._shared import call
 from patron.identity.permissions import Permission
 from patron.kernel.tenancy import Principal
 
+READ = requires(Permission.EVENTS_READ)
 
-@get("/events", opt=requires(Permission.EVENTS_READ), tags=["events"], summary="Page through domain events")
+
+@get("/events", opt=READ, tags=["events"], summary="Page through domain events")
 async def list_events(
     uow: UnitOfWork,
     principal: Principal,
@@ -24,8 +31,38 @@ async def list_events(
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
     event_type: Annotated[list[str] | None, Parameter(query="type")] = None,
 ) -> EventPage:
-    """Events in the order they committed. Keep `next_cursor` and pass it as `after` to read on."""
+    """Events in the order they committed. Keep `next_cursor` and pass it as `after` to read on.
+    Owners see every event; sales see `customer.*` and `inquiry.*`; marketing `customer.*` and
+    `subscriber.*`."""
     return await call(uow, events.list_events, principal=principal, after=after, limit=limit, types=event_type)
 
 
-ROUTES = [list_events]
+@get("/events/stream", opt=READ, tags=["events"], summary="Live events (server-sent events)")
+async def stream_events(
+    request: Request[Any, Any, Any],
+    principal: Principal,
+    last_event_id: Annotated[str | None, Parameter(header="Last-Event-ID")] = None,
+    after: str | None = None,
+) -> ServerSentEvent:
+    """`text/event-stream` of the events the caller's role may see (as in `GET /events`), within
+    a fraction of a second of their commit. Each message has `event: <type>`, `id: <cursor>` and
+    the event as JSON `data`. Reconnecting with `Last-Event-ID` (or `?after=<cursor>`) resumes
+    after that event with nothing lost; without either the stream starts with the next event."""
+    database: Database = request.app.state.database
+    cursor = last_event_id or after
+    after_seq = await run_blocking(database, lambda: stream.start_seq(database, principal=principal, cursor=cursor))
+    poll_seconds: float = request.app.state.settings.stream_poll_seconds
+
+    async def messages() -> AsyncIterator[ServerSentEventMessage]:
+        yield ServerSentEventMessage(comment="connected", retry=1000)
+        async for event in stream.follow(database, principal=principal, after_seq=after_seq, poll_seconds=poll_seconds):
+            if event is None:
+                yield ServerSentEventMessage(comment="keep-alive")
+            else:
+                data = msgspec.json.encode(event).decode()
+                yield ServerSentEventMessage(data=data, event=event.type, id=event.cursor)
+
+    return ServerSentEvent(messages(), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+ROUTES = [list_events, stream_events]

@@ -1,7 +1,7 @@
 """customer search: normalised search text, FTS5 on SQLite, trigram GIN on PostgreSQL
 
 Revision ID: 3c9d1e7a5b42
-Revises: e8c343ba2b23
+Revises: c8e0aa84fc8c
 Create Date: 2026-11-22 19:45:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from patron.customers import search
 
 revision = "3c9d1e7a5b42"
-down_revision = "e8c343ba2b23"
+down_revision = "c8e0aa84fc8c"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,76 @@
+"""Pure webhook rules: which events a webhook takes, signatures, retry timing, allowed addresses."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# `*`, a domain's every event (`inquiry.*`) or one type (`inquiry.created`).
+EVENT_PATTERN = re.compile(r"^(\*|[a-z][a-z_]*\.(\*|[a-z][a-z_]*))$")
+
+
+def matches(patterns: Iterable[str], event_type: str) -> bool:
+    for pattern in patterns:
+        if pattern == "*" or pattern == event_type:
+            return True
+        if pattern.endswith(".*") and event_type.startswith(pattern[:-1]):
+            return True
+    return False
+
+
+def derive_secret(server_secret: bytes, org_id: uuid.UUID, webhook_id: uuid.UUID, version: int) -> str:
+    """The webhook's signing secret; derived, so it never needs to be stored."""
+    message = f"webhook|{org_id}|{webhook_id}|{version}".encode()
+    return "whsec_" + hmac.new(server_secret, message, hashlib.sha256).hexdigest()
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    """`Patron-Signature` header: `t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    base_seconds: float = 10.0
+    max_seconds: float = 3600.0
+    max_attempts: int = 8
+
+    def delay(self, attempts: int) -> float:
+        """Seconds before the next try after `attempts` failed ones: doubling, capped."""
+        return float(min(self.max_seconds, self.base_seconds * 2 ** max(0, attempts - 1)))
+
+
+ALLOWANCES = frozenset({"loopback", "private"})
+
+
+def parse_allowances(value: str) -> frozenset[str]:
+    """PATRON_WEBHOOK_ALLOW_PRIVATE: empty, or a comma list of `loopback`, `private`."""
+    found = frozenset(v.strip().lower() for v in value.split(",") if v.strip())
+    unknown = found - ALLOWANCES
+    if unknown:
+        raise ValueError(f"PATRON_WEBHOOK_ALLOW_PRIVATE: unknown {', '.join(sorted(unknown))} (use loopback, private)")
+    return found
+
+
+def refusal(address: str, allowances: frozenset[str]) -> str | None:
+    """Why an address may not receive webhooks, or None when it may.
+
+    Link-local (cloud metadata at 169.254.169.254), multicast, reserved and unspecified
+    addresses are always refused; loopback and private ranges only when configured.
+    """
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return None if "loopback" in allowances else f"{ip} is a loopback address"
+    if ip.is_link_local or ip.is_multicast or ip.is_unspecified or ip.is_reserved:
+        return f"{ip} is a link-local, multicast or reserved address"
+    if ip.is_private or not ip.is_global:
+        return None if "private" in allowances else f"{ip} is a private address"
+    return None

@@ -1,0 +1,161 @@
+"""Webhook registration (owners). Never commits: the request owns the unit of work."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from sqlalchemy.engine import Row
+
+from patron.db.uow import UnitOfWork
+from patron.events import repository as outbox
+from patron.events import webhook_repository as repo
+from patron.events.addresses import AddressRefused, check_url
+from patron.events.events import WebhookCreated as WebhookCreatedEvent
+from patron.events.events import WebhookDeleted, WebhookUpdated
+from patron.events.schemas import (
+    WebhookAttemptRead,
+    WebhookCreate,
+    WebhookCreated,
+    WebhookDeliveryList,
+    WebhookDeliveryRead,
+    WebhookList,
+    WebhookRead,
+    WebhookUpdate,
+)
+from patron.events.service import encode_cursor
+from patron.events.webhook_rules import derive_secret
+from patron.kernel import clock
+from patron.kernel.errors import NotFound, ValidationFailed
+from patron.kernel.ids import uuid7
+from patron.kernel.tenancy import Principal
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookPolicy:
+    """The server secret that webhook secrets derive from, and which private addresses are allowed."""
+
+    server_secret: bytes
+    allowances: frozenset[str]
+
+
+def to_read(row: Row[Any]) -> WebhookRead:
+    return msgspec.convert(dict(row._mapping), WebhookRead)
+
+
+def _checked_url(url: str, policy: WebhookPolicy) -> str:
+    url = url.strip()
+    try:
+        check_url(url, policy.allowances)
+    except AddressRefused as exc:
+        raise ValidationFailed.single("url", str(exc)) from None
+    return url
+
+
+def _webhook_or_404(uow: UnitOfWork, principal: Principal, webhook_id: uuid.UUID, *, lock: bool) -> Row[Any]:
+    row = repo.get(uow.conn, principal.org_id, webhook_id, for_update=lock)
+    if row is None:
+        raise NotFound("webhook not found", code="webhook.not_found")
+    return row
+
+
+def create_webhook(
+    uow: UnitOfWork, *, principal: Principal, policy: WebhookPolicy, data: WebhookCreate
+) -> WebhookCreated:
+    """Register a URL for the events it names; it receives events from now on. The secret is shown once."""
+    url = _checked_url(data.url, policy)
+    now = clock.now()
+    row = repo.insert(
+        uow.conn,
+        {
+            "org_id": principal.org_id,
+            "id": uuid7(),
+            "url": url,
+            "event_types": list(dict.fromkeys(data.event_types)),
+            "description": data.description,
+            "active": data.active,
+            "secret_version": 1,
+            "cursor_seq": outbox.last_seq(uow.conn, principal.org_id),
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    uow.record(WebhookCreatedEvent(principal.org_id, row.id, {"url": url, "event_types": row.event_types}))
+    secret = derive_secret(policy.server_secret, principal.org_id, row.id, row.secret_version)
+    return WebhookCreated(webhook=to_read(row), secret=secret)
+
+
+def list_webhooks(uow: UnitOfWork, *, principal: Principal) -> WebhookList:
+    """The organization's webhooks, oldest first."""
+    return WebhookList(items=[to_read(r) for r in repo.list_all(uow.conn, principal.org_id)])
+
+
+def get_webhook(uow: UnitOfWork, *, principal: Principal, webhook_id: uuid.UUID) -> WebhookRead:
+    return to_read(_webhook_or_404(uow, principal, webhook_id, lock=False))
+
+
+def update_webhook(
+    uow: UnitOfWork, *, principal: Principal, policy: WebhookPolicy, webhook_id: uuid.UUID, data: WebhookUpdate
+) -> WebhookRead:
+    """Change the URL, event types, description or whether it is active."""
+    row = _webhook_or_404(uow, principal, webhook_id, lock=True)
+    values = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not msgspec.UNSET}
+    if "url" in values:
+        values["url"] = _checked_url(values["url"], policy)
+    if "event_types" in values:
+        values["event_types"] = list(dict.fromkeys(values["event_types"]))
+    if values.get("active") and not row.active:
+        # Re-enabled: deliver what happens from now, not what happened while off.
+        values["cursor_seq"] = outbox.last_seq(uow.conn, principal.org_id)
+    updated = repo.update(uow.conn, principal.org_id, webhook_id, {**values, "updated_at": clock.now()})
+    uow.record(WebhookUpdated(principal.org_id, webhook_id, {"fields": sorted(k for k in values if k != "cursor_seq")}))
+    return to_read(updated)
+
+
+def rotate_secret(
+    uow: UnitOfWork, *, principal: Principal, policy: WebhookPolicy, webhook_id: uuid.UUID
+) -> WebhookCreated:
+    """Replace the signing secret; deliveries from now on are signed with the new one, shown only here."""
+    row = _webhook_or_404(uow, principal, webhook_id, lock=True)
+    values = {"secret_version": row.secret_version + 1, "updated_at": clock.now()}
+    updated = repo.update(uow.conn, principal.org_id, webhook_id, values)
+    uow.record(WebhookUpdated(principal.org_id, webhook_id, {"fields": ["secret"]}))
+    secret = derive_secret(policy.server_secret, principal.org_id, webhook_id, updated.secret_version)
+    return WebhookCreated(webhook=to_read(updated), secret=secret)
+
+
+def delete_webhook(uow: UnitOfWork, *, principal: Principal, webhook_id: uuid.UUID) -> None:
+    """Remove the webhook with its delivery log."""
+    _webhook_or_404(uow, principal, webhook_id, lock=True)
+    repo.delete(uow.conn, principal.org_id, webhook_id)
+    uow.record(WebhookDeleted(principal.org_id, webhook_id, {}))
+
+
+def list_deliveries(uow: UnitOfWork, *, principal: Principal, webhook_id: uuid.UUID, limit: int) -> WebhookDeliveryList:
+    """The newest deliveries, each with its log of attempts."""
+    _webhook_or_404(uow, principal, webhook_id, lock=False)
+    rows = repo.deliveries(uow.conn, principal.org_id, webhook_id, limit=limit)
+    log: dict[uuid.UUID, list[WebhookAttemptRead]] = {r.id: [] for r in rows}
+    for a in repo.attempts_of(uow.conn, principal.org_id, list(log)):
+        log[a.delivery_id].append(
+            WebhookAttemptRead(
+                attempted_at=a.attempted_at, status_code=a.status_code, error=a.error, duration_ms=a.duration_ms
+            )
+        )
+    items = [
+        WebhookDeliveryRead(
+            id=r.id,
+            event_cursor=encode_cursor(r.event_seq),
+            event_type=r.event_type,
+            status=r.status,
+            attempts=r.attempts,
+            next_attempt_at=r.next_attempt_at if r.status == "pending" else None,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            attempt_log=log[r.id],
+        )
+        for r in rows
+    ]
+    return WebhookDeliveryList(items=items)

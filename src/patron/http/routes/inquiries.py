@@ -1,0 +1,170 @@
+"""Sales inquiry routes: the public form and the staff lifecycle."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+
+from patron.db.uow import UnitOfWork
+from patron.http.guards import PUBLIC, requires
+from patron.http.idempotency import Idempotency
+from patron.http.problems import PROBLEM_JSON, ProblemDetails
+from patron.http.routes._shared import call, path_id
+from patron.identity.permissions import Permission
+from patron.identity.schemas import OrganizationSettings
+from patron.inquiries import service as inquiries
+from patron.inquiries.schemas import (
+    InquiryAssign,
+    InquiryConvert,
+    InquiryCreate,
+    InquiryDetail,
+    InquiryLose,
+    InquiryPage,
+    InquiryReceipt,
+    InquiryReplyCreate,
+    InquiryStatus,
+)
+from patron.kernel.tenancy import Principal
+
+MANAGE = requires(Permission.INQUIRIES_MANAGE)
+TAGS = ["inquiries"]
+
+
+async def _once(
+    uow: UnitOfWork, idempotency: Idempotency, body: Any, fn: Callable[..., InquiryDetail], /, **kwargs: Any
+) -> Response[InquiryDetail]:
+    """A lifecycle call that honours Idempotency-Key (the same key and body replay the first answer)."""
+    return await call(uow, lambda _uow: idempotency.run(body, lambda: Response(fn(_uow, **kwargs), status_code=200)))
+
+
+@post(
+    "/public/{org_slug:str}/inquiries",
+    opt=PUBLIC,
+    tags=TAGS,
+    security=[{}],
+    summary="Send a sales inquiry",
+    responses={
+        429: ResponseSpec(
+            data_container=ProblemDetails,
+            description="Over PATRON_INQUIRY_RATE_LIMIT (`request.rate_limited`, with Retry-After)",
+            media_type=PROBLEM_JSON,
+        )
+    },
+)
+async def submit_inquiry(
+    org_slug: str, data: InquiryCreate, request: Request[Any, Any, Any], uow: UnitOfWork
+) -> Response[InquiryReceipt]:
+    """201 `{id, status, created_at}`. At most PATRON_INQUIRY_RATE_LIMIT per client address and per
+    email (429 `request.rate_limited` with Retry-After beyond it)."""
+    receipt = await call(
+        uow,
+        inquiries.submit_inquiry,
+        org_slug=org_slug,
+        data=data,
+        client_ip=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+        rate_limit=request.app.state.inquiry_rate_limit,
+    )
+    return Response(receipt, status_code=201)
+
+
+@get("/inquiries", opt=MANAGE, tags=TAGS, summary="List inquiries")
+async def list_inquiries(
+    uow: UnitOfWork,
+    principal: Principal,
+    status: InquiryStatus | None = None,
+    assigned_to: uuid.UUID | None = None,
+    email: Annotated[str | None, Parameter(max_length=320)] = None,
+    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
+    offset: Annotated[int, Parameter(ge=0)] = 0,
+) -> InquiryPage:
+    return await call(
+        uow,
+        inquiries.list_inquiries,
+        principal=principal,
+        status=status,
+        assigned_to=assigned_to,
+        email=email,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@get("/inquiries/{inquiry_id:str}", opt=MANAGE, tags=TAGS, summary="An inquiry with its replies")
+async def get_inquiry(inquiry_id: str, uow: UnitOfWork, principal: Principal) -> InquiryDetail:
+    target = path_id(inquiry_id, "inquiry")
+    return await call(uow, inquiries.get_inquiry, principal=principal, inquiry_id=target)
+
+
+@post("/inquiries/{inquiry_id:str}/assign", opt=MANAGE, tags=TAGS, status_code=200, summary="Assign an inquiry")
+async def assign_inquiry(
+    inquiry_id: str, data: InquiryAssign, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
+) -> Response[InquiryDetail]:
+    """new → assigned (reassigning keeps the status); 409 `inquiry.invalid_transition` once closed."""
+    target = path_id(inquiry_id, "inquiry")
+    return await _once(
+        uow, idempotency, data, inquiries.assign_inquiry, principal=principal, inquiry_id=target, staff_id=data.staff_id
+    )
+
+
+@post("/inquiries/{inquiry_id:str}/replies", opt=MANAGE, tags=TAGS, status_code=200, summary="Record a reply")
+async def reply_to_inquiry(
+    inquiry_id: str, data: InquiryReplyCreate, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
+) -> Response[InquiryDetail]:
+    """assigned → replied; 409 `inquiry.invalid_transition` while new or once closed. Send an
+    Idempotency-Key to make a retried reply count once."""
+    target = path_id(inquiry_id, "inquiry")
+    return await _once(
+        uow, idempotency, data, inquiries.reply_to_inquiry, principal=principal, inquiry_id=target, message=data.message
+    )
+
+
+@post("/inquiries/{inquiry_id:str}/convert", opt=MANAGE, tags=TAGS, status_code=200, summary="Convert to a customer")
+async def convert_inquiry(
+    inquiry_id: str,
+    data: InquiryConvert,
+    uow: UnitOfWork,
+    principal: Principal,
+    org_settings: OrganizationSettings,
+    idempotency: Idempotency,
+) -> Response[InquiryDetail]:
+    """assigned | replied → converted: links the customer with the inquiry's email or creates one as a
+    lead (`customer_status: prospect` for a prospect); the answer carries `customer_id`."""
+    target = path_id(inquiry_id, "inquiry")
+    return await _once(
+        uow,
+        idempotency,
+        data,
+        inquiries.convert_inquiry,
+        principal=principal,
+        settings=org_settings,
+        inquiry_id=target,
+        data=data,
+    )
+
+
+@post("/inquiries/{inquiry_id:str}/lose", opt=MANAGE, tags=TAGS, status_code=200, summary="Close as lost")
+async def lose_inquiry(
+    inquiry_id: str, data: InquiryLose, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
+) -> Response[InquiryDetail]:
+    """new | assigned | replied → lost, with the reason."""
+    target = path_id(inquiry_id, "inquiry")
+    return await _once(
+        uow, idempotency, data, inquiries.lose_inquiry, principal=principal, inquiry_id=target, reason=data.reason
+    )
+
+
+ROUTES = [
+    submit_inquiry,
+    list_inquiries,
+    get_inquiry,
+    assign_inquiry,
+    reply_to_inquiry,
+    convert_inquiry,
+    lose_inquiry,
+]

@@ -1,0 +1,1 @@
+"""Sales inquiries: public capture (rate-limited, honeypot), staff lifecycle, conversion to a customer."""

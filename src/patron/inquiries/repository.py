@@ -1,0 +1,114 @@
+"""Every inquiry query; each starts from the organization's rows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Row
+
+from patron.db.base import table
+from patron.db.models import Inquiry, InquiryRateWindow, InquiryReply
+
+inquiry = table(Inquiry)
+reply = table(InquiryReply)
+rate = table(InquiryRateWindow)
+
+
+def _of(org_id: uuid.UUID) -> sa.Select[Any]:
+    return sa.select(inquiry).where(inquiry.c.org_id == org_id)
+
+
+def insert(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
+    return conn.execute(sa.insert(inquiry).values(**values).returning(*inquiry.c)).one()
+
+
+def get(conn: Connection, org_id: uuid.UUID, inquiry_id: uuid.UUID, *, for_update: bool = False) -> Row[Any] | None:
+    stmt = _of(org_id).where(inquiry.c.id == inquiry_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return conn.execute(stmt).one_or_none()
+
+
+def update(conn: Connection, org_id: uuid.UUID, inquiry_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+    stmt = (
+        sa.update(inquiry)
+        .where(inquiry.c.org_id == org_id, inquiry.c.id == inquiry_id)
+        .values(**values)
+        .returning(*inquiry.c)
+    )
+    return conn.execute(stmt).one()
+
+
+def insert_reply(conn: Connection, values: Mapping[str, Any]) -> None:
+    conn.execute(sa.insert(reply).values(**values))
+
+
+def replies(conn: Connection, org_id: uuid.UUID, inquiry_id: uuid.UUID) -> list[Row[Any]]:
+    stmt = (
+        sa.select(reply)
+        .where(reply.c.org_id == org_id, reply.c.inquiry_id == inquiry_id)
+        .order_by(reply.c.created_at, reply.c.id)
+    )
+    return list(conn.execute(stmt))
+
+
+def _filtered(
+    stmt: sa.Select[Any], *, status: str | None, assigned_to: uuid.UUID | None, email: str | None
+) -> sa.Select[Any]:
+    if status is not None:
+        stmt = stmt.where(inquiry.c.status == status)
+    if assigned_to is not None:
+        stmt = stmt.where(inquiry.c.assigned_to == assigned_to)
+    if email is not None:
+        stmt = stmt.where(inquiry.c.email == email)
+    return stmt
+
+
+def list_page(
+    conn: Connection,
+    org_id: uuid.UUID,
+    *,
+    status: str | None,
+    assigned_to: uuid.UUID | None,
+    email: str | None,
+    limit: int,
+    offset: int,
+) -> list[Row[Any]]:
+    stmt = _filtered(_of(org_id), status=status, assigned_to=assigned_to, email=email)
+    stmt = stmt.order_by(inquiry.c.created_at.desc(), inquiry.c.id.desc()).limit(limit).offset(offset)
+    return list(conn.execute(stmt))
+
+
+def count(
+    conn: Connection, org_id: uuid.UUID, *, status: str | None, assigned_to: uuid.UUID | None, email: str | None
+) -> int:
+    stmt = sa.select(sa.func.count()).select_from(inquiry).where(inquiry.c.org_id == org_id)
+    stmt = _filtered(stmt, status=status, assigned_to=assigned_to, email=email)
+    return int(conn.execute(stmt).scalar_one())
+
+
+def hit(conn: Connection, org_id: uuid.UUID, key: str, window_start: datetime) -> int:
+    """Count one request against `key` in the window starting at `window_start`; the window's count.
+
+    One atomic upsert: concurrent requests (in any process) never both see the same count.
+    """
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(rate).values(org_id=org_id, key=key, window_start=window_start, hits=1)
+    same_window = stmt.table.c.window_start == stmt.excluded.window_start
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["org_id", "key"],
+        set_={
+            "hits": sa.case((same_window, stmt.table.c.hits + 1), else_=1),
+            "window_start": stmt.excluded.window_start,
+        },
+    )
+    return int(conn.execute(stmt.returning(rate.c.hits)).scalar_one())
+
+
+def forget_windows_before(conn: Connection, org_id: uuid.UUID, window_start: datetime) -> None:
+    conn.execute(sa.delete(rate).where(rate.c.org_id == org_id, rate.c.window_start < window_start))

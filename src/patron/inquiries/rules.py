@@ -1,0 +1,50 @@
+"""Pure inquiry rules: the lifecycle state machine and the rate-limit window."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from patron.kernel.errors import Conflict
+
+Action = Literal["assign", "reply", "convert", "lose"]
+
+# new → assigned → replied → converted | lost. Reassigning keeps the status; an open inquiry
+# may be lost at any point (spam, no budget); converting needs someone to have taken it on.
+TRANSITIONS: dict[Action, dict[str, str]] = {
+    "assign": {"new": "assigned", "assigned": "assigned", "replied": "replied"},
+    "reply": {"assigned": "replied", "replied": "replied"},
+    "convert": {"assigned": "converted", "replied": "converted"},
+    "lose": {"new": "lost", "assigned": "lost", "replied": "lost"},
+}
+CLOSED = frozenset({"converted", "lost"})
+
+
+def next_status(action: Action, current: str) -> str:
+    """The status after `action`, or 409 `inquiry.invalid_transition`."""
+    target = TRANSITIONS[action].get(current)
+    if target is None:
+        allowed = ", ".join(sorted(TRANSITIONS[action]))
+        raise Conflict(
+            f"cannot {action} an inquiry that is {current} (only when {allowed})",
+            code="inquiry.invalid_transition",
+            extra={"status": current},
+        )
+    return target
+
+
+def split_name(name: str) -> tuple[str, str | None]:
+    """First and last name for a new customer: the last word is taken as the last name."""
+    parts = name.strip().rsplit(" ", 1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (parts[0], None)
+
+
+def window_start(now: datetime, seconds: int) -> datetime:
+    """The start of the fixed window holding `now` (windows aligned to the epoch)."""
+    start = int(now.timestamp()) // seconds * seconds
+    return datetime.fromtimestamp(start, UTC)
+
+
+def retry_after(now: datetime, seconds: int) -> int:
+    """Whole seconds until the next window opens."""
+    return max(1, int((window_start(now, seconds).timestamp() + seconds) - now.timestamp()))

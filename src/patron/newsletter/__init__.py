@@ -1,0 +1,1 @@
+"""Newsletter subscribers: public sign-up, double opt-in, signed unsubscribe links, statistics."""

@@ -1,0 +1,127 @@
+"""Every newsletter query; each starts from the organization's rows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Row
+
+from patron.db.base import table
+from patron.db.models import NewsletterConsent, NewsletterSubscriber
+
+subscriber = table(NewsletterSubscriber)
+consent = table(NewsletterConsent)
+
+
+def _of(org_id: uuid.UUID) -> sa.Select[Any]:
+    return sa.select(subscriber).where(subscriber.c.org_id == org_id)
+
+
+def get(conn: Connection, org_id: uuid.UUID, subscriber_id: uuid.UUID, *, for_update: bool = False) -> Row[Any] | None:
+    stmt = _of(org_id).where(subscriber.c.id == subscriber_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return conn.execute(stmt).one_or_none()
+
+
+def get_by_email_for_update(conn: Connection, org_id: uuid.UUID, email: str) -> Row[Any] | None:
+    return conn.execute(_of(org_id).where(subscriber.c.email == email).with_for_update()).one_or_none()
+
+
+def insert_if_absent(conn: Connection, values: Mapping[str, Any]) -> Row[Any] | None:
+    """Insert unless (org_id, email) exists; None when it does (a concurrent sign-up won the race)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(subscriber).values(**values).on_conflict_do_nothing(index_elements=["org_id", "email"])
+    return conn.execute(stmt.returning(*subscriber.c)).one_or_none()
+
+
+def update(conn: Connection, org_id: uuid.UUID, subscriber_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+    stmt = (
+        sa.update(subscriber)
+        .where(subscriber.c.org_id == org_id, subscriber.c.id == subscriber_id)
+        .values(**values)
+        .returning(*subscriber.c)
+    )
+    return conn.execute(stmt).one()
+
+
+def insert_consent(conn: Connection, values: Mapping[str, Any]) -> None:
+    conn.execute(sa.insert(consent).values(**values))
+
+
+def consents(conn: Connection, org_id: uuid.UUID, subscriber_id: uuid.UUID) -> list[Row[Any]]:
+    stmt = (
+        sa.select(consent)
+        .where(consent.c.org_id == org_id, consent.c.subscriber_id == subscriber_id)
+        .order_by(consent.c.occurred_at, consent.c.id)
+    )
+    return list(conn.execute(stmt))
+
+
+def _has_topic(conn: Connection, topic: str) -> sa.ColumnElement[bool]:
+    if conn.dialect.name == "postgresql":
+        return subscriber.c.topics.op("@>")(sa.func.jsonb_build_array(topic))
+    each = sa.func.json_each(subscriber.c.topics).table_valued("value")
+    return sa.exists(sa.select(sa.literal(1)).select_from(each).where(each.c.value == topic))
+
+
+def _filtered(
+    conn: Connection, stmt: sa.Select[Any], *, status: str | None, topic: str | None, email: str | None
+) -> sa.Select[Any]:
+    if status is not None:
+        stmt = stmt.where(subscriber.c.status == status)
+    if topic is not None:
+        stmt = stmt.where(_has_topic(conn, topic))
+    if email is not None:
+        escaped = email.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(subscriber.c.email.like(f"%{escaped}%", escape="\\"))
+    return stmt
+
+
+def list_page(
+    conn: Connection,
+    org_id: uuid.UUID,
+    *,
+    status: str | None,
+    topic: str | None,
+    email: str | None,
+    limit: int,
+    offset: int,
+) -> list[Row[Any]]:
+    stmt = _filtered(conn, _of(org_id), status=status, topic=topic, email=email)
+    stmt = stmt.order_by(subscriber.c.created_at.desc(), subscriber.c.id.desc()).limit(limit).offset(offset)
+    return list(conn.execute(stmt))
+
+
+def count(conn: Connection, org_id: uuid.UUID, *, status: str | None, topic: str | None, email: str | None) -> int:
+    stmt = sa.select(sa.func.count()).select_from(subscriber).where(subscriber.c.org_id == org_id)
+    stmt = _filtered(conn, stmt, status=status, topic=topic, email=email)
+    return int(conn.execute(stmt).scalar_one())
+
+
+def count_by_status(conn: Connection, org_id: uuid.UUID) -> dict[str, int]:
+    stmt = (
+        sa.select(subscriber.c.status, sa.func.count())
+        .where(subscriber.c.org_id == org_id)
+        .group_by(subscriber.c.status)
+    )
+    return {status: int(n) for status, n in conn.execute(stmt)}
+
+
+def count_created_since(conn: Connection, org_id: uuid.UUID, since: datetime) -> int:
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(subscriber)
+        .where(subscriber.c.org_id == org_id, subscriber.c.created_at >= since)
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def subscribed_topics(conn: Connection, org_id: uuid.UUID) -> Iterator[list[str]]:
+    stmt = sa.select(subscriber.c.topics).where(subscriber.c.org_id == org_id, subscriber.c.status == "subscribed")
+    yield from conn.execute(stmt).scalars()

@@ -1,0 +1,69 @@
+"""Background work after commit, from the outbox: webhook delivery, confirmation mail, NATS.
+
+Runs as a task of each server process (embedded mode) or in `patron worker` processes.
+Every step reads what to do from the database, so any number of these can run.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import anyio
+import anyio.to_thread
+import httpx
+
+from patron.config import Settings, resolve_secret_key
+from patron.db.uow import Database
+from patron.events import dispatcher
+from patron.events.publisher import NatsPublisher
+from patron.mail.mailer import from_config
+from patron.newsletter.mailing import ConfirmationMail
+from patron.newsletter.rules import LinkSigner
+
+log = logging.getLogger("patron.worker")
+
+
+@dataclass(frozen=True, slots=True)
+class Worker:
+    database: Database
+    dispatch: dispatcher.DispatchConfig
+    confirmation_mail: ConfirmationMail
+    publisher: NatsPublisher | None = None
+
+    @classmethod
+    def from_settings(cls, database: Database, settings: Settings) -> Worker:
+        mailer = from_config(smtp_url=settings.smtp_url, mail_dir=settings.mail_dir)
+        links = LinkSigner.for_service(resolve_secret_key(settings), settings.base_url)
+        return cls(
+            database=database,
+            dispatch=dispatcher.config_from(settings),
+            confirmation_mail=ConfirmationMail(database, links, mailer, settings.mail_from),
+            publisher=NatsPublisher(database, settings.nats_url, settings.nats_stream) if settings.nats_url else None,
+        )
+
+    async def run_once(self, client: httpx.AsyncClient) -> int:
+        """One round of every kind of work; returns how much was done."""
+        done = await dispatcher.run_once(self.database, self.dispatch, client)
+        # Mail may wait on an SMTP server: always off the event loop.
+        done += await anyio.to_thread.run_sync(self.confirmation_mail.run_once)
+        if self.publisher is not None:
+            done += await self.publisher.run_once()
+        return done
+
+    async def run(self) -> None:
+        """Work forever; a failed round is logged and the next one retries from the tables."""
+        try:
+            async with dispatcher.new_client(self.dispatch) as client:
+                while True:
+                    try:
+                        done = await self.run_once(client)
+                    except Exception:
+                        log.exception("background round failed; retrying")
+                        done = 0
+                    if done == 0:
+                        await anyio.sleep(self.dispatch.poll_seconds)
+        finally:
+            if self.publisher is not None:
+                with anyio.CancelScope(shield=True):
+                    await self.publisher.close()
