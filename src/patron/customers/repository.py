@@ -207,7 +207,13 @@ def _after(conn: Connection, sort: Sequence[SortKey], values: Sequence[Any]) -> 
         if beyond is not None:
             alternatives.append(sa.and_(*equal, beyond))
         equal.append(same)
-    return sa.or_(*alternatives) if alternatives else sa.false()
+    after = sa.or_(*alternatives) if alternatives else sa.false()
+    # The same bound on the first key alone lets the index start at the cursor (an OR does not).
+    first, value = sort[0], values[0]
+    if value is None or (first.field.nullable and not first.descending):
+        return after
+    column, bound = _key(conn, first.field), sa.literal(value, customer.c[first.field.column].type)
+    return sa.and_(column <= bound if first.descending else column >= bound, after)
 
 
 def _matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> sa.Select[Any]:

@@ -24,7 +24,8 @@ class Customer(Base):
             postgresql_where=sa.text("NOT is_guest AND deleted_at IS NULL"),
         ),
         sa.Index("ix_customer_org_id_email", "org_id", "email"),
-        sa.Index("ix_customer_org_id_created_at", "org_id", "created_at"),
+        # The default list order (created_at, id) and its keyset pages, without a sort step.
+        sa.Index("ix_customer_org_id_created_at_id", "org_id", "created_at", "id"),
         sa.ForeignKeyConstraint(["org_id", "assigned_to"], ["staff_user.org_id", "staff_user.id"]),
     )
 
