@@ -35,7 +35,9 @@ import httpx
 import psycopg
 import sqlalchemy as sa
 
+from patron.customers import query as list_query
 from patron.customers import search
+from patron.customers import service as customers_service
 from patron.db import counters
 from patron.db.base import table
 from patron.db.engine import create_engine
@@ -44,7 +46,7 @@ from patron.db.uow import Database
 from patron.identity import service as identity
 from patron.identity.schemas import OrganizationCreate
 from patron.kernel.ids import uuid7
-from patron.kernel.tenancy import SYSTEM
+from patron.kernel.tenancy import SYSTEM, Principal, Role
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
@@ -322,6 +324,40 @@ async def measure(
         return results
 
 
+def in_process(database: Database, org_ids: list[uuid.UUID], ids: list[list[str]], per_org: int) -> dict[str, Any]:
+    """The same reads called directly, one at a time (no HTTP, no client): what database and service cost."""
+    rng = random.Random(7)
+    uow = database.unit_of_work(actor=SYSTEM, readonly=True)
+    principals = [Principal(org_id, uuid.uuid4(), Role.OWNER, None) for org_id in org_ids]
+
+    def listing(principal: Principal, *, filters: Any = (), sort: str | None = None, **kw: Any) -> Any:
+        query = list_query.parse(filters=filters, sort=sort, limit=25, **{"q": None, "offset": 0, "cursor": None, **kw})
+        return customers_service.list_customers(uow, principal=principal, query=query)
+
+    deep = {p.org_id: listing(p, offset=per_org * 9 // 10).next_cursor for p in principals}
+    cases: dict[str, Callable[[Principal, list[str]], Any]] = {
+        "get": lambda p, ids: customers_service.get_customer(uow, principal=p, customer_id=uuid.UUID(rng.choice(ids))),
+        "list": lambda p, ids: listing(p),
+        "filtered": lambda p, ids: listing(
+            p, filters=[("filter[tier]", "pro"), ("filter[is_guest]", "false")], sort="-created_at"
+        ),
+        "search": lambda p, ids: listing(p, q=rng.choice(SEARCHES)),
+        "deep": lambda p, ids: listing(p, cursor=deep[p.org_id]),
+    }
+    results = {}
+    try:
+        for name, case in cases.items():
+            latencies = []
+            for i in range(200):
+                began = time.perf_counter()
+                case(principals[i % len(principals)], ids[i % len(principals)])
+                latencies.append(time.perf_counter() - began)
+            results[name] = {"p50_ms": _pct(latencies, 50), "p99_ms": _pct(latencies, 99)}
+    finally:
+        uow.close()
+    return results
+
+
 def run_backend(backend: str, *, customers: int, orgs: int, seconds: float) -> dict[str, Any]:
     fresh_database(backend)
     url = database_url(backend)
@@ -350,6 +386,7 @@ def run_backend(backend: str, *, customers: int, orgs: int, seconds: float) -> d
         for key, org_id in zip(keys, org_ids, strict=True):
             stmt = sa.select(customer.c.id).where(customer.c.org_id == org_id).order_by(sa.func.random()).limit(2000)
             ids[key] = [str(i) for i in conn.execute(stmt).scalars()]
+    direct = in_process(database, org_ids, [ids[k] for k in keys], per_org)
     database.dispose()
 
     port = free_port()
@@ -383,6 +420,7 @@ def run_backend(backend: str, *, customers: int, orgs: int, seconds: float) -> d
         "seeding_rows_per_s": seeding,
         "server_peak_rss_mb": rss,
         "phases": results,
+        "in_process": direct,
         "floor_raw_insert": floor_insert,
     }
 
@@ -414,6 +452,11 @@ def report(result: dict[str, Any]) -> str:
         f"  {'q= search p50':34} {lat('search', 'p50')}",
         f"  {'q= search p99':34} {lat('search', 'p99')}",
         f"  {'deep cursor page p50':34} {lat('deep', 'p50')}",
+        "  the same reads called in-process, one at a time (no HTTP, no client):",
+        *(
+            f"  {'  ' + name + ' p50 / p99':34} {v['p50_ms']:>9.2f} ms / {v['p99_ms']:.2f} ms"
+            for name, v in result["in_process"].items()
+        ),
         f"  {'seeding rows/s':34} {result['seeding_rows_per_s']:>9,.0f}/s",
         f"  {'server peak RSS':34} {result['server_peak_rss_mb']:>9.0f} MB",
     ]

@@ -119,7 +119,7 @@ def update(
 
 
 # Counting stops here: past it a list answers `total_is_capped` instead of scanning every match.
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 _fts = sa.table("customer_fts", sa.column("rowid"))
 
 

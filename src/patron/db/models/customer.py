@@ -24,8 +24,16 @@ class Customer(Base):
             postgresql_where=sa.text("NOT is_guest AND deleted_at IS NULL"),
         ),
         sa.Index("ix_customer_org_id_email", "org_id", "email"),
-        # The default list order (created_at, id) and its keyset pages, without a sort step.
-        sa.Index("ix_customer_org_id_created_at_id", "org_id", "created_at", "id"),
+        # Live customers in the default list order (created_at, id): pages and keyset pages
+        # without a sort step, and capped counts from the index alone.
+        sa.Index(
+            "ix_customer_org_id_created_at_id",
+            "org_id",
+            "created_at",
+            "id",
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        ),
         sa.ForeignKeyConstraint(["org_id", "assigned_to"], ["staff_user.org_id", "staff_user.id"]),
     )
 

@@ -68,9 +68,16 @@ def upgrade() -> None:
             .values(search_text=sa.bindparam("b_text")),
             [{"b_org_id": r["org_id"], "b_id": r["id"], "b_text": search.document(r)} for r in rows],
         )
-    # id completes the list order, so pages need no sort step (EXPLAIN showed a temp B-tree).
+    # id completes the list order, so pages need no sort step (EXPLAIN showed a temp B-tree),
+    # and only live rows are indexed, so a capped count reads the index alone.
     op.drop_index("ix_customer_org_id_created_at", table_name="customer")
-    op.create_index("ix_customer_org_id_created_at_id", "customer", ["org_id", "created_at", "id"])
+    op.create_index(
+        "ix_customer_org_id_created_at_id",
+        "customer",
+        ["org_id", "created_at", "id"],
+        sqlite_where=sa.text("deleted_at IS NULL"),
+        postgresql_where=sa.text("deleted_at IS NULL"),
+    )
     if sqlite:
         for statement in SQLITE_FTS:
             op.execute(statement)
