@@ -59,15 +59,21 @@ def upgrade() -> None:
         *(sa.column(name, sa.JSON()) if name.startswith("other_") else sa.column(name) for name in SEARCH_COLUMNS),
         sa.column("search_text"),
     )
-    select = sa.select(*(customer.c[name] for name in SEARCH_COLUMNS))
-    rows = [dict(r._mapping) for r in conn.execute(select)]
-    if rows:
-        conn.execute(
-            sa.update(customer)
-            .where(customer.c.org_id == sa.bindparam("b_org_id"), customer.c.id == sa.bindparam("b_id"))
-            .values(search_text=sa.bindparam("b_text")),
-            [{"b_org_id": r["org_id"], "b_id": r["id"], "b_text": search.document(r)} for r in rows],
-        )
+    # Backfill in keyset chunks, so a large table is never held in memory at once.
+    select = sa.select(*(customer.c[name] for name in SEARCH_COLUMNS)).order_by(customer.c.org_id, customer.c.id)
+    update = (
+        sa.update(customer)
+        .where(customer.c.org_id == sa.bindparam("b_org_id"), customer.c.id == sa.bindparam("b_id"))
+        .values(search_text=sa.bindparam("b_text"))
+    )
+    last: tuple[object, object] | None = None
+    while True:
+        chunk = select if last is None else select.where(sa.tuple_(customer.c.org_id, customer.c.id) > sa.tuple_(*last))
+        rows = [dict(r._mapping) for r in conn.execute(chunk.limit(5000))]
+        if not rows:
+            break
+        conn.execute(update, [{"b_org_id": r["org_id"], "b_id": r["id"], "b_text": search.document(r)} for r in rows])
+        last = (rows[-1]["org_id"], rows[-1]["id"])
     # id completes the list order, so pages need no sort step (EXPLAIN showed a temp B-tree),
     # and only live rows are indexed, so a capped count reads the index alone.
     op.drop_index("ix_customer_org_id_created_at", table_name="customer")
