@@ -488,7 +488,7 @@ def report(result: dict[str, Any]) -> str:
     bare, insert = p["bare"], result["floor_raw_insert"]
 
     def rate(name: str, floor: float) -> str:
-        return f"{p[name]['rate']:>9,.0f}/s   x{p[name]['rate'] / floor:.2f} of floor"
+        return f"{p[name]['rate']:>9,.0f}/s   x{p[name]['rate'] / floor:.3f} of floor"
 
     def lat(name: str, pct: str) -> str:
         value = p[name][f"{pct}_ms"]
