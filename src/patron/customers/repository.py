@@ -170,11 +170,13 @@ def _condition(conn: Connection, cond: Condition) -> sa.ColumnElement[bool]:
     return comparisons[op]
 
 
-def _search(conn: Connection, terms: Sequence[str]) -> sa.ColumnElement[bool]:
+def _search(conn: Connection, org_id: uuid.UUID, terms: Sequence[str]) -> sa.ColumnElement[bool]:
     """Every term is a prefix of a token of the customer's folded search text."""
     if _is_postgres(conn):
         return sa.and_(*(customer.c.search_text.like(f"% {term}%") for term in terms))
-    match = " ".join(f'"{term}"*' for term in terms)
+    # The FTS index holds org_id too (as stored: 32 hex digits), so it narrows to the organization itself.
+    words = " ".join(f'"{term}"*' for term in terms)
+    match = f'org_id:"{org_id.hex}" AND search_text:({words})'
     matching = sa.select(_fts.c.rowid).where(sa.literal_column("customer_fts").op("MATCH")(match))
     return sa.literal_column("customer.rowid").in_(matching)
 
@@ -221,7 +223,7 @@ def _matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> sa.Selec
     if query.conditions:
         stmt = stmt.where(*(_condition(conn, c) for c in query.conditions))
     if query.terms:
-        stmt = stmt.where(_search(conn, query.terms))
+        stmt = stmt.where(_search(conn, org_id, query.terms))
     return stmt
 
 
