@@ -237,8 +237,18 @@ def list_page(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> list[Row
 
 
 def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> int:
-    """How many live customers match, counting no further than COUNT_CAP + 1."""
-    matching = _matching(conn, org_id, query).with_only_columns(customer.c.id).limit(COUNT_CAP + 1).subquery()
+    """How many live customers match, counting no further than COUNT_CAP + 1.
+
+    Counted in the list's order: without it PostgreSQL may pick a sequential scan for the
+    LIMIT, reading past every other organization's rows (57 ms instead of < 1 ms measured).
+    """
+    matching = (
+        _matching(conn, org_id, query)
+        .with_only_columns(customer.c.id)
+        .order_by(*(_order(conn, key) for key in query.sort))
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
     return int(conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one())
 
 
