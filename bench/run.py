@@ -24,18 +24,22 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import psycopg
 import sqlalchemy as sa
 
+from patron.customers import query as list_query
 from patron.customers import search
+from patron.customers import service as customers_service
 from patron.db import counters
 from patron.db.base import table
 from patron.db.engine import create_engine
@@ -44,7 +48,7 @@ from patron.db.uow import Database
 from patron.identity import service as identity
 from patron.identity.schemas import OrganizationCreate
 from patron.kernel.ids import uuid7
-from patron.kernel.tenancy import SYSTEM
+from patron.kernel.tenancy import SYSTEM, Principal, Role
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
@@ -186,8 +190,9 @@ def seed(backend: str, database: Database, org_ids: list[uuid.UUID], per_org: in
         with database.engine.begin() as conn:
             counters.bump(conn, org_id, "customer_number", per_org)
     elapsed = time.perf_counter() - began
+    # As after any bulk load: statistics, and on PostgreSQL the visibility map and GIN pending list.
     with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("ANALYZE")
+        conn.exec_driver_sql("ANALYZE" if backend == "sqlite" else "VACUUM ANALYZE customer")
     return len(org_ids) * per_org / elapsed
 
 
@@ -242,7 +247,11 @@ async def drive(
         while time.perf_counter() < deadline:
             request = make(rng)
             began = time.perf_counter()
-            response = await client.send(request)
+            try:
+                response = await client.send(request)
+            except httpx.TransportError:
+                failures += 1
+                continue
             latencies.append(time.perf_counter() - began)
             if response.status_code != ok:
                 failures += 1
@@ -250,13 +259,14 @@ async def drive(
     began = time.perf_counter()
     await asyncio.gather(*(worker(n) for n in range(CONCURRENCY)))
     elapsed = time.perf_counter() - began
-    if failures:
-        raise RuntimeError(f"{failures} requests failed")
+    if failures > len(latencies) / 100:
+        raise RuntimeError(f"{failures} of {failures + len(latencies)} requests failed")
     return {
         "rate": len(latencies) / elapsed,
         "p50_ms": _pct(latencies, 50),
         "p99_ms": _pct(latencies, 99),
         "requests": len(latencies),
+        "failures": failures,
     }
 
 
@@ -273,56 +283,140 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def measure(
-    base: str, keys: list[str], ids: dict[str, list[str]], per_org: int, seconds: float
-) -> dict[str, Any]:
-    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+WRK_SCRIPT = """
+local targets = {%(targets)s}
+local create = %(create)s
+local n = 0
+request = function()
+  n = n + 1
+  local t = targets[(n %% #targets) + 1]
+  local headers = {["Authorization"] = "Bearer " .. t[2]}
+  if create then
+    headers["Content-Type"] = "application/json"
+    local body = '{"email":"bench-%(run)s-' .. n .. '@example.com","first_name":"Bench","last_name":"Nguyễn"}'
+    return wrk.format("POST", t[1], headers, body)
+  end
+  return wrk.format("GET", t[1], headers)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration, e.status,
+    e.connect + e.read + e.write + e.timeout, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def drive_wrk(base: str, targets: list[tuple[str, str]], seconds: float, *, create: bool) -> dict[str, float]:
+    """wrk (C, epoll) with CONCURRENCY connections on one thread, cycling through the targets."""
+    lua_targets = ",".join(f'{{"{path}","{key}"}}' for path, key in targets)
+    script = WRK_SCRIPT % {"targets": lua_targets, "create": str(create).lower(), "run": uuid.uuid4().hex[:8]}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
+        file.write(script)
+    try:
+        command = ["wrk", "-t1", f"-c{CONCURRENCY}", f"-d{max(1, round(seconds))}s", "--timeout", "10s"]
+        output = subprocess.run([*command, "-s", file.name, base], capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(file.name)
+    line = next(line for line in output.splitlines() if line.startswith("WRK "))
+    requests, duration_us, status_errors, socket_errors, p50_us, p99_us = (int(v) for v in line.split()[1:])
+    if status_errors + socket_errors > requests / 100:
+        raise RuntimeError(f"{status_errors} bad statuses and {socket_errors} socket errors in {requests} requests")
+    return {
+        "rate": requests / (duration_us / 1e6),
+        "p50_ms": p50_us / 1000,
+        "p99_ms": p99_us / 1000,
+        "requests": requests,
+        "failures": status_errors + socket_errors,
+    }
+
+
+async def drive_httpx(base: str, targets: list[tuple[str, str]], seconds: float, *, create: bool) -> dict[str, float]:
+    """The fallback without wrk: CONCURRENCY closed-loop httpx workers (the client costs more than the server)."""
+    # Idle connections expire before the server's 5 s keep-alive closes them under us.
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY, keepalive_expiry=2)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
 
-        def api(rng: random.Random, path: str, **kw: Any) -> httpx.Request:
-            key = rng.choice(keys)
-            return client.build_request(kw.pop("method", "GET"), path, headers={"Authorization": f"Bearer {key}"}, **kw)
-
-        def by_id(rng: random.Random) -> httpx.Request:
-            key = rng.choice(keys)
-            path = f"/api/v1/customers/{rng.choice(ids[key])}"
-            return client.build_request("GET", path, headers={"Authorization": f"Bearer {key}"})
-
-        filtered = {"filter[tier]": "pro", "filter[is_guest]": "false", "sort": "-created_at"}
-        # A cursor 90% into each organization's list, reached once with offset.
-        deep: dict[str, str] = {}
-        for key in keys:
-            params = {"offset": per_org * 9 // 10, "limit": 25}
-            response = await client.get("/api/v1/customers", params=params, headers={"Authorization": f"Bearer {key}"})
-            deep[key] = response.json()["next_cursor"]
-
-        def deep_page(rng: random.Random) -> httpx.Request:
-            key = rng.choice(keys)
-            return client.build_request(
-                "GET", "/api/v1/customers", params={"cursor": deep[key]}, headers={"Authorization": f"Bearer {key}"}
-            )
-
-        def create(rng: random.Random) -> httpx.Request:
+        def make(rng: random.Random) -> httpx.Request:
+            path, key = rng.choice(targets)
+            headers = {"Authorization": f"Bearer {key}"}
+            if not create:
+                return client.build_request("GET", path, headers=headers)
             body = {"email": f"bench-{uuid.uuid4().hex}@example.com", "first_name": "Bench", "last_name": "Nguyễn"}
-            return api(rng, "/api/v1/customers", method="POST", json=body)
+            return client.build_request("POST", path, headers=headers, json=body)
 
-        phases: dict[str, Callable[[random.Random], httpx.Request]] = {
-            "bare": lambda rng: client.build_request("GET", "/healthz"),
-            "get": by_id,
-            "list": lambda rng: api(rng, "/api/v1/customers"),
-            "filtered": lambda rng: api(rng, "/api/v1/customers", params=filtered),
-            "search": lambda rng: api(rng, "/api/v1/customers", params={"q": rng.choice(SEARCHES)}),
-            "deep": deep_page,
-            "create": create,
-        }
-        results = {}
-        for name, make in phases.items():
-            await drive(client, make, 0.5, ok=201 if name == "create" else 200)  # warm up
-            results[name] = await drive(client, make, seconds, ok=201 if name == "create" else 200)
-        return results
+        return await drive(client, make, seconds, ok=201 if create else 200)
+
+
+def measure(base: str, keys: list[str], ids: dict[str, list[str]], per_org: int, seconds: float) -> dict[str, Any]:
+    def listing(**params: Any) -> str:
+        return "/api/v1/customers" + (f"?{urlencode(params)}" if params else "")
+
+    # A cursor 90% into each organization's list, reached once with offset.
+    deep: dict[str, str] = {}
+    for key in keys:
+        params = {"offset": per_org * 9 // 10, "limit": 25}
+        response = httpx.get(base + listing(**params), headers={"Authorization": f"Bearer {key}"}, timeout=60)
+        deep[key] = response.json()["next_cursor"]
+    filtered = {"filter[tier]": "pro", "filter[is_guest]": "false", "sort": "-created_at"}
+    phases: dict[str, list[tuple[str, str]]] = {
+        "bare": [("/healthz", "")],
+        "get": [(f"/api/v1/customers/{i}", key) for key in keys for i in ids[key][:500]],
+        "list": [(listing(), key) for key in keys],
+        "filtered": [(listing(**filtered), key) for key in keys],
+        "search": [(listing(q=q), key) for q in SEARCHES for key in keys],
+        "deep": [(listing(cursor=deep[key]), key) for key in keys],
+        "create": [("/api/v1/customers", key) for key in keys],
+    }
+    for targets in phases.values():
+        random.Random(1).shuffle(targets)
+    use_wrk = shutil.which("wrk") is not None
+    results: dict[str, Any] = {"driver": "wrk" if use_wrk else "httpx"}
+    for name, targets in phases.items():
+        create = name == "create"
+        for duration in (1.0, seconds):  # warm up, then measure
+            if use_wrk:
+                results[name] = drive_wrk(base, targets, duration, create=create)
+            else:
+                results[name] = asyncio.run(drive_httpx(base, targets, duration, create=create))
+    return results
+
+
+def in_process(database: Database, org_ids: list[uuid.UUID], ids: list[list[str]], per_org: int) -> dict[str, Any]:
+    """The same reads called directly, one at a time (no HTTP, no client): what database and service cost."""
+    rng = random.Random(7)
+    uow = database.unit_of_work(actor=SYSTEM, readonly=True)
+    principals = [Principal(org_id, uuid.uuid4(), Role.OWNER, None) for org_id in org_ids]
+
+    def listing(principal: Principal, *, filters: Any = (), sort: str | None = None, **kw: Any) -> Any:
+        query = list_query.parse(filters=filters, sort=sort, limit=25, **{"q": None, "offset": 0, "cursor": None, **kw})
+        return customers_service.list_customers(uow, principal=principal, query=query)
+
+    deep = {p.org_id: listing(p, offset=per_org * 9 // 10).next_cursor for p in principals}
+    cases: dict[str, Callable[[Principal, list[str]], Any]] = {
+        "get": lambda p, ids: customers_service.get_customer(uow, principal=p, customer_id=uuid.UUID(rng.choice(ids))),
+        "list": lambda p, ids: listing(p),
+        "filtered": lambda p, ids: listing(
+            p, filters=[("filter[tier]", "pro"), ("filter[is_guest]", "false")], sort="-created_at"
+        ),
+        "search": lambda p, ids: listing(p, q=rng.choice(SEARCHES)),
+        "deep": lambda p, ids: listing(p, cursor=deep[p.org_id]),
+    }
+    results = {}
+    try:
+        for name, case in cases.items():
+            latencies = []
+            for i in range(200):
+                began = time.perf_counter()
+                case(principals[i % len(principals)], ids[i % len(principals)])
+                latencies.append(time.perf_counter() - began)
+            results[name] = {"p50_ms": _pct(latencies, 50), "p99_ms": _pct(latencies, 99)}
+    finally:
+        uow.close()
+    return results
 
 
 def run_backend(backend: str, *, customers: int, orgs: int, seconds: float) -> dict[str, Any]:
+    load_before = os.getloadavg()[0]
     fresh_database(backend)
     url = database_url(backend)
     env = {**os.environ, "PATRON_DATABASE_URL": url, "PATRON_LOG_LEVEL": "warning"}
@@ -350,6 +444,7 @@ def run_backend(backend: str, *, customers: int, orgs: int, seconds: float) -> d
         for key, org_id in zip(keys, org_ids, strict=True):
             stmt = sa.select(customer.c.id).where(customer.c.org_id == org_id).order_by(sa.func.random()).limit(2000)
             ids[key] = [str(i) for i in conn.execute(stmt).scalars()]
+    direct = in_process(database, org_ids, [ids[k] for k in keys], per_org)
     database.dispose()
 
     port = free_port()
@@ -365,7 +460,7 @@ def run_backend(backend: str, *, customers: int, orgs: int, seconds: float) -> d
         else:
             raise RuntimeError("the server did not start")
         print(f"[{backend}] measuring, {seconds:g} s per phase ...", flush=True)
-        results = asyncio.run(measure(base, keys, ids, per_org, seconds))
+        results = measure(base, keys, ids, per_org, seconds)
         rss = peak_rss_mb(server.pid)
     finally:
         server.send_signal(signal.SIGINT)
@@ -380,9 +475,11 @@ def run_backend(backend: str, *, customers: int, orgs: int, seconds: float) -> d
         "customers": per_org * orgs,
         "organizations": orgs,
         "seconds_per_phase": seconds,
+        "load_average_1m": [load_before, os.getloadavg()[0]],
         "seeding_rows_per_s": seeding,
         "server_peak_rss_mb": rss,
         "phases": results,
+        "in_process": direct,
         "floor_raw_insert": floor_insert,
     }
 
@@ -392,7 +489,7 @@ def report(result: dict[str, Any]) -> str:
     bare, insert = p["bare"], result["floor_raw_insert"]
 
     def rate(name: str, floor: float) -> str:
-        return f"{p[name]['rate']:>9,.0f}/s   x{p[name]['rate'] / floor:.2f} of floor"
+        return f"{p[name]['rate']:>9,.0f}/s   x{p[name]['rate'] / floor:.3f} of floor"
 
     def lat(name: str, pct: str) -> str:
         value = p[name][f"{pct}_ms"]
@@ -400,7 +497,8 @@ def report(result: dict[str, Any]) -> str:
 
     lines = [
         f"{result['backend']}: {result['customers']:,} customers in {result['organizations']} organizations, "
-        f"{CONCURRENCY} connections, {result['seconds_per_phase']:g} s per phase",
+        f"{CONCURRENCY} connections ({p['driver']}), {result['seconds_per_phase']:g} s per phase, "
+        f"load {result['load_average_1m'][0]:.1f} -> {result['load_average_1m'][1]:.1f} on {os.cpu_count()} CPUs",
         f"  {'floor: bare JSON route':34} {bare['rate']:>9,.0f}/s   "
         f"p50 {bare['p50_ms']:.2f} ms  p99 {bare['p99_ms']:.2f} ms",
         f"  {'floor: raw single-row insert':34} {insert['rate']:>9,.0f}/s   p50 {insert['p50_ms']:.2f} ms",
@@ -414,6 +512,11 @@ def report(result: dict[str, Any]) -> str:
         f"  {'q= search p50':34} {lat('search', 'p50')}",
         f"  {'q= search p99':34} {lat('search', 'p99')}",
         f"  {'deep cursor page p50':34} {lat('deep', 'p50')}",
+        "  the same reads called in-process, one at a time (no HTTP, no client):",
+        *(
+            f"  {'  ' + name + ' p50 / p99':34} {v['p50_ms']:>9.2f} ms / {v['p99_ms']:.2f} ms"
+            for name, v in result["in_process"].items()
+        ),
         f"  {'seeding rows/s':34} {result['seeding_rows_per_s']:>9,.0f}/s",
         f"  {'server peak RSS':34} {result['server_peak_rss_mb']:>9.0f} MB",
     ]

@@ -184,3 +184,30 @@ def test_lists_match_a_python_reference(api: Api, data: st.DataObject) -> None:
         if cursor is None:
             break
     assert seen == expected
+
+
+_values = st.one_of(
+    st.text(max_size=30),
+    st.from_regex(r"(eq|like|lt|lte|gt|gte|in|null|has|x)\|.{0,20}", fullmatch=True),
+    st.sampled_from(["gt|99999999999999999999", "lt|9223372036854775808", "gt|0001-01-01T00:00:00+01:00", "eq|\x00"]),
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    filters=st.lists(st.tuples(st.sampled_from([*FILTERABLE, "group", "nope"]), _values), max_size=3),
+    sort=st.one_of(st.none(), st.text(max_size=20)),
+    q=st.one_of(st.none(), st.text(max_size=20)),
+    cursor=st.one_of(st.none(), st.text(max_size=40)),
+)
+def test_any_list_query_answers_200_or_a_422_naming_a_parameter(
+    api: Api, filters: list[tuple[str, str]], sort: str | None, q: str | None, cursor: str | None
+) -> None:
+    org, _ = _crowd(api)
+    params: list[tuple[str, str]] = [(f"filter[{name}]", value) for name, value in filters]
+    params += [(k, v) for k, v in (("sort", sort), ("q", q), ("cursor", cursor)) if v is not None]
+    response = org.get("/customers", params=params)
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        names = {"sort", "q", "cursor", "offset", *(k for k, _ in params)}
+        assert {e["field"] for e in response.json()["errors"]} <= names, response.text

@@ -121,6 +121,8 @@ class ListQuery:
 _OP_PREFIX = re.compile(r"^([a-z]+)\|(.*)$", re.DOTALL)
 _FILTER_KEY = re.compile(r"^filter\[([^\]]*)\]$")
 _INT = re.compile(r"^[+-]?\d{1,19}$")
+_INT64 = 2**63
+MAX_VALUE_LENGTH = 1000
 
 
 def _parse_datetime(raw: str) -> datetime:
@@ -135,8 +137,8 @@ def _parse_bool(raw: str) -> bool:
 
 
 def _parse_int(raw: str) -> int:
-    if not _INT.match(raw):
-        raise ValueError("must be an integer")
+    if not _INT.match(raw) or not -_INT64 <= int(raw) < _INT64:
+        raise ValueError("must be a 64-bit integer")
     return int(raw)
 
 
@@ -175,7 +177,7 @@ _KIND_NAMES = {
 def _parse_value(field: Field, raw: str, param: str) -> Any:
     try:
         return _value_parser(field)(raw)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         message = str(exc) if field.kind in ("enum", "bool", "int") else f"must be {_KIND_NAMES[field.kind]}"
         raise ValidationFailed.single(param, f"{message} (got {raw!r})") from None
 
@@ -185,6 +187,8 @@ def parse_condition(key: str, raw: str) -> Condition:
     match = _FILTER_KEY.match(key)
     if match is None:
         raise ValidationFailed.single(key, "filters are written filter[<field>]=<op>|<value>")
+    if len(raw) > MAX_VALUE_LENGTH or "\x00" in raw:
+        raise ValidationFailed.single(key, f"must be at most {MAX_VALUE_LENGTH} characters, without NUL")
     name = match.group(1)
     field = FIELDS.get(name)
     if field is None:
@@ -246,14 +250,14 @@ def _cursor_value(field: Field, value: Any) -> Any:
             raise ValueError
         return None
     if field.kind == "int":
-        if type(value) is not int:
+        if type(value) is not int or not -_INT64 <= value < _INT64:
             raise ValueError
         return value
     if field.kind == "bool":
         if type(value) is not bool:
             raise ValueError
         return value
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > MAX_VALUE_LENGTH or "\x00" in value:
         raise ValueError
     return _value_parser(field)(value)
 
@@ -265,7 +269,7 @@ def _parse_cursor(raw: str, conditions: tuple[Condition, ...], sort: tuple[SortK
         if fingerprint != _fingerprint(conditions, sort, terms) or len(values) != len(sort):
             raise invalid
         return tuple(_cursor_value(key.field, value) for key, value in zip(sort, values, strict=True))
-    except (ValueError, TypeError, binascii.Error, msgspec.DecodeError):
+    except (ValueError, TypeError, OverflowError, binascii.Error, msgspec.DecodeError):
         raise invalid from None
 
 

@@ -137,7 +137,7 @@ def update(
 
 
 # Counting stops here: past it a list answers `total_is_capped` instead of scanning every match.
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 _fts = sa.table("customer_fts", sa.column("rowid"))
 
 
@@ -188,11 +188,13 @@ def _condition(conn: Connection, cond: Condition) -> sa.ColumnElement[bool]:
     return comparisons[op]
 
 
-def _search(conn: Connection, terms: Sequence[str]) -> sa.ColumnElement[bool]:
+def _search(conn: Connection, org_id: uuid.UUID, terms: Sequence[str]) -> sa.ColumnElement[bool]:
     """Every term is a prefix of a token of the customer's folded search text."""
     if _is_postgres(conn):
         return sa.and_(*(customer.c.search_text.like(f"% {term}%") for term in terms))
-    match = " ".join(f'"{term}"*' for term in terms)
+    # The FTS index holds org_id too (as stored: 32 hex digits), so it narrows to the organization itself.
+    words = " ".join(f'"{term}"*' for term in terms)
+    match = f'org_id:"{org_id.hex}" AND search_text:({words})'
     matching = sa.select(_fts.c.rowid).where(sa.literal_column("customer_fts").op("MATCH")(match))
     return sa.literal_column("customer.rowid").in_(matching)
 
@@ -225,7 +227,13 @@ def _after(conn: Connection, sort: Sequence[SortKey], values: Sequence[Any]) -> 
         if beyond is not None:
             alternatives.append(sa.and_(*equal, beyond))
         equal.append(same)
-    return sa.or_(*alternatives) if alternatives else sa.false()
+    after = sa.or_(*alternatives) if alternatives else sa.false()
+    # The same bound on the first key alone lets the index start at the cursor (an OR does not).
+    first, value = sort[0], values[0]
+    if value is None or (first.field.nullable and not first.descending):
+        return after
+    column, bound = _key(conn, first.field), sa.literal(value, customer.c[first.field.column].type)
+    return sa.and_(column <= bound if first.descending else column >= bound, after)
 
 
 def _matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> sa.Select[Any]:
@@ -233,7 +241,7 @@ def _matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> sa.Selec
     if query.conditions:
         stmt = stmt.where(*(_condition(conn, c) for c in query.conditions))
     if query.terms:
-        stmt = stmt.where(_search(conn, query.terms))
+        stmt = stmt.where(_search(conn, org_id, query.terms))
     return stmt
 
 
@@ -247,8 +255,18 @@ def list_page(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> list[Row
 
 
 def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> int:
-    """How many live customers match, counting no further than COUNT_CAP + 1."""
-    matching = _matching(conn, org_id, query).with_only_columns(customer.c.id).limit(COUNT_CAP + 1).subquery()
+    """How many live customers match, counting no further than COUNT_CAP + 1.
+
+    Counted in the list's order: without it PostgreSQL may pick a sequential scan for the
+    LIMIT, reading past every other organization's rows (57 ms instead of < 1 ms measured).
+    """
+    matching = (
+        _matching(conn, org_id, query)
+        .with_only_columns(customer.c.id)
+        .order_by(*(_order(conn, key) for key in query.sort))
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
     return int(conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one())
 
 

@@ -24,7 +24,16 @@ class Customer(Base):
             postgresql_where=sa.text("NOT is_guest AND deleted_at IS NULL"),
         ),
         sa.Index("ix_customer_org_id_email", "org_id", "email"),
-        sa.Index("ix_customer_org_id_created_at", "org_id", "created_at"),
+        # Live customers in the default list order (created_at, id): pages and keyset pages
+        # without a sort step, and capped counts from the index alone.
+        sa.Index(
+            "ix_customer_org_id_created_at_id",
+            "org_id",
+            "created_at",
+            "id",
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        ),
         sa.ForeignKeyConstraint(["org_id", "assigned_to"], ["staff_user.org_id", "staff_user.id"]),
         sa.ForeignKeyConstraint(["org_id", "group_id"], ["customer_group.org_id", "customer_group.id"]),
         sa.ForeignKeyConstraint(["org_id", "company_id"], ["company.org_id", "company.id"]),
@@ -67,7 +76,8 @@ class Customer(Base):
     version: Mapped[int] = mapped_column(default=1)
     # Folded tokens of names, emails, phone digits and number (patron.customers.search.document).
     # Its search indexes live outside the models (see patron.db.migrate.UNMODELLED):
-    # FTS5 table `customer_fts` on SQLite, trigram GIN `ix_customer_search_text` on PostgreSQL.
+    # FTS5 table `customer_fts` on SQLite; on PostgreSQL `ix_customer_search_text`, a GIN over
+    # (org_id, trigrams of search_text) of live rows (btree_gin + pg_trgm).
     search_text: Mapped[str | None] = mapped_column(sa.Text)
 
     __mapper_args__ = {"eager_defaults": False}
