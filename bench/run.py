@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import random
+import secrets
 import shutil
 import signal
 import socket
@@ -419,7 +420,13 @@ def run_backend(backend: str, *, customers: int, orgs: int, seconds: float) -> d
     load_before = os.getloadavg()[0]
     fresh_database(backend)
     url = database_url(backend)
-    env = {**os.environ, "PATRON_DATABASE_URL": url, "PATRON_LOG_LEVEL": "warning"}
+    env = {
+        **os.environ,
+        "PATRON_DATABASE_URL": url,
+        "PATRON_LOG_LEVEL": "warning",
+        # PostgreSQL deployments must share a server secret; the bench makes one up.
+        "PATRON_SECRET_KEY": os.environ.get("PATRON_SECRET_KEY") or secrets.token_urlsafe(32),
+    }
     migrate = patron("migrate", env=env)
     if migrate.wait() != 0:
         raise RuntimeError(migrate.stdout.read().decode() if migrate.stdout else "migrate failed")
