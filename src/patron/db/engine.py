@@ -52,7 +52,8 @@ def _sqlite_engine(url: str, *, pool_size: int) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        options = connection.get_execution_options()
+        if options.get("patron_readonly") or options.get("isolation_level") == "AUTOCOMMIT":
             return
         # Writers take the write lock up front: a deferred transaction that later
         # upgrades can fail with SQLITE_BUSY instead of waiting its turn.

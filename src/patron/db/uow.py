@@ -57,7 +57,11 @@ class UnitOfWork:
     def conn(self) -> Connection:
         if self._conn is None:
             conn = self.database.engine.connect()
-            if self.readonly:
+            if self.readonly and self.is_sqlite:
+                # No BEGIN at all (the engine's begin hook skips it): each statement runs on
+                # its own, without switching the isolation level and resetting it afterwards.
+                conn = conn.execution_options(patron_readonly=True)
+            elif self.readonly:
                 conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             self._conn = conn
         return self._conn
@@ -70,6 +74,10 @@ class UnitOfWork:
 
     def commit(self) -> None:
         if self._conn is None:
+            return
+        if self.readonly:
+            # Autocommit mode: nothing to commit, so skip the round trip.
+            self.close()
             return
         try:
             if self._events:
