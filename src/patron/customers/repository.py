@@ -103,13 +103,18 @@ def reserve_number_value(conn: Connection, org_id: uuid.UUID, value: int) -> Non
     )
 
 
+# Built once: `.values(**row)` would coerce ~40 values into SQL elements on every call
+# (measured: most of a create's 5.4 ms in-process); parameters keep the compiled form cached.
+_INSERT = sa.insert(customer).returning(*customer.c)
+_INSERT_MANY = sa.insert(customer).returning(*customer.c, sort_by_parameter_order=True)
+
+
 def insert_many(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[Row[Any]]:
     """Insert rows and return them as stored, in the given order (INSERT ... RETURNING)."""
     rows = [{**row, "search_text": search.document(row)} for row in rows]
     if len(rows) == 1:
-        return [conn.execute(sa.insert(customer).values(**rows[0]).returning(*customer.c)).one()]
-    result = conn.execute(sa.insert(customer).returning(*customer.c, sort_by_parameter_order=True), list(rows))
-    return list(result)
+        return [conn.execute(_INSERT, rows[0]).one()]
+    return list(conn.execute(_INSERT_MANY, list(rows)))
 
 
 def update(
