@@ -13,7 +13,7 @@ _GROUP_LENGTH = 4
 
 
 def generate_code() -> str:
-    """16 random characters of a 32-letter alphabet (80 bits), grouped `XXXX-XXXX-XXXX-XXXX`."""
+    """16 random characters of a 32-letter alphabet (80 bits), in four dash-separated groups of four."""
     raw = "".join(secrets.choice(_ALPHABET) for _ in range(_GROUPS * _GROUP_LENGTH))
     return "-".join(raw[i : i + _GROUP_LENGTH] for i in range(0, len(raw), _GROUP_LENGTH))
 
