@@ -22,6 +22,7 @@ from patron.customers import service as customers
 from patron.db.uow import UnitOfWork
 from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock
+from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, NotFound
 from patron.kernel.ids import uuid7
 from patron.kernel.tenancy import Principal
@@ -123,17 +124,17 @@ def update_address(
     row = _address_or_404(uow, principal, customer_id, address_id, for_update=True)
     current = {f: row._mapping[f] for f in _FIELDS}
     values = rules.normalise({**current, **given}, region=settings.region)
-    changes = {f: {"old": current[f], "new": v} for f, v in values.items() if current[f] != v}
+    changes = field_changes(current, values)
     if not changes:
         return to_read(row)
     with _default_race():
-        _take_defaults(uow, principal, customer_id, {f: c["new"] for f, c in changes.items()})
+        _take_defaults(uow, principal, customer_id, new_values(changes))
         updated = repo.update(
             uow.conn,
             principal.org_id,
             customer_id,
             address_id,
-            {**{f: c["new"] for f, c in changes.items()}, "updated_at": clock.now()},
+            {**new_values(changes), "updated_at": clock.now()},
         )
     uow.record(
         events.AddressUpdated(principal.org_id, customer_id, {"address_id": str(address_id), "changes": changes})

@@ -35,6 +35,7 @@ from patron.db.uow import UnitOfWork
 from patron.identity import service as identity
 from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock, validators
+from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
 from patron.kernel.tenancy import Principal
@@ -140,13 +141,11 @@ def update_company(
     given = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not msgspec.UNSET}
     row = _company_or_404(uow, principal, company_id, for_update=True)
     values = _prepared(uow, principal, settings, given, other_than=row.id)
-    changes = {f: {"old": row._mapping[f], "new": v} for f, v in values.items() if row._mapping[f] != v}
+    changes = field_changes(row._mapping, values)
     if not changes:
         return to_read(row)
     with _vat_race():
-        updated = repo.update(
-            uow.conn, principal.org_id, row.id, {f: c["new"] for f, c in changes.items()} | {"updated_at": clock.now()}
-        )
+        updated = repo.update(uow.conn, principal.org_id, row.id, new_values(changes) | {"updated_at": clock.now()})
     uow.record(events.CompanyUpdated(principal.org_id, row.id, {"changes": msgspec.to_builtins(changes)}))
     return to_read(updated)
 

@@ -29,6 +29,7 @@ from patron.db.uow import UnitOfWork
 from patron.events import service as event_feed
 from patron.identity import service as identity
 from patron.kernel import clock
+from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
 from patron.kernel.tenancy import Principal
@@ -143,11 +144,11 @@ def update_interaction(
     given = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not msgspec.UNSET}
     row = _interaction_or_404(uow, principal, interaction_id, for_update=True)
     values = _checked(uow, principal, given)
-    changes = {f: {"old": row._mapping[f], "new": v} for f, v in values.items() if row._mapping[f] != v}
+    changes = field_changes(row._mapping, values)
     if not changes:
         return _interaction_read(row)
-    new_values = {f: c["new"] for f, c in changes.items()} | {"updated_at": clock.now()}
-    updated = repo.update_interaction(uow.conn, principal.org_id, row.id, new_values)
+    written = new_values(changes) | {"updated_at": clock.now()}
+    updated = repo.update_interaction(uow.conn, principal.org_id, row.id, written)
     uow.record(events.InteractionUpdated(principal.org_id, row.id, {"changes": msgspec.to_builtins(changes)}))
     return _interaction_read(updated)
 

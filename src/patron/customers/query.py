@@ -6,7 +6,6 @@ naming the parameter). The repository turns a ListQuery into SQL with bound valu
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import re
@@ -20,6 +19,7 @@ import msgspec
 
 from patron.customers import search
 from patron.customers.schemas import Gender, Source, Status, Tier
+from patron.kernel import b64
 from patron.kernel.errors import ValidationFailed
 
 MAX_IN_VALUES = 500
@@ -115,7 +115,7 @@ class ListQuery:
         """An opaque cursor to the rows after `row` in this query's order."""
         values = [msgspec.to_builtins(row[key.field.column]) for key in self.sort]
         payload = msgspec.json.encode([_fingerprint(self.conditions, self.sort, self.terms), values])
-        return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+        return b64.encode(payload)
 
 
 _OP_PREFIX = re.compile(r"^([a-z]+)\|(.*)$", re.DOTALL)
@@ -265,7 +265,7 @@ def _cursor_value(field: Field, value: Any) -> Any:
 def _parse_cursor(raw: str, conditions: tuple[Condition, ...], sort: tuple[SortKey, ...], terms: Sequence[str]) -> Any:
     invalid = ValidationFailed.single("cursor", "is not a cursor given by this list with these filters and sort")
     try:
-        fingerprint, values = msgspec.json.decode(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        fingerprint, values = msgspec.json.decode(b64.decode(raw))
         if fingerprint != _fingerprint(conditions, sort, terms) or len(values) != len(sort):
             raise invalid
         return tuple(_cursor_value(key.field, value) for key, value in zip(sort, values, strict=True))

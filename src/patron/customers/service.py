@@ -19,6 +19,7 @@ from patron.customers.schemas import CustomerCreate, CustomerPage, CustomerRead,
 from patron.db.uow import UnitOfWork
 from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock
+from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
 from patron.kernel.ids import uuid7
 from patron.kernel.tenancy import Principal
@@ -231,12 +232,12 @@ def _apply_changes(
     extra: dict[str, Any] | None = None,
 ) -> CustomerRead:
     current = row._mapping
-    changes = {f: {"old": current[f], "new": v} for f, v in values.items() if current[f] != v}
+    changes = field_changes(current, values)
     if not changes:
         return to_read(row)
-    new_values = {f: change["new"] for f, change in changes.items()}
+    written = new_values(changes)
     updated = repo.update(
-        uow.conn, principal.org_id, row.id, {**new_values, "updated_at": clock.now()}, version=row.version
+        uow.conn, principal.org_id, row.id, {**written, "updated_at": clock.now()}, version=row.version
     )
     if updated is None:
         raise PreconditionFailed("the customer changed meanwhile; read it again")

@@ -34,6 +34,7 @@ from patron.deals.schemas import (
 )
 from patron.identity import service as identity
 from patron.kernel import clock, validators
+from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
 from patron.kernel.tenancy import Principal
@@ -274,11 +275,11 @@ def update_deal(uow: UnitOfWork, *, principal: Principal, deal_id: uuid.UUID, da
     row = _deal_or_404(uow, principal, deal_id, for_update=True)
     _checked_links(uow, principal, given)
     _require_party(given.get("customer_id", row.customer_id), given.get("company_id", row.company_id))
-    changes = {f: {"old": row._mapping[f], "new": v} for f, v in given.items() if row._mapping[f] != v}
+    changes = field_changes(row._mapping, given)
     if not changes:
         return to_read(row)
-    new_values = {f: c["new"] for f, c in changes.items()}
-    updated = repo.update_deal(uow.conn, principal.org_id, row.id, {**new_values, "updated_at": clock.now()})
+    written = new_values(changes)
+    updated = repo.update_deal(uow.conn, principal.org_id, row.id, {**written, "updated_at": clock.now()})
     uow.record(events.DealUpdated(principal.org_id, row.id, {"changes": msgspec.to_builtins(changes)}))
     return to_read(updated)
 

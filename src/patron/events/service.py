@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from sqlalchemy.engine import Row
@@ -11,6 +10,7 @@ from patron.db.uow import UnitOfWork
 from patron.events import repository as repo
 from patron.events.schemas import EventActor, EventPage, EventRead
 from patron.identity import permissions
+from patron.kernel import b64
 from patron.kernel.errors import ValidationFailed
 from patron.kernel.tenancy import Principal
 
@@ -18,12 +18,12 @@ _CURSOR_PREFIX = "ev1:"
 
 
 def encode_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+    return b64.encode(f"{_CURSOR_PREFIX}{seq}".encode())
 
 
 def decode_cursor(cursor: str) -> int:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        raw = b64.decode(cursor).decode()
     except (ValueError, UnicodeDecodeError):
         raw = ""
     number = raw.removeprefix(_CURSOR_PREFIX)

@@ -25,6 +25,7 @@ from patron.groups.schemas import (
     ProductRestrictions,
 )
 from patron.kernel import clock
+from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
 from patron.kernel.tenancy import Principal
@@ -101,13 +102,11 @@ def update_group(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID, 
         _check_name_free(uow, principal, values["name"], other_than=row.id)
     if data.is_merchant is not msgspec.UNSET:
         values["is_merchant"] = data.is_merchant
-    changes = {f: {"old": row._mapping[f], "new": v} for f, v in values.items() if row._mapping[f] != v}
+    changes = field_changes(row._mapping, values)
     if not changes:
         return to_read(row)
     with _name_race():
-        updated = repo.update(
-            uow.conn, principal.org_id, row.id, {f: c["new"] for f, c in changes.items()} | {"updated_at": clock.now()}
-        )
+        updated = repo.update(uow.conn, principal.org_id, row.id, new_values(changes) | {"updated_at": clock.now()})
     uow.record(events.CustomerGroupUpdated(principal.org_id, row.id, {"changes": changes}))
     if changes.get("is_merchant", {}).get("new") is True:
         customers.make_group_members_merchants(uow, principal=principal, group_id=row.id)

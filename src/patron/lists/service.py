@@ -12,6 +12,7 @@ from sqlalchemy.engine import Row
 from patron.customers import service as customers
 from patron.db.uow import UnitOfWork
 from patron.kernel import clock
+from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
 from patron.kernel.tenancy import Principal
@@ -125,11 +126,11 @@ def update_list(
     if data.kind is not msgspec.UNSET:
         values["kind"] = data.kind
     row = _list_or_404(uow, principal, customer_id, list_id, for_update=True)
-    changes = {f: {"old": row._mapping[f], "new": v} for f, v in values.items() if row._mapping[f] != v}
+    changes = field_changes(row._mapping, values)
     if not changes:
         return _with_items(uow, principal, row)
-    new_values = {f: c["new"] for f, c in changes.items()}
-    updated = repo.update_list(uow.conn, principal.org_id, list_id, {**new_values, "updated_at": clock.now()})
+    written = new_values(changes)
+    updated = repo.update_list(uow.conn, principal.org_id, list_id, {**written, "updated_at": clock.now()})
     uow.record(events.ListUpdated(principal.org_id, customer_id, {"list_id": str(list_id), "changes": changes}))
     return _with_items(uow, principal, updated)
 
@@ -199,11 +200,11 @@ def update_item(
         values["quantity"] = data.quantity
     if data.note is not msgspec.UNSET:
         values["note"] = rules.clean(data.note)
-    changes = {f: {"old": row._mapping[f], "new": v} for f, v in values.items() if row._mapping[f] != v}
+    changes = field_changes(row._mapping, values)
     if not changes:
         return _item_read(row)
-    new_values = {f: c["new"] for f, c in changes.items()}
-    updated = repo.update_item(uow.conn, principal.org_id, item_id, {**new_values, "updated_at": clock.now()})
+    written = new_values(changes)
+    updated = repo.update_item(uow.conn, principal.org_id, item_id, {**written, "updated_at": clock.now()})
     uow.record(
         events.ListItemChanged(
             principal.org_id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import hmac
@@ -12,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
+
+from patron.kernel import b64
 
 Purpose = Literal["unsubscribe", "confirm"]
 
@@ -72,7 +73,7 @@ class LinkSigner:
 
     def token(self, purpose: Purpose, org_id: uuid.UUID, subscriber_id: uuid.UUID, version: int) -> str:
         raw = org_id.bytes + subscriber_id.bytes + self._mac(purpose, org_id, subscriber_id, version)
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return b64.encode(raw)
 
     def url(self, purpose: Purpose, org_id: uuid.UUID, subscriber_id: uuid.UUID, version: int) -> str:
         return f"{self.base_url}/{purpose}/{self.token(purpose, org_id, subscriber_id, version)}"
@@ -83,7 +84,7 @@ class LinkSigner:
         if len(token) > 100:
             return None
         try:
-            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            raw = b64.decode(token)
         except (ValueError, binascii.Error):
             return None
         if len(raw) != _TOKEN_BYTES:
