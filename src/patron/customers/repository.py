@@ -51,6 +51,11 @@ def _live(org_id: uuid.UUID) -> sa.Select[Any]:
 # ~230 µs a call, more than SQLite takes to answer it (measured, see README "Benchmark").
 _GET = sa.select(customer).where(customer.c.org_id == sa.bindparam("org_id"), customer.c.id == sa.bindparam("id"))
 _GET_FOR_UPDATE = _GET.with_for_update()
+_BY_EMAILS = sa.select(customer).where(
+    customer.c.org_id == sa.bindparam("org_id"),
+    customer.c.deleted_at.is_(None),
+    customer.c.email.in_(sa.bindparam("emails", expanding=True)),
+)
 
 
 def get(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, for_update: bool = False) -> Row[Any] | None:
@@ -66,8 +71,10 @@ def get_by_email(conn: Connection, org_id: uuid.UUID, email: str) -> Row[Any] | 
 
 def find_by_emails(conn: Connection, org_id: uuid.UUID, emails: Sequence[str]) -> list[Row[Any]]:
     """Live customers (guests and registered) holding any of these emails, oldest first."""
-    stmt = _live(org_id).where(customer.c.email.in_(emails)).order_by(customer.c.created_at, customer.c.id)
-    return list(conn.execute(stmt))
+    # Sorted here, not in SQL: with ORDER BY created_at SQLite walked the organization's
+    # created_at index instead of the email index (1.8 ms at 5,000 customers, growing with them).
+    rows = list(conn.execute(_BY_EMAILS, {"org_id": org_id, "emails": list(emails)}))
+    return sorted(rows, key=lambda row: (row.created_at, row.id))
 
 
 def registered_email_holder(

@@ -19,12 +19,16 @@ def create_counters(conn: Connection, org_id: uuid.UUID) -> None:
     conn.execute(sa.insert(_counter), [{"org_id": org_id, "name": name, "value": 0} for name in COUNTER_NAMES])
 
 
+# Built once: every write bumps a counter, and building the UPDATE cost more than running it.
+_BUMP = (
+    sa.update(_counter)
+    .where(_counter.c.org_id == sa.bindparam("b_org_id"), _counter.c.name == sa.bindparam("b_name"))
+    .values(value=_counter.c.value + sa.bindparam("b_by", type_=sa.Integer()))
+    .returning(_counter.c.value)
+)
+
+
 def bump(conn: Connection, org_id: uuid.UUID, name: str, by: int = 1) -> int:
     """Add `by` to the counter and return its new value; holds the row lock until commit."""
-    new_value = conn.execute(
-        sa.update(_counter)
-        .where(_counter.c.org_id == org_id, _counter.c.name == name)
-        .values(value=_counter.c.value + by)
-        .returning(_counter.c.value)
-    ).scalar_one()
+    new_value = conn.execute(_BUMP, {"b_org_id": org_id, "b_name": name, "b_by": by}).scalar_one()
     return int(new_value)

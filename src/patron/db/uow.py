@@ -18,6 +18,7 @@ from patron.kernel.ids import uuid7
 from patron.kernel.tenancy import Actor
 
 _outbox = table(OutboxEvent)
+_INSERT_EVENT = sa.insert(_outbox)
 
 
 class Database:
@@ -125,5 +126,5 @@ class UnitOfWork:
                         "data": event.data,
                     }
                 )
-        self._conn.execute(sa.insert(_outbox), rows)
+        self._conn.execute(_INSERT_EVENT, rows[0] if len(rows) == 1 else rows)
         self._events.clear()
