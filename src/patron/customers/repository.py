@@ -14,6 +14,7 @@ from patron.customers import search
 from patron.customers.query import Condition, Field, ListQuery, SortKey
 from patron.db import counters
 from patron.db.base import table
+from patron.db.fast import FastSelect
 from patron.db.models import (
     Company,
     CompanyMember,
@@ -56,6 +57,15 @@ _BY_EMAILS = sa.select(customer).where(
     customer.c.deleted_at.is_(None),
     customer.c.email.in_(sa.bindparam("emails", expanding=True)),
 )
+
+
+_READ_ONE = FastSelect(_GET)
+
+
+def read_one(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> dict[str, Any] | None:
+    """The customer as plain values for its read schema (the fast path, see `patron.db.fast`)."""
+    rows = _READ_ONE.rows(conn, {"org_id": org_id, "id": customer_id})
+    return rows[0] if rows else None
 
 
 def get(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, for_update: bool = False) -> Row[Any] | None:

@@ -260,7 +260,12 @@ def _live_or_404(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, 
 
 def get_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, lock: bool = False) -> CustomerRead:
     """One customer by id, deleted ones included (they keep orders and history); `lock` holds its row."""
-    return to_read(_live_or_404(uow, principal, customer_id, for_update=lock))
+    if lock:
+        return to_read(_live_or_404(uow, principal, customer_id, for_update=True))
+    values = repo.read_one(uow.conn, principal.org_id, customer_id)
+    if values is None:
+        raise NotFound("customer not found", code="customer.not_found")
+    return msgspec.convert(values, CustomerRead, strict=False)
 
 
 def get_customer_by_email(uow: UnitOfWork, *, principal: Principal, email: str) -> CustomerRead:
