@@ -59,13 +59,13 @@ class Authenticator:
         self._cache: dict[bytes, tuple[float, AuthContext]] = {}
 
     async def authenticate(self, plaintext: str) -> AuthContext | None:
+        now = time.monotonic()
+        cached = self._cache.get(keys.hash_key(plaintext))
+        if cached is not None and cached[0] > now:
+            return cached[1]
         parsed = keys.parse(plaintext)
         if parsed is None:
             return None
-        now = time.monotonic()
-        cached = self._cache.get(parsed.key_hash)
-        if cached is not None and cached[0] > now:
-            return cached[1]
         if self.database.is_sqlite:
             context = self._lookup(plaintext)
         else:

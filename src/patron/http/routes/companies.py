@@ -25,12 +25,10 @@ from patron.companies.schemas import (
     MemberUpdate,
 )
 from patron.db.uow import UnitOfWork
+from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.idempotency import Idempotency
-from patron.http.routes._shared import call, path_id
+from patron.http.routes._shared import path_id
 from patron.identity.permissions import Permission
-from patron.identity.schemas import OrganizationSettings
-from patron.kernel.tenancy import Principal
 
 READ = requires(Permission.COMPANIES_READ)
 MANAGE = requires(Permission.COMPANIES_MANAGE)
@@ -44,96 +42,85 @@ def _company(value: str) -> uuid.UUID:
 @post("/companies", opt=MANAGE, tags=TAGS, summary="Create a company")
 async def create_company(
     data: CompanyCreate,
-    uow: UnitOfWork,
-    principal: Principal,
-    org_settings: OrganizationSettings,
-    idempotency: Idempotency,
+    ctx: RequestContext,
 ) -> Response[CompanyRead]:
     """422 naming `vat_id` when it fails its country's check; 409 `company.vat_id_taken`."""
 
-    def produce() -> Response[CompanyRead]:
-        company = companies.create_company(uow, principal=principal, settings=org_settings, data=data)
+    def produce(uow: UnitOfWork) -> Response[CompanyRead]:
+        company = companies.create_company(uow, principal=ctx.principal, settings=ctx.org_settings, data=data)
         return Response(company, status_code=201, headers={"Location": f"/api/v1/companies/{company.id}"})
 
-    return await call(uow, lambda _uow: idempotency.run(data, produce))
+    return await ctx.run_idempotent(data, produce)
 
 
 @get("/companies", opt=READ, tags=TAGS, summary="List companies, by name")
 async def list_companies(
-    uow: UnitOfWork,
-    principal: Principal,
+    ctx: RequestContext,
     limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
     offset: Annotated[int, Parameter(ge=0)] = 0,
 ) -> CompanyPage:
-    return await call(uow, companies.list_companies, principal=principal, limit=limit, offset=offset)
+    return await ctx.run(companies.list_companies, principal=ctx.principal, limit=limit, offset=offset)
 
 
 @get("/companies/{company_id:str}", opt=READ, tags=TAGS, summary="Get a company")
-async def get_company(company_id: str, uow: UnitOfWork, principal: Principal) -> CompanyRead:
-    return await call(uow, companies.get_company, principal=principal, company_id=_company(company_id))
+async def get_company(company_id: str, ctx: RequestContext) -> CompanyRead:
+    return await ctx.run(companies.get_company, principal=ctx.principal, company_id=_company(company_id))
 
 
 @patch("/companies/{company_id:str}", opt=MANAGE, tags=TAGS, summary="Change some fields of a company")
-async def update_company(
-    company_id: str, data: CompanyUpdate, uow: UnitOfWork, principal: Principal, org_settings: OrganizationSettings
-) -> CompanyRead:
-    return await call(
-        uow,
+async def update_company(company_id: str, data: CompanyUpdate, ctx: RequestContext) -> CompanyRead:
+    return await ctx.run(
         companies.update_company,
-        principal=principal,
-        settings=org_settings,
+        principal=ctx.principal,
+        settings=ctx.org_settings,
         company_id=_company(company_id),
         data=data,
     )
 
 
 @delete("/companies/{company_id:str}", opt=MANAGE, tags=TAGS, summary="Delete a company without contacts")
-async def delete_company(company_id: str, uow: UnitOfWork, principal: Principal) -> None:
+async def delete_company(company_id: str, ctx: RequestContext) -> None:
     """409 `company.in_use` while customers are its contacts."""
-    await call(uow, companies.delete_company, principal=principal, company_id=_company(company_id))
+    await ctx.run(companies.delete_company, principal=ctx.principal, company_id=_company(company_id))
 
 
 @get("/companies/{company_id:str}/contacts", opt=READ, tags=TAGS, summary="The company's contacts (customers)")
 async def list_contacts(
     company_id: str,
-    uow: UnitOfWork,
-    principal: Principal,
+    ctx: RequestContext,
     limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
     offset: Annotated[int, Parameter(ge=0)] = 0,
 ) -> ContactPage:
     target = _company(company_id)
-    return await call(uow, companies.list_contacts, principal=principal, company_id=target, limit=limit, offset=offset)
+    return await ctx.run(
+        companies.list_contacts, principal=ctx.principal, company_id=target, limit=limit, offset=offset
+    )
 
 
 @get("/companies/{company_id:str}/members", opt=READ, tags=TAGS, summary="The company's members and their roles")
-async def list_members(company_id: str, uow: UnitOfWork, principal: Principal) -> MemberList:
-    return await call(uow, companies.list_members, principal=principal, company_id=_company(company_id))
+async def list_members(company_id: str, ctx: RequestContext) -> MemberList:
+    return await ctx.run(companies.list_members, principal=ctx.principal, company_id=_company(company_id))
 
 
 @post("/companies/{company_id:str}/members", opt=MANAGE, tags=TAGS, summary="Give a customer a role in the company")
-async def add_member(
-    company_id: str, data: MemberAdd, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
-) -> Response[MemberRead]:
+async def add_member(company_id: str, data: MemberAdd, ctx: RequestContext) -> Response[MemberRead]:
     """The customer becomes a contact if it was not one. 422 naming `customer_id` for an unknown
     customer; 409 `customer.other_company` or `company.already_member`."""
     target = _company(company_id)
 
-    def produce() -> Response[MemberRead]:
-        member = companies.add_member(uow, principal=principal, company_id=target, data=data)
+    def produce(uow: UnitOfWork) -> Response[MemberRead]:
+        member = companies.add_member(uow, principal=ctx.principal, company_id=target, data=data)
         location = f"/api/v1/companies/{target}/members/{member.customer_id}"
         return Response(member, status_code=201, headers={"Location": location})
 
-    return await call(uow, lambda _uow: idempotency.run(data, produce))
+    return await ctx.run_idempotent(data, produce)
 
 
 @patch("/companies/{company_id:str}/members/{customer_id:str}", opt=MANAGE, tags=TAGS, summary="Change a member's role")
-async def update_member(
-    company_id: str, customer_id: str, data: MemberUpdate, uow: UnitOfWork, principal: Principal
-) -> MemberRead:
-    return await call(
-        uow,
+async def update_member(company_id: str, customer_id: str, data: MemberUpdate, ctx: RequestContext) -> MemberRead:
+    return await ctx.run(
         companies.update_member,
-        principal=principal,
+        principal=ctx.principal,
         company_id=_company(company_id),
         customer_id=path_id(customer_id, "company member"),
         data=data,
@@ -146,59 +133,53 @@ async def update_member(
     tags=TAGS,
     summary="Remove a member's role (it stays a contact)",
 )
-async def remove_member(company_id: str, customer_id: str, uow: UnitOfWork, principal: Principal) -> None:
-    await call(
-        uow,
+async def remove_member(company_id: str, customer_id: str, ctx: RequestContext) -> None:
+    await ctx.run(
         companies.remove_member,
-        principal=principal,
+        principal=ctx.principal,
         company_id=_company(company_id),
         customer_id=path_id(customer_id, "company member"),
     )
 
 
 @post("/companies/{company_id:str}/join-codes", opt=MANAGE, tags=TAGS, summary="Issue a single-use join code")
-async def create_join_code(
-    company_id: str, data: JoinCodeCreate, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
-) -> Response[JoinCodeCreated]:
+async def create_join_code(company_id: str, data: JoinCodeCreate, ctx: RequestContext) -> Response[JoinCodeCreated]:
     """The answer holds the code this once; only its hash is stored."""
     target = _company(company_id)
 
-    def produce() -> Response[JoinCodeCreated]:
-        created = companies.create_join_code(uow, principal=principal, company_id=target, data=data)
+    def produce(uow: UnitOfWork) -> Response[JoinCodeCreated]:
+        created = companies.create_join_code(uow, principal=ctx.principal, company_id=target, data=data)
         return Response(created, status_code=201)
 
-    return await call(uow, lambda _uow: idempotency.run(data, produce))
+    return await ctx.run_idempotent(data, produce)
 
 
 @get("/companies/{company_id:str}/join-codes", opt=MANAGE, tags=TAGS, summary="The company's join codes")
-async def list_join_codes(company_id: str, uow: UnitOfWork, principal: Principal) -> JoinCodeList:
-    return await call(uow, companies.list_join_codes, principal=principal, company_id=_company(company_id))
+async def list_join_codes(company_id: str, ctx: RequestContext) -> JoinCodeList:
+    return await ctx.run(companies.list_join_codes, principal=ctx.principal, company_id=_company(company_id))
 
 
 @delete(
     "/companies/{company_id:str}/join-codes/{code_id:str}", opt=MANAGE, tags=TAGS, summary="Revoke an unused join code"
 )
-async def revoke_join_code(company_id: str, code_id: str, uow: UnitOfWork, principal: Principal) -> None:
-    await call(
-        uow,
+async def revoke_join_code(company_id: str, code_id: str, ctx: RequestContext) -> None:
+    await ctx.run(
         companies.revoke_join_code,
-        principal=principal,
+        principal=ctx.principal,
         company_id=_company(company_id),
         code_id=path_id(code_id, "company join code"),
     )
 
 
 @post("/join-codes/redeem", opt=MANAGE, tags=TAGS, status_code=200, summary="Join a customer to a company by code")
-async def redeem_join_code(
-    data: JoinCodeRedeem, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
-) -> Response[MemberRead]:
+async def redeem_join_code(data: JoinCodeRedeem, ctx: RequestContext) -> Response[MemberRead]:
     """422 naming `code` for a code this organization never issued; 409 `company.join_code_used`,
     `company.join_code_expired` or `company.join_code_revoked`."""
 
-    def produce() -> Response[MemberRead]:
-        return Response(companies.redeem_join_code(uow, principal=principal, data=data))
+    def produce(uow: UnitOfWork) -> Response[MemberRead]:
+        return Response(companies.redeem_join_code(uow, principal=ctx.principal, data=data))
 
-    return await call(uow, lambda _uow: idempotency.run(data, produce))
+    return await ctx.run_idempotent(data, produce)
 
 
 ROUTES = [

@@ -20,13 +20,11 @@ from patron.customers.schemas import (
     PurgeResult,
 )
 from patron.db.uow import UnitOfWork
+from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.idempotency import Idempotency
-from patron.http.routes._shared import call, path_id
+from patron.http.routes._shared import path_id
 from patron.identity.permissions import Permission
-from patron.identity.schemas import OrganizationSettings
 from patron.kernel.errors import ValidationFailed
-from patron.kernel.tenancy import Principal
 
 READ = requires(Permission.CUSTOMERS_READ)
 CREATE = requires(Permission.CUSTOMERS_CREATE)
@@ -57,50 +55,37 @@ def _one(customer: CustomerRead, status_code: int = 200) -> Response[CustomerRea
 
 
 @post("/customers", opt=CREATE, tags=TAGS, summary="Create a customer")
-async def create_customer(
-    data: CustomerCreate,
-    uow: UnitOfWork,
-    principal: Principal,
-    org_settings: OrganizationSettings,
-    idempotency: Idempotency,
-) -> Response[CustomerRead]:
+async def create_customer(data: CustomerCreate, ctx: RequestContext) -> Response[CustomerRead]:
     """201 with the new customer. Registering the email of an existing guest registers that guest
     (same id) and answers 200. A registered customer with the email (any case) answers 409
     `customer.email_taken`."""
 
-    def produce() -> Response[CustomerRead]:
+    def produce(uow: UnitOfWork) -> Response[CustomerRead]:
         [(customer, created)] = customers.create_customers(
-            uow, principal=principal, settings=org_settings, data=[data], batch=False
+            uow, principal=ctx.principal, settings=ctx.org_settings, data=[data], batch=False
         )
         return _one(customer, 201 if created else 200)
 
-    return await call(uow, lambda _uow: idempotency.run(data, produce))
+    return await ctx.run_idempotent(data, produce)
 
 
 @post("/customers/batch", opt=CREATE, tags=TAGS, summary="Create up to 1000 customers, all or nothing")
-async def create_customers_batch(
-    data: CustomerBatchCreate,
-    uow: UnitOfWork,
-    principal: Principal,
-    org_settings: OrganizationSettings,
-    idempotency: Idempotency,
-) -> Response[CustomerBatchRead]:
+async def create_customers_batch(data: CustomerBatchCreate, ctx: RequestContext) -> Response[CustomerBatchRead]:
     """One bad row fails the batch: 422 naming `customers[i].field`, nothing written."""
 
-    def produce() -> Response[CustomerBatchRead]:
+    def produce(uow: UnitOfWork) -> Response[CustomerBatchRead]:
         results = customers.create_customers(
-            uow, principal=principal, settings=org_settings, data=data.customers, batch=True
+            uow, principal=ctx.principal, settings=ctx.org_settings, data=data.customers, batch=True
         )
         return Response(CustomerBatchRead(items=[c for c, _ in results]), status_code=201)
 
-    return await call(uow, lambda _uow: idempotency.run(data, produce))
+    return await ctx.run_idempotent(data, produce)
 
 
 @get("/customers", opt=READ, tags=TAGS, summary="List, filter, sort and search customers")
 async def list_customers(
     request: Request[Any, Any, Any],
-    uow: UnitOfWork,
-    principal: Principal,
+    ctx: RequestContext,
     limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
     offset: Annotated[int, Parameter(ge=0)] = 0,
     sort: Annotated[
@@ -125,36 +110,33 @@ async def list_customers(
     A bad field, operator, value or cursor answers 422 naming the parameter."""
     filters = [(key, value) for key, value in request.query_params.multi_items() if key.startswith("filter")]
     query = parse_list_query(filters=filters, sort=sort, q=q, limit=limit, offset=offset, cursor=cursor)
-    return await call(uow, customers.list_customers, principal=principal, query=query)
+    return await ctx.run(customers.list_customers, principal=ctx.principal, query=query)
 
 
 @get("/customers/by-email/{email:str}", opt=READ, tags=TAGS, summary="Find a customer by email, any letter case")
-async def get_customer_by_email(email: str, uow: UnitOfWork, principal: Principal) -> Response[CustomerRead]:
-    return _one(await call(uow, customers.get_customer_by_email, principal=principal, email=email))
+async def get_customer_by_email(email: str, ctx: RequestContext) -> Response[CustomerRead]:
+    return _one(await ctx.run(customers.get_customer_by_email, principal=ctx.principal, email=email))
 
 
 @get("/customers/{customer_id:str}", opt=READ, tags=TAGS, summary="Get a customer")
-async def get_customer(customer_id: str, uow: UnitOfWork, principal: Principal) -> Response[CustomerRead]:
+async def get_customer(customer_id: str, ctx: RequestContext) -> Response[CustomerRead]:
     target = path_id(customer_id, "customer")
-    return _one(await call(uow, customers.get_customer, principal=principal, customer_id=target))
+    return _one(await ctx.run(customers.get_customer, principal=ctx.principal, customer_id=target))
 
 
 @patch("/customers/{customer_id:str}", opt=UPDATE, tags=TAGS, summary="Change some fields of a customer")
 async def update_customer(
     customer_id: str,
     data: CustomerUpdate,
-    uow: UnitOfWork,
-    principal: Principal,
-    org_settings: OrganizationSettings,
+    ctx: RequestContext,
     if_match: Annotated[str | None, Parameter(header="If-Match")] = None,
 ) -> Response[CustomerRead]:
     """Send the ETag you read as If-Match to get 412 instead of overwriting someone else's change."""
     target = path_id(customer_id, "customer")
-    customer = await call(
-        uow,
+    customer = await ctx.run(
         customers.update_customer,
-        principal=principal,
-        settings=org_settings,
+        principal=ctx.principal,
+        settings=ctx.org_settings,
         customer_id=target,
         data=data,
         expected_version=parse_if_match(if_match),
@@ -163,15 +145,15 @@ async def update_customer(
 
 
 @delete("/customers/{customer_id:str}", opt=DELETE, tags=TAGS, summary="Soft-delete a customer")
-async def delete_customer(customer_id: str, uow: UnitOfWork, principal: Principal) -> None:
-    await call(uow, customers.delete_customer, principal=principal, customer_id=path_id(customer_id, "customer"))
+async def delete_customer(customer_id: str, ctx: RequestContext) -> None:
+    await ctx.run(customers.delete_customer, principal=ctx.principal, customer_id=path_id(customer_id, "customer"))
 
 
 @post("/customers/{customer_id:str}/restore", opt=DELETE, tags=TAGS, summary="Restore a soft-deleted customer")
-async def restore_customer(customer_id: str, uow: UnitOfWork, principal: Principal) -> Response[CustomerRead]:
+async def restore_customer(customer_id: str, ctx: RequestContext) -> Response[CustomerRead]:
     """409 `customer.email_taken` when a registered customer took the email meanwhile."""
     target = path_id(customer_id, "customer")
-    return _one(await call(uow, customers.restore_customer, principal=principal, customer_id=target))
+    return _one(await ctx.run(customers.restore_customer, principal=ctx.principal, customer_id=target))
 
 
 @delete(
@@ -182,18 +164,14 @@ async def restore_customer(customer_id: str, uow: UnitOfWork, principal: Princip
     summary="Purge guest accounts with no recent activity",
 )
 async def purge_outdated_guests(
-    request: Request[Any, Any, Any],
-    uow: UnitOfWork,
-    principal: Principal,
-    org_settings: OrganizationSettings,
+    ctx: RequestContext,
     older_than_days: Annotated[int | None, Parameter(ge=1, le=36_500)] = None,
 ) -> PurgeResult:
     """Guests untouched for `older_than_days` (default: the organization's `guest_retention_days`)."""
-    return await call(
-        uow,
+    return await ctx.run(
         customers.purge_outdated_guests,
-        principal=principal,
-        settings=org_settings,
+        principal=ctx.principal,
+        settings=ctx.org_settings,
         older_than_days=older_than_days,
     )
 

@@ -24,11 +24,10 @@ from patron.deals.schemas import (
     PipelineRead,
     PipelineUpdate,
 )
+from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.idempotency import Idempotency
-from patron.http.routes._shared import call, path_id
+from patron.http.routes._shared import path_id
 from patron.identity.permissions import Permission
-from patron.kernel.tenancy import Principal
 
 READ = requires(Permission.DEALS_READ)
 MANAGE = requires(Permission.DEALS_MANAGE)
@@ -46,70 +45,62 @@ def _deal(value: str) -> uuid.UUID:
 
 
 @post("/pipelines", opt=PIPELINES, tags=TAGS, summary="Create a pipeline with ordered stages")
-async def create_pipeline(
-    data: PipelineCreate, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
-) -> Response[PipelineRead]:
+async def create_pipeline(data: PipelineCreate, ctx: RequestContext) -> Response[PipelineRead]:
     """The organization's first pipeline becomes its default."""
 
-    def produce() -> Response[PipelineRead]:
-        created = deals.create_pipeline(uow, principal=principal, data=data)
+    def produce(uow: UnitOfWork) -> Response[PipelineRead]:
+        created = deals.create_pipeline(uow, principal=ctx.principal, data=data)
         return Response(created, status_code=201, headers={"Location": f"/api/v1/pipelines/{created.id}"})
 
-    return await call(uow, lambda _uow: idempotency.run(data, produce))
+    return await ctx.run_idempotent(data, produce)
 
 
 @get("/pipelines", opt=READ, tags=TAGS, summary="List pipelines with their stages")
-async def list_pipelines(uow: UnitOfWork, principal: Principal) -> PipelineList:
+async def list_pipelines(ctx: RequestContext) -> PipelineList:
     """The default pipeline (new, qualified, proposal, negotiation, won, lost) appears with the first
     deal created without a `pipeline_id`, or is the first pipeline an owner creates."""
-    return await call(uow, deals.list_pipelines, principal=principal)
+    return await ctx.run(deals.list_pipelines, principal=ctx.principal)
 
 
 @get("/pipelines/{pipeline_id:str}", opt=READ, tags=TAGS, summary="Get a pipeline")
-async def get_pipeline(pipeline_id: str, uow: UnitOfWork, principal: Principal) -> PipelineRead:
-    return await call(uow, deals.get_pipeline, principal=principal, pipeline_id=_pipeline(pipeline_id))
+async def get_pipeline(pipeline_id: str, ctx: RequestContext) -> PipelineRead:
+    return await ctx.run(deals.get_pipeline, principal=ctx.principal, pipeline_id=_pipeline(pipeline_id))
 
 
 @patch("/pipelines/{pipeline_id:str}", opt=PIPELINES, tags=TAGS, summary="Rename a pipeline")
-async def update_pipeline(
-    pipeline_id: str, data: PipelineUpdate, uow: UnitOfWork, principal: Principal
-) -> PipelineRead:
-    return await call(uow, deals.update_pipeline, principal=principal, pipeline_id=_pipeline(pipeline_id), data=data)
+async def update_pipeline(pipeline_id: str, data: PipelineUpdate, ctx: RequestContext) -> PipelineRead:
+    return await ctx.run(deals.update_pipeline, principal=ctx.principal, pipeline_id=_pipeline(pipeline_id), data=data)
 
 
 @delete("/pipelines/{pipeline_id:str}", opt=PIPELINES, tags=TAGS, summary="Delete a pipeline without deals")
-async def delete_pipeline(pipeline_id: str, uow: UnitOfWork, principal: Principal) -> None:
+async def delete_pipeline(pipeline_id: str, ctx: RequestContext) -> None:
     """409 `pipeline.in_use` while it has deals, `pipeline.default` for the default pipeline."""
-    await call(uow, deals.delete_pipeline, principal=principal, pipeline_id=_pipeline(pipeline_id))
+    await ctx.run(deals.delete_pipeline, principal=ctx.principal, pipeline_id=_pipeline(pipeline_id))
 
 
 @get("/pipelines/{pipeline_id:str}/board", opt=READ, tags=TAGS, summary="The deals board of a pipeline")
 async def board(
     pipeline_id: str,
-    uow: UnitOfWork,
-    principal: Principal,
+    ctx: RequestContext,
     per_stage: Annotated[int, Parameter(ge=0, le=200)] = 20,
 ) -> Board:
     """Stages in order with their deal counts, value sums per currency and up to `per_stage` newest deals."""
     target = _pipeline(pipeline_id)
-    return await call(uow, deals.board, principal=principal, pipeline_id=target, per_stage=per_stage)
+    return await ctx.run(deals.board, principal=ctx.principal, pipeline_id=target, per_stage=per_stage)
 
 
 @post("/deals", opt=MANAGE, tags=TAGS, summary="Create a deal")
-async def create_deal(
-    data: DealCreate, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
-) -> Response[DealRead]:
-    def produce() -> Response[DealRead]:
-        created = deals.create_deal(uow, principal=principal, data=data)
+async def create_deal(data: DealCreate, ctx: RequestContext) -> Response[DealRead]:
+    def produce(uow: UnitOfWork) -> Response[DealRead]:
+        created = deals.create_deal(uow, principal=ctx.principal, data=data)
         return Response(created, status_code=201, headers={"Location": f"/api/v1/deals/{created.id}"})
 
-    return await call(uow, lambda _uow: idempotency.run(data, produce))
+    return await ctx.run_idempotent(data, produce)
 
 
 @get("/deals", opt=READ, tags=TAGS, summary="List deals, newest first")
 async def list_deals(
-    uow: UnitOfWork,
-    principal: Principal,
+    ctx: RequestContext,
     pipeline_id: uuid.UUID | None = None,
     stage_id: uuid.UUID | None = None,
     status: DealStatus | None = None,
@@ -127,34 +118,34 @@ async def list_deals(
         "customer_id": customer_id,
         "company_id": company_id,
     }
-    return await call(uow, deals.list_deals, principal=principal, filters=filters, limit=limit, offset=offset)
+    return await ctx.run(deals.list_deals, principal=ctx.principal, filters=filters, limit=limit, offset=offset)
 
 
 @get("/deals/{deal_id:str}", opt=READ, tags=TAGS, summary="Get a deal")
-async def get_deal(deal_id: str, uow: UnitOfWork, principal: Principal) -> DealRead:
-    return await call(uow, deals.get_deal, principal=principal, deal_id=_deal(deal_id))
+async def get_deal(deal_id: str, ctx: RequestContext) -> DealRead:
+    return await ctx.run(deals.get_deal, principal=ctx.principal, deal_id=_deal(deal_id))
 
 
 @patch("/deals/{deal_id:str}", opt=MANAGE, tags=TAGS, summary="Change some fields of a deal")
-async def update_deal(deal_id: str, data: DealUpdate, uow: UnitOfWork, principal: Principal) -> DealRead:
-    return await call(uow, deals.update_deal, principal=principal, deal_id=_deal(deal_id), data=data)
+async def update_deal(deal_id: str, data: DealUpdate, ctx: RequestContext) -> DealRead:
+    return await ctx.run(deals.update_deal, principal=ctx.principal, deal_id=_deal(deal_id), data=data)
 
 
 @delete("/deals/{deal_id:str}", opt=MANAGE, tags=TAGS, summary="Delete a deal")
-async def delete_deal(deal_id: str, uow: UnitOfWork, principal: Principal) -> None:
-    await call(uow, deals.delete_deal, principal=principal, deal_id=_deal(deal_id))
+async def delete_deal(deal_id: str, ctx: RequestContext) -> None:
+    await ctx.run(deals.delete_deal, principal=ctx.principal, deal_id=_deal(deal_id))
 
 
 @post("/deals/{deal_id:str}/move", opt=MANAGE, tags=TAGS, status_code=200, summary="Move a deal to another stage")
-async def move_deal(deal_id: str, data: DealMove, uow: UnitOfWork, principal: Principal) -> DealRead:
+async def move_deal(deal_id: str, data: DealMove, ctx: RequestContext) -> DealRead:
     """A won or lost stage closes the deal; 409 `deal.closed` when it is closed already."""
-    return await call(uow, deals.move_deal, principal=principal, deal_id=_deal(deal_id), data=data)
+    return await ctx.run(deals.move_deal, principal=ctx.principal, deal_id=_deal(deal_id), data=data)
 
 
 @post("/deals/{deal_id:str}/reopen", opt=REOPEN, tags=TAGS, status_code=200, summary="Reopen a won or lost deal")
-async def reopen_deal(deal_id: str, data: DealReopen, uow: UnitOfWork, principal: Principal) -> DealRead:
+async def reopen_deal(deal_id: str, data: DealReopen, ctx: RequestContext) -> DealRead:
     """Owners only; 409 `deal.not_closed` for an open deal."""
-    return await call(uow, deals.reopen_deal, principal=principal, deal_id=_deal(deal_id), data=data)
+    return await ctx.run(deals.reopen_deal, principal=ctx.principal, deal_id=_deal(deal_id), data=data)
 
 
 ROUTES = [

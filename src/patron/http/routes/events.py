@@ -10,23 +10,20 @@ from litestar import Request, get
 from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from patron.db.uow import Database, UnitOfWork
+from patron.db.uow import Database
 from patron.events import service as events
 from patron.events import stream
 from patron.events.schemas import EventPage
-from patron.http.deps import run_blocking
+from patron.http.deps import RequestContext, run_blocking
 from patron.http.guards import requires
-from patron.http.routes._shared import call
 from patron.identity.permissions import Permission
-from patron.kernel.tenancy import Principal
 
 READ = requires(Permission.EVENTS_READ)
 
 
 @get("/events", opt=READ, tags=["events"], summary="Page through domain events")
 async def list_events(
-    uow: UnitOfWork,
-    principal: Principal,
+    ctx: RequestContext,
     after: str | None = None,
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
     event_type: Annotated[list[str] | None, Parameter(query="type")] = None,
@@ -34,13 +31,13 @@ async def list_events(
     """Events in the order they committed. Keep `next_cursor` and pass it as `after` to read on.
     Owners see every event; sales see `customer.*` and `inquiry.*`; marketing `customer.*` and
     `subscriber.*`."""
-    return await call(uow, events.list_events, principal=principal, after=after, limit=limit, types=event_type)
+    return await ctx.run(events.list_events, principal=ctx.principal, after=after, limit=limit, types=event_type)
 
 
 @get("/events/stream", opt=READ, tags=["events"], summary="Live events (server-sent events)")
 async def stream_events(
     request: Request[Any, Any, Any],
-    principal: Principal,
+    ctx: RequestContext,
     last_event_id: Annotated[str | None, Parameter(header="Last-Event-ID")] = None,
     after: str | None = None,
 ) -> ServerSentEvent:
@@ -49,6 +46,7 @@ async def stream_events(
     the event as JSON `data`. Reconnecting with `Last-Event-ID` (or `?after=<cursor>`) resumes
     after that event with nothing lost; without either the stream starts with the next event."""
     database: Database = request.app.state.database
+    principal = ctx.principal
     cursor = last_event_id or after
     after_seq = await run_blocking(database, lambda: stream.start_seq(database, principal=principal, cursor=cursor))
     poll_seconds: float = request.app.state.settings.stream_poll_seconds

@@ -9,11 +9,10 @@ from litestar import Response, delete, get, patch, post, put
 from patron.db.uow import UnitOfWork
 from patron.groups import service as groups
 from patron.groups.schemas import GroupCreate, GroupList, GroupRead, GroupUpdate, ProductAccess, ProductRestrictions
+from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.idempotency import Idempotency
-from patron.http.routes._shared import call, path_id
+from patron.http.routes._shared import path_id
 from patron.identity.permissions import Permission
-from patron.kernel.tenancy import Principal
 
 READ = requires(Permission.GROUPS_READ)
 MANAGE = requires(Permission.GROUPS_MANAGE)
@@ -25,38 +24,36 @@ def _group_id(value: str) -> uuid.UUID:
 
 
 @post("/customer-groups", opt=MANAGE, tags=TAGS, summary="Create a customer group")
-async def create_group(
-    data: GroupCreate, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
-) -> Response[GroupRead]:
+async def create_group(data: GroupCreate, ctx: RequestContext) -> Response[GroupRead]:
     """409 `customer_group.name_taken` when the organization has a group of this name."""
 
-    def produce() -> Response[GroupRead]:
-        group = groups.create_group(uow, principal=principal, data=data)
+    def produce(uow: UnitOfWork) -> Response[GroupRead]:
+        group = groups.create_group(uow, principal=ctx.principal, data=data)
         return Response(group, status_code=201, headers={"Location": f"/api/v1/customer-groups/{group.id}"})
 
-    return await call(uow, lambda _uow: idempotency.run(data, produce))
+    return await ctx.run_idempotent(data, produce)
 
 
 @get("/customer-groups", opt=READ, tags=TAGS, summary="List the customer groups, by name")
-async def list_groups(uow: UnitOfWork, principal: Principal) -> GroupList:
-    return await call(uow, groups.list_groups, principal=principal)
+async def list_groups(ctx: RequestContext) -> GroupList:
+    return await ctx.run(groups.list_groups, principal=ctx.principal)
 
 
 @get("/customer-groups/{group_id:str}", opt=READ, tags=TAGS, summary="Get a customer group")
-async def get_group(group_id: str, uow: UnitOfWork, principal: Principal) -> GroupRead:
-    return await call(uow, groups.get_group, principal=principal, group_id=_group_id(group_id))
+async def get_group(group_id: str, ctx: RequestContext) -> GroupRead:
+    return await ctx.run(groups.get_group, principal=ctx.principal, group_id=_group_id(group_id))
 
 
 @patch("/customer-groups/{group_id:str}", opt=MANAGE, tags=TAGS, summary="Rename a group or flag it as merchant group")
-async def update_group(group_id: str, data: GroupUpdate, uow: UnitOfWork, principal: Principal) -> GroupRead:
+async def update_group(group_id: str, data: GroupUpdate, ctx: RequestContext) -> GroupRead:
     """Becoming a merchant group makes every member a merchant (`customer.updated` for each)."""
-    return await call(uow, groups.update_group, principal=principal, group_id=_group_id(group_id), data=data)
+    return await ctx.run(groups.update_group, principal=ctx.principal, group_id=_group_id(group_id), data=data)
 
 
 @delete("/customer-groups/{group_id:str}", opt=MANAGE, tags=TAGS, summary="Delete a customer group without members")
-async def delete_group(group_id: str, uow: UnitOfWork, principal: Principal) -> None:
+async def delete_group(group_id: str, ctx: RequestContext) -> None:
     """409 `customer_group.in_use` while customers (deleted ones included) belong to it."""
-    await call(uow, groups.delete_group, principal=principal, group_id=_group_id(group_id))
+    await ctx.run(groups.delete_group, principal=ctx.principal, group_id=_group_id(group_id))
 
 
 @get(
@@ -65,8 +62,8 @@ async def delete_group(group_id: str, uow: UnitOfWork, principal: Principal) -> 
     tags=TAGS,
     summary="A group's product allow and deny lists",
 )
-async def get_group_restrictions(group_id: str, uow: UnitOfWork, principal: Principal) -> ProductRestrictions:
-    return await call(uow, groups.get_group_restrictions, principal=principal, group_id=_group_id(group_id))
+async def get_group_restrictions(group_id: str, ctx: RequestContext) -> ProductRestrictions:
+    return await ctx.run(groups.get_group_restrictions, principal=ctx.principal, group_id=_group_id(group_id))
 
 
 @put(
@@ -75,11 +72,9 @@ async def get_group_restrictions(group_id: str, uow: UnitOfWork, principal: Prin
     tags=TAGS,
     summary="Replace a group's product allow and deny lists",
 )
-async def set_group_restrictions(
-    group_id: str, data: ProductRestrictions, uow: UnitOfWork, principal: Principal
-) -> ProductRestrictions:
+async def set_group_restrictions(group_id: str, data: ProductRestrictions, ctx: RequestContext) -> ProductRestrictions:
     target = _group_id(group_id)
-    return await call(uow, groups.set_group_restrictions, principal=principal, group_id=target, data=data)
+    return await ctx.run(groups.set_group_restrictions, principal=ctx.principal, group_id=target, data=data)
 
 
 @get(
@@ -88,9 +83,9 @@ async def set_group_restrictions(
     tags=TAGS,
     summary="A customer's own product allow and deny lists",
 )
-async def get_customer_restrictions(customer_id: str, uow: UnitOfWork, principal: Principal) -> ProductRestrictions:
+async def get_customer_restrictions(customer_id: str, ctx: RequestContext) -> ProductRestrictions:
     target = path_id(customer_id, "customer")
-    return await call(uow, groups.get_customer_restrictions, principal=principal, customer_id=target)
+    return await ctx.run(groups.get_customer_restrictions, principal=ctx.principal, customer_id=target)
 
 
 @put(
@@ -100,10 +95,10 @@ async def get_customer_restrictions(customer_id: str, uow: UnitOfWork, principal
     summary="Replace a customer's own product allow and deny lists",
 )
 async def set_customer_restrictions(
-    customer_id: str, data: ProductRestrictions, uow: UnitOfWork, principal: Principal
+    customer_id: str, data: ProductRestrictions, ctx: RequestContext
 ) -> ProductRestrictions:
     target = path_id(customer_id, "customer")
-    return await call(uow, groups.set_customer_restrictions, principal=principal, customer_id=target, data=data)
+    return await ctx.run(groups.set_customer_restrictions, principal=ctx.principal, customer_id=target, data=data)
 
 
 @get(
@@ -112,11 +107,11 @@ async def set_customer_restrictions(
     tags=TAGS,
     summary="May this customer buy this product?",
 )
-async def product_access(customer_id: str, product_ref: str, uow: UnitOfWork, principal: Principal) -> ProductAccess:
+async def product_access(customer_id: str, product_ref: str, ctx: RequestContext) -> ProductAccess:
     """Precedence, first match wins: customer deny, customer allow, not on the customer's allow list
     (denied), then the same for the customer's group, else allowed. `decided_by` names the rule."""
     target = path_id(customer_id, "customer")
-    return await call(uow, groups.product_access, principal=principal, customer_id=target, product_ref=product_ref)
+    return await ctx.run(groups.product_access, principal=ctx.principal, customer_id=target, product_ref=product_ref)
 
 
 ROUTES = [

@@ -11,12 +11,11 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
 from patron.db.uow import UnitOfWork
+from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
-from patron.http.idempotency import Idempotency
 from patron.http.problems import PROBLEM_JSON, ProblemDetails
-from patron.http.routes._shared import call, path_id
+from patron.http.routes._shared import path_id
 from patron.identity.permissions import Permission
-from patron.identity.schemas import OrganizationSettings
 from patron.inquiries import service as inquiries
 from patron.inquiries.schemas import (
     InquiryAssign,
@@ -29,17 +28,20 @@ from patron.inquiries.schemas import (
     InquiryReplyCreate,
     InquiryStatus,
 )
-from patron.kernel.tenancy import Principal
 
 MANAGE = requires(Permission.INQUIRIES_MANAGE)
 TAGS = ["inquiries"]
 
 
 async def _once(
-    uow: UnitOfWork, idempotency: Idempotency, body: Any, fn: Callable[..., InquiryDetail], /, **kwargs: Any
+    ctx: RequestContext, body: Any, fn: Callable[..., InquiryDetail], /, **kwargs: Any
 ) -> Response[InquiryDetail]:
     """A lifecycle call that honours Idempotency-Key (the same key and body replay the first answer)."""
-    return await call(uow, lambda _uow: idempotency.run(body, lambda: Response(fn(_uow, **kwargs), status_code=200)))
+
+    def produce(uow: UnitOfWork) -> Response[InquiryDetail]:
+        return Response(fn(uow, **kwargs), status_code=200)
+
+    return await ctx.run_idempotent(body, produce)
 
 
 @post(
@@ -57,12 +59,11 @@ async def _once(
     },
 )
 async def submit_inquiry(
-    org_slug: str, data: InquiryCreate, request: Request[Any, Any, Any], uow: UnitOfWork
+    org_slug: str, data: InquiryCreate, request: Request[Any, Any, Any], ctx: RequestContext
 ) -> Response[InquiryReceipt]:
     """201 `{id, status, created_at}`. At most PATRON_INQUIRY_RATE_LIMIT per client address and per
     email (429 `request.rate_limited` with Retry-After beyond it)."""
-    receipt = await call(
-        uow,
+    receipt = await ctx.run(
         inquiries.submit_inquiry,
         org_slug=org_slug,
         data=data,
@@ -75,18 +76,16 @@ async def submit_inquiry(
 
 @get("/inquiries", opt=MANAGE, tags=TAGS, summary="List inquiries")
 async def list_inquiries(
-    uow: UnitOfWork,
-    principal: Principal,
+    ctx: RequestContext,
     status: InquiryStatus | None = None,
     assigned_to: uuid.UUID | None = None,
     email: Annotated[str | None, Parameter(max_length=320)] = None,
     limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
     offset: Annotated[int, Parameter(ge=0)] = 0,
 ) -> InquiryPage:
-    return await call(
-        uow,
+    return await ctx.run(
         inquiries.list_inquiries,
-        principal=principal,
+        principal=ctx.principal,
         status=status,
         assigned_to=assigned_to,
         email=email,
@@ -96,31 +95,27 @@ async def list_inquiries(
 
 
 @get("/inquiries/{inquiry_id:str}", opt=MANAGE, tags=TAGS, summary="An inquiry with its replies")
-async def get_inquiry(inquiry_id: str, uow: UnitOfWork, principal: Principal) -> InquiryDetail:
+async def get_inquiry(inquiry_id: str, ctx: RequestContext) -> InquiryDetail:
     target = path_id(inquiry_id, "inquiry")
-    return await call(uow, inquiries.get_inquiry, principal=principal, inquiry_id=target)
+    return await ctx.run(inquiries.get_inquiry, principal=ctx.principal, inquiry_id=target)
 
 
 @post("/inquiries/{inquiry_id:str}/assign", opt=MANAGE, tags=TAGS, status_code=200, summary="Assign an inquiry")
-async def assign_inquiry(
-    inquiry_id: str, data: InquiryAssign, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
-) -> Response[InquiryDetail]:
+async def assign_inquiry(inquiry_id: str, data: InquiryAssign, ctx: RequestContext) -> Response[InquiryDetail]:
     """new → assigned (reassigning keeps the status); 409 `inquiry.invalid_transition` once closed."""
     target = path_id(inquiry_id, "inquiry")
     return await _once(
-        uow, idempotency, data, inquiries.assign_inquiry, principal=principal, inquiry_id=target, staff_id=data.staff_id
+        ctx, data, inquiries.assign_inquiry, principal=ctx.principal, inquiry_id=target, staff_id=data.staff_id
     )
 
 
 @post("/inquiries/{inquiry_id:str}/replies", opt=MANAGE, tags=TAGS, status_code=200, summary="Record a reply")
-async def reply_to_inquiry(
-    inquiry_id: str, data: InquiryReplyCreate, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
-) -> Response[InquiryDetail]:
+async def reply_to_inquiry(inquiry_id: str, data: InquiryReplyCreate, ctx: RequestContext) -> Response[InquiryDetail]:
     """assigned → replied; 409 `inquiry.invalid_transition` while new or once closed. Send an
     Idempotency-Key to make a retried reply count once."""
     target = path_id(inquiry_id, "inquiry")
     return await _once(
-        uow, idempotency, data, inquiries.reply_to_inquiry, principal=principal, inquiry_id=target, message=data.message
+        ctx, data, inquiries.reply_to_inquiry, principal=ctx.principal, inquiry_id=target, message=data.message
     )
 
 
@@ -128,34 +123,28 @@ async def reply_to_inquiry(
 async def convert_inquiry(
     inquiry_id: str,
     data: InquiryConvert,
-    uow: UnitOfWork,
-    principal: Principal,
-    org_settings: OrganizationSettings,
-    idempotency: Idempotency,
+    ctx: RequestContext,
 ) -> Response[InquiryDetail]:
     """assigned | replied → converted: links the customer with the inquiry's email or creates one as a
     lead (`customer_status: prospect` for a prospect); the answer carries `customer_id`."""
     target = path_id(inquiry_id, "inquiry")
     return await _once(
-        uow,
-        idempotency,
+        ctx,
         data,
         inquiries.convert_inquiry,
-        principal=principal,
-        settings=org_settings,
+        principal=ctx.principal,
+        settings=ctx.org_settings,
         inquiry_id=target,
         data=data,
     )
 
 
 @post("/inquiries/{inquiry_id:str}/lose", opt=MANAGE, tags=TAGS, status_code=200, summary="Close as lost")
-async def lose_inquiry(
-    inquiry_id: str, data: InquiryLose, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
-) -> Response[InquiryDetail]:
+async def lose_inquiry(inquiry_id: str, data: InquiryLose, ctx: RequestContext) -> Response[InquiryDetail]:
     """new | assigned | replied → lost, with the reason."""
     target = path_id(inquiry_id, "inquiry")
     return await _once(
-        uow, idempotency, data, inquiries.lose_inquiry, principal=principal, inquiry_id=target, reason=data.reason
+        ctx, data, inquiries.lose_inquiry, principal=ctx.principal, inquiry_id=target, reason=data.reason
     )
 
 

@@ -8,12 +8,10 @@ from litestar import Response, get, post
 from litestar.params import Parameter
 
 from patron.db.uow import UnitOfWork
+from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.idempotency import Idempotency
-from patron.http.routes._shared import call, path_id
+from patron.http.routes._shared import path_id
 from patron.identity.permissions import Permission
-from patron.identity.schemas import OrganizationSettings
-from patron.kernel.tenancy import Principal
 from patron.loyalty import service as loyalty
 from patron.loyalty.schemas import AdjustCreate, LedgerEntryRead, PointsRead, RedeemCreate
 
@@ -28,18 +26,15 @@ TAGS = ["loyalty"]
 )
 async def get_points(
     customer_id: str,
-    uow: UnitOfWork,
-    principal: Principal,
-    org_settings: OrganizationSettings,
+    ctx: RequestContext,
     limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
     after: str | None = None,
 ) -> PointsRead:
     """Entries newest first; pass `next_cursor` as `after` to read older ones."""
-    return await call(
-        uow,
+    return await ctx.run(
         loyalty.get_points,
-        principal=principal,
-        settings=org_settings.loyalty,
+        principal=ctx.principal,
+        settings=ctx.org_settings.loyalty,
         customer_id=path_id(customer_id, "customer"),
         limit=limit,
         after=after,
@@ -53,17 +48,15 @@ async def get_points(
     status_code=200,
     summary="Spend points",
 )
-async def redeem_points(
-    customer_id: str, data: RedeemCreate, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
-) -> Response[LedgerEntryRead]:
+async def redeem_points(customer_id: str, data: RedeemCreate, ctx: RequestContext) -> Response[LedgerEntryRead]:
     """200 with the ledger entry; 409 `loyalty.insufficient_points` when the balance is short."""
     target = path_id(customer_id, "customer")
 
-    def produce() -> Response[LedgerEntryRead]:
-        entry = loyalty.redeem_points(uow, principal=principal, customer_id=target, data=data)
+    def produce(uow: UnitOfWork) -> Response[LedgerEntryRead]:
+        entry = loyalty.redeem_points(uow, principal=ctx.principal, customer_id=target, data=data)
         return Response(entry, status_code=200)
 
-    return await call(uow, lambda _uow: idempotency.run(data, produce))
+    return await ctx.run_idempotent(data, produce)
 
 
 @post(
@@ -76,21 +69,18 @@ async def redeem_points(
 async def adjust_points(
     customer_id: str,
     data: AdjustCreate,
-    uow: UnitOfWork,
-    principal: Principal,
-    org_settings: OrganizationSettings,
-    idempotency: Idempotency,
+    ctx: RequestContext,
 ) -> Response[LedgerEntryRead]:
     """200 with the ledger entry; 409 `loyalty.insufficient_points` when a removal exceeds the balance."""
     target = path_id(customer_id, "customer")
 
-    def produce() -> Response[LedgerEntryRead]:
+    def produce(uow: UnitOfWork) -> Response[LedgerEntryRead]:
         entry = loyalty.adjust_points(
-            uow, principal=principal, settings=org_settings.loyalty, customer_id=target, data=data
+            uow, principal=ctx.principal, settings=ctx.org_settings.loyalty, customer_id=target, data=data
         )
         return Response(entry, status_code=200)
 
-    return await call(uow, lambda _uow: idempotency.run(data, produce))
+    return await ctx.run_idempotent(data, produce)
 
 
 ROUTES = [get_points, redeem_points, adjust_points]

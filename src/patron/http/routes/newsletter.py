@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Annotated, Any, TypeVar
 
 from litestar import Request, Response, get, post, route
 from litestar.params import Parameter
 
 from patron.db.uow import Database, UnitOfWork
-from patron.http.deps import run_blocking
+from patron.http.deps import RequestContext, run_blocking
 from patron.http.guards import PUBLIC, requires
-from patron.http.idempotency import Idempotency
-from patron.http.routes._shared import call, path_id
+from patron.http.routes._shared import path_id
 from patron.identity.permissions import Permission
-from patron.identity.schemas import OrganizationSettings
-from patron.kernel.tenancy import Principal
 from patron.newsletter import service as newsletter
 from patron.newsletter.rules import LinkSigner
 from patron.newsletter.schemas import (
@@ -48,25 +44,29 @@ def client_info(request: Request[Any, Any, Any]) -> ClientInfo:
 
 
 async def _writing(request: Request[Any, Any, Any], fn: Callable[..., T], /, **kwargs: Any) -> T:
-    """Run a changing service call from a GET link (the request's own unit of work is read-only)."""
+    """Run a changing service call from a GET link (`ctx.run` gives a GET a read-only unit of work)."""
     database: Database = request.app.state.database
-    uow = database.unit_of_work(actor=request.state.actor)
-    try:
-        result = await run_blocking(database, partial(fn, uow, **kwargs))
-    except BaseException:
-        await run_blocking(database, uow.rollback)
-        raise
-    await run_blocking(database, uow.commit)
-    return result
+
+    def unit() -> T:
+        uow = database.unit_of_work(actor=request.state.actor)
+        try:
+            result = fn(uow, **kwargs)
+        except BaseException:
+            uow.rollback()
+            raise
+        uow.commit()
+        return result
+
+    return await run_blocking(database, unit)
 
 
 @post("/public/{org_slug:str}/newsletter/subscriptions", opt=PUBLIC, tags=TAGS, security=[{}], summary="Subscribe")
 async def subscribe(
-    org_slug: str, data: SubscriptionCreate, request: Request[Any, Any, Any], uow: UnitOfWork
+    org_slug: str, data: SubscriptionCreate, request: Request[Any, Any, Any], ctx: RequestContext
 ) -> Response[SubscriptionStatus]:
     """201 for a new subscriber, 200 when the email was known (topics merged). The answer says only
     `pending` (confirmation mail sent, double opt-in) or `subscribed`."""
-    status, created = await call(uow, newsletter.subscribe, org_slug=org_slug, data=data, client=client_info(request))
+    status, created = await ctx.run(newsletter.subscribe, org_slug=org_slug, data=data, client=client_info(request))
     return Response(status, status_code=201 if created else 200)
 
 
@@ -95,8 +95,7 @@ async def unsubscribe(token: str, request: Request[Any, Any, Any]) -> Subscripti
 @get("/newsletter/subscribers", opt=MANAGE, tags=TAGS, summary="List subscribers")
 async def list_subscribers(
     request: Request[Any, Any, Any],
-    uow: UnitOfWork,
-    principal: Principal,
+    ctx: RequestContext,
     status: SubscriberStatus | None = None,
     topic: Annotated[str | None, Parameter(max_length=50)] = None,
     email: Annotated[str | None, Parameter(max_length=320, description="part of the email")] = None,
@@ -104,10 +103,9 @@ async def list_subscribers(
     offset: Annotated[int, Parameter(ge=0)] = 0,
 ) -> SubscriberPage:
     """Each subscriber carries its `unsubscribe_url` (for mail headers and footers)."""
-    return await call(
-        uow,
+    return await ctx.run(
         newsletter.list_subscribers,
-        principal=principal,
+        principal=ctx.principal,
         links=links(request),
         status=status,
         topic=topic,
@@ -118,11 +116,9 @@ async def list_subscribers(
 
 
 @get("/newsletter/subscribers/{subscriber_id:str}", opt=MANAGE, tags=TAGS, summary="A subscriber and its consents")
-async def get_subscriber(
-    subscriber_id: str, request: Request[Any, Any, Any], uow: UnitOfWork, principal: Principal
-) -> SubscriberDetail:
+async def get_subscriber(subscriber_id: str, request: Request[Any, Any, Any], ctx: RequestContext) -> SubscriberDetail:
     target = path_id(subscriber_id, "subscriber")
-    return await call(uow, newsletter.get_subscriber, principal=principal, links=links(request), subscriber_id=target)
+    return await ctx.run(newsletter.get_subscriber, principal=ctx.principal, links=links(request), subscriber_id=target)
 
 
 @post(
@@ -135,24 +131,22 @@ async def get_subscriber(
 async def revoke_links(
     subscriber_id: str,
     request: Request[Any, Any, Any],
-    uow: UnitOfWork,
-    principal: Principal,
-    idempotency: Idempotency,
+    ctx: RequestContext,
 ) -> Response[SubscriberRead]:
     """Links given out before stop working (404); the answer carries the new `unsubscribe_url`."""
     target = path_id(subscriber_id, "subscriber")
     signer = links(request)
 
-    def produce() -> Response[SubscriberRead]:
-        revoked = newsletter.revoke_links(uow, principal=principal, links=signer, subscriber_id=target)
+    def produce(uow: UnitOfWork) -> Response[SubscriberRead]:
+        revoked = newsletter.revoke_links(uow, principal=ctx.principal, links=signer, subscriber_id=target)
         return Response(revoked, status_code=200)
 
-    return await call(uow, lambda _uow: idempotency.run(None, produce))
+    return await ctx.run_idempotent(None, produce)
 
 
 @get("/newsletter/stats", opt=MANAGE, tags=TAGS, summary="Subscriber statistics")
-async def stats(uow: UnitOfWork, principal: Principal, org_settings: OrganizationSettings) -> NewsletterStats:
-    return await call(uow, newsletter.get_stats, principal=principal, settings=org_settings)
+async def stats(ctx: RequestContext) -> NewsletterStats:
+    return await ctx.run(newsletter.get_stats, principal=ctx.principal, settings=ctx.org_settings)
 
 
 ROUTES = [subscribe, confirm, unsubscribe, list_subscribers, get_subscriber, revoke_links, stats]

@@ -8,12 +8,10 @@ from litestar import Response, get, post, put
 from litestar.params import Parameter
 
 from patron.db.uow import UnitOfWork
+from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.idempotency import Idempotency
-from patron.http.routes._shared import call, path_id
+from patron.http.routes._shared import path_id
 from patron.identity.permissions import Permission
-from patron.identity.schemas import OrganizationSettings
-from patron.kernel.tenancy import Principal
 from patron.orders import service as orders
 from patron.orders.schemas import OrderCreate, OrderCustomerAttach, OrderPage, OrderRead
 
@@ -24,39 +22,34 @@ TAGS = ["orders"]
 
 
 @post("/orders", opt=RECORD, tags=TAGS, summary="Record an order")
-async def create_order(
-    data: OrderCreate, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
-) -> Response[OrderRead]:
+async def create_order(data: OrderCreate, ctx: RequestContext) -> Response[OrderRead]:
     """201 with the order (status `open`). 409 `order.external_ref_taken` when the reference is in use;
     422 naming `customer_id` when it is not a live customer of this organization."""
 
-    def produce() -> Response[OrderRead]:
-        order = orders.create_order(uow, principal=principal, data=data)
+    def produce(uow: UnitOfWork) -> Response[OrderRead]:
+        order = orders.create_order(uow, principal=ctx.principal, data=data)
         return Response(order, status_code=201, headers={"Location": f"/api/v1/orders/{order.id}"})
 
-    return await call(uow, lambda _uow: idempotency.run(data, produce))
+    return await ctx.run_idempotent(data, produce)
 
 
 @get("/orders/{order_id:str}", opt=READ, tags=TAGS, summary="Get an order")
-async def get_order(order_id: str, uow: UnitOfWork, principal: Principal) -> OrderRead:
-    return await call(uow, orders.get_order, principal=principal, order_id=path_id(order_id, "order"))
+async def get_order(order_id: str, ctx: RequestContext) -> OrderRead:
+    return await ctx.run(orders.get_order, principal=ctx.principal, order_id=path_id(order_id, "order"))
 
 
 @put("/orders/{order_id:str}/customer", opt=RECORD, tags=TAGS, summary="Attach a customer to an order")
 async def attach_customer(
     order_id: str,
     data: OrderCustomerAttach,
-    uow: UnitOfWork,
-    principal: Principal,
-    org_settings: OrganizationSettings,
+    ctx: RequestContext,
 ) -> OrderRead:
     """The order with the customer embedded. A paid order awards its points now.
     409 `order.customer_attached` when another customer is attached already."""
-    return await call(
-        uow,
+    return await ctx.run(
         orders.attach_customer,
-        principal=principal,
-        settings=org_settings.loyalty,
+        principal=ctx.principal,
+        settings=ctx.org_settings.loyalty,
         order_id=path_id(order_id, "order"),
         customer_id=data.customer_id,
     )
@@ -65,68 +58,58 @@ async def attach_customer(
 @post("/orders/{order_id:str}/pay", opt=RECORD, tags=TAGS, status_code=200, summary="Report an order paid")
 async def pay_order(
     order_id: str,
-    uow: UnitOfWork,
-    principal: Principal,
-    org_settings: OrganizationSettings,
-    idempotency: Idempotency,
+    ctx: RequestContext,
 ) -> Response[OrderRead]:
     """Awards floor(total / earn_amount) x earn_points to the attached customer, exactly once however
     often or concurrently the payment is reported. 409 `order.invalid_transition` for a cancelled
     or refunded order."""
     target = path_id(order_id, "order")
 
-    def produce() -> Response[OrderRead]:
-        order = orders.pay_order(uow, principal=principal, settings=org_settings.loyalty, order_id=target)
+    def produce(uow: UnitOfWork) -> Response[OrderRead]:
+        order = orders.pay_order(uow, principal=ctx.principal, settings=ctx.org_settings.loyalty, order_id=target)
         return Response(order, status_code=200)
 
-    return await call(uow, lambda _uow: idempotency.run(None, produce))
+    return await ctx.run_idempotent(None, produce)
 
 
 @post("/orders/{order_id:str}/refund", opt=REFUND, tags=TAGS, status_code=200, summary="Refund a paid order")
 async def refund_order(
     order_id: str,
-    uow: UnitOfWork,
-    principal: Principal,
-    org_settings: OrganizationSettings,
-    idempotency: Idempotency,
+    ctx: RequestContext,
 ) -> Response[OrderRead]:
     """Reverses the order's award: at most the current balance, the rest recorded as the shortfall.
     409 `order.invalid_transition` unless the order is paid (or refunded already)."""
     target = path_id(order_id, "order")
 
-    def produce() -> Response[OrderRead]:
-        order = orders.refund_order(uow, principal=principal, settings=org_settings.loyalty, order_id=target)
+    def produce(uow: UnitOfWork) -> Response[OrderRead]:
+        order = orders.refund_order(uow, principal=ctx.principal, settings=ctx.org_settings.loyalty, order_id=target)
         return Response(order, status_code=200)
 
-    return await call(uow, lambda _uow: idempotency.run(None, produce))
+    return await ctx.run_idempotent(None, produce)
 
 
 @post("/orders/{order_id:str}/cancel", opt=RECORD, tags=TAGS, status_code=200, summary="Cancel an open order")
-async def cancel_order(
-    order_id: str, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
-) -> Response[OrderRead]:
+async def cancel_order(order_id: str, ctx: RequestContext) -> Response[OrderRead]:
     """409 `order.invalid_transition` for a paid or refunded order (refund it instead)."""
     target = path_id(order_id, "order")
 
-    def produce() -> Response[OrderRead]:
-        return Response(orders.cancel_order(uow, principal=principal, order_id=target), status_code=200)
+    def produce(uow: UnitOfWork) -> Response[OrderRead]:
+        return Response(orders.cancel_order(uow, principal=ctx.principal, order_id=target), status_code=200)
 
-    return await call(uow, lambda _uow: idempotency.run(None, produce))
+    return await ctx.run_idempotent(None, produce)
 
 
 @get("/customers/{customer_id:str}/orders", opt=READ, tags=TAGS, summary="A customer's orders, newest first")
 async def list_customer_orders(
     customer_id: str,
-    uow: UnitOfWork,
-    principal: Principal,
+    ctx: RequestContext,
     limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
     offset: Annotated[int, Parameter(ge=0)] = 0,
 ) -> OrderPage:
     """A deleted customer keeps its orders."""
-    return await call(
-        uow,
+    return await ctx.run(
         orders.list_customer_orders,
-        principal=principal,
+        principal=ctx.principal,
         customer_id=path_id(customer_id, "customer"),
         limit=limit,
         offset=offset,

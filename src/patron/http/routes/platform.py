@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from litestar import Response, post
 
-from patron.db.uow import UnitOfWork
+from patron.http.deps import RequestContext
 from patron.http.guards import PLATFORM
-from patron.http.routes._shared import call
 from patron.identity import service as identity
 from patron.identity.schemas import OrganizationCreate, OrganizationCreated
 
 
 @post("/organizations", opt=PLATFORM, tags=["platform"], summary="Create an organization (admin token)")
-async def create_organization(data: OrganizationCreate, uow: UnitOfWork) -> Response[OrganizationCreated]:
+async def create_organization(data: OrganizationCreate, ctx: RequestContext) -> Response[OrganizationCreated]:
     """Creates the organization, its owner and the owner's API key (shown only in this answer)."""
-    created = await call(uow, identity.create_organization, data=data)
+    created = await ctx.run(identity.create_organization, data=data)
     return Response(created, status_code=201, headers={"Location": "/api/v1/organization"})
 
 

@@ -7,9 +7,9 @@ from typing import Any
 from litestar import Request, Response, delete, get, patch, post
 
 from patron.db.uow import UnitOfWork
+from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.idempotency import Idempotency
-from patron.http.routes._shared import call, path_id
+from patron.http.routes._shared import path_id
 from patron.identity import service as identity
 from patron.identity.permissions import Permission
 from patron.identity.schemas import (
@@ -21,64 +21,59 @@ from patron.identity.schemas import (
     StaffRead,
     StaffUpdate,
 )
-from patron.kernel.tenancy import Principal
 
 MANAGE = requires(Permission.STAFF_MANAGE)
 
 
 @post("/staff", opt=MANAGE, tags=["staff"])
-async def create_staff(
-    data: StaffCreate, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
-) -> Response[StaffCreated]:
+async def create_staff(data: StaffCreate, ctx: RequestContext) -> Response[StaffCreated]:
     """Adds a staff member; the answer holds their first API key, shown only here."""
 
-    def produce() -> Response[StaffCreated]:
-        created = identity.create_staff(uow, principal=principal, data=data)
+    def produce(uow: UnitOfWork) -> Response[StaffCreated]:
+        created = identity.create_staff(uow, principal=ctx.principal, data=data)
         return Response(created, status_code=201, headers={"Location": f"/api/v1/staff/{created.staff.id}"})
 
-    return await call(uow, lambda _uow: idempotency.run(data, produce))
+    return await ctx.run_idempotent(data, produce)
 
 
 @get("/staff", opt=MANAGE, tags=["staff"])
-async def list_staff(uow: UnitOfWork, principal: Principal) -> StaffList:
-    return StaffList(items=await call(uow, identity.list_staff, principal=principal))
+async def list_staff(ctx: RequestContext) -> StaffList:
+    return StaffList(items=await ctx.run(identity.list_staff, principal=ctx.principal))
 
 
 @get("/staff/{staff_id:str}", opt=MANAGE, tags=["staff"])
-async def get_staff(staff_id: str, uow: UnitOfWork, principal: Principal) -> StaffRead:
-    return await call(uow, identity.get_staff, principal=principal, staff_id=path_id(staff_id, "staff"))
+async def get_staff(staff_id: str, ctx: RequestContext) -> StaffRead:
+    return await ctx.run(identity.get_staff, principal=ctx.principal, staff_id=path_id(staff_id, "staff"))
 
 
 @patch("/staff/{staff_id:str}", opt=MANAGE, tags=["staff"])
-async def update_staff(staff_id: str, data: StaffUpdate, uow: UnitOfWork, principal: Principal) -> StaffRead:
+async def update_staff(staff_id: str, data: StaffUpdate, ctx: RequestContext) -> StaffRead:
     """The only owner cannot be demoted (409 `staff.last_owner`)."""
-    return await call(uow, identity.update_staff, principal=principal, staff_id=path_id(staff_id, "staff"), data=data)
+    return await ctx.run(identity.update_staff, principal=ctx.principal, staff_id=path_id(staff_id, "staff"), data=data)
 
 
 @delete("/staff/{staff_id:str}", opt=MANAGE, tags=["staff"])
-async def delete_staff(request: Request[Any, Any, Any], staff_id: str, uow: UnitOfWork, principal: Principal) -> None:
+async def delete_staff(request: Request[Any, Any, Any], staff_id: str, ctx: RequestContext) -> None:
     """Deactivates the staff member and revokes their keys; the only owner cannot be removed."""
-    revoked = await call(uow, identity.delete_staff, principal=principal, staff_id=path_id(staff_id, "staff"))
+    revoked = await ctx.run(identity.delete_staff, principal=ctx.principal, staff_id=path_id(staff_id, "staff"))
     request.app.state.authenticator.forget(revoked)
 
 
 @post("/staff/{staff_id:str}/api-keys", opt=MANAGE, tags=["staff"])
-async def create_api_key(
-    staff_id: str, data: ApiKeyCreate, uow: UnitOfWork, principal: Principal, idempotency: Idempotency
-) -> Response[ApiKeyCreated]:
+async def create_api_key(staff_id: str, data: ApiKeyCreate, ctx: RequestContext) -> Response[ApiKeyCreated]:
     """Issues another key; the key itself is shown only in this answer."""
     target = path_id(staff_id, "staff")
 
-    def produce() -> Response[ApiKeyCreated]:
-        created = identity.create_api_key(uow, principal=principal, staff_id=target, data=data)
+    def produce(uow: UnitOfWork) -> Response[ApiKeyCreated]:
+        created = identity.create_api_key(uow, principal=ctx.principal, staff_id=target, data=data)
         return Response(created, status_code=201)
 
-    return await call(uow, lambda _uow: idempotency.run(data, produce))
+    return await ctx.run_idempotent(data, produce)
 
 
 @delete("/api-keys/{key_id:str}", opt=MANAGE, tags=["staff"])
-async def revoke_api_key(request: Request[Any, Any, Any], key_id: str, uow: UnitOfWork, principal: Principal) -> None:
-    revoked = await call(uow, identity.revoke_api_key, principal=principal, key_id=path_id(key_id, "api key"))
+async def revoke_api_key(request: Request[Any, Any, Any], key_id: str, ctx: RequestContext) -> None:
+    revoked = await ctx.run(identity.revoke_api_key, principal=ctx.principal, key_id=path_id(key_id, "api key"))
     request.app.state.authenticator.forget(revoked)
 
 

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from litestar import Request, Response, delete, get, patch, post
 from litestar.params import Parameter
 
-from patron.db.uow import UnitOfWork
 from patron.events import webhooks
 from patron.events.schemas import (
     WebhookCreate,
@@ -18,10 +17,10 @@ from patron.events.schemas import (
     WebhookUpdate,
 )
 from patron.events.webhooks import WebhookPolicy
+from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import call, path_id
+from patron.http.routes._shared import path_id
 from patron.identity.permissions import Permission
-from patron.kernel.tenancy import Principal
 
 MANAGE = requires(Permission.WEBHOOKS_MANAGE)
 TAGS = ["webhooks"]
@@ -34,33 +33,33 @@ def _policy(request: Request[Any, Any, Any]) -> WebhookPolicy:
 
 @post("/webhooks", opt=MANAGE, tags=TAGS, summary="Register a webhook")
 async def create_webhook(
-    data: WebhookCreate, request: Request[Any, Any, Any], uow: UnitOfWork, principal: Principal
+    data: WebhookCreate, request: Request[Any, Any, Any], ctx: RequestContext
 ) -> Response[WebhookCreated]:
     """201 with the signing `secret`, shown only here. Each delivery is a POST of the event as JSON
     with `Patron-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`. URLs that resolve
     to loopback, private, link-local or metadata addresses are refused (422 on `url`)."""
-    created = await call(uow, webhooks.create_webhook, principal=principal, policy=_policy(request), data=data)
+    created = await ctx.run(webhooks.create_webhook, principal=ctx.principal, policy=_policy(request), data=data)
     return Response(created, status_code=201, headers={"Location": f"/api/v1/webhooks/{created.webhook.id}"})
 
 
 @get("/webhooks", opt=MANAGE, tags=TAGS, summary="List webhooks")
-async def list_webhooks(uow: UnitOfWork, principal: Principal) -> WebhookList:
-    return await call(uow, webhooks.list_webhooks, principal=principal)
+async def list_webhooks(ctx: RequestContext) -> WebhookList:
+    return await ctx.run(webhooks.list_webhooks, principal=ctx.principal)
 
 
 @get("/webhooks/{webhook_id:str}", opt=MANAGE, tags=TAGS, summary="Get a webhook")
-async def get_webhook(webhook_id: str, uow: UnitOfWork, principal: Principal) -> WebhookRead:
+async def get_webhook(webhook_id: str, ctx: RequestContext) -> WebhookRead:
     target = path_id(webhook_id, "webhook")
-    return await call(uow, webhooks.get_webhook, principal=principal, webhook_id=target)
+    return await ctx.run(webhooks.get_webhook, principal=ctx.principal, webhook_id=target)
 
 
 @patch("/webhooks/{webhook_id:str}", opt=MANAGE, tags=TAGS, summary="Change a webhook")
 async def update_webhook(
-    webhook_id: str, data: WebhookUpdate, request: Request[Any, Any, Any], uow: UnitOfWork, principal: Principal
+    webhook_id: str, data: WebhookUpdate, request: Request[Any, Any, Any], ctx: RequestContext
 ) -> WebhookRead:
     target = path_id(webhook_id, "webhook")
-    return await call(
-        uow, webhooks.update_webhook, principal=principal, policy=_policy(request), webhook_id=target, data=data
+    return await ctx.run(
+        webhooks.update_webhook, principal=ctx.principal, policy=_policy(request), webhook_id=target, data=data
     )
 
 
@@ -71,29 +70,26 @@ async def update_webhook(
     status_code=200,
     summary="Replace a webhook's signing secret",
 )
-async def rotate_secret(
-    webhook_id: str, request: Request[Any, Any, Any], uow: UnitOfWork, principal: Principal
-) -> WebhookCreated:
+async def rotate_secret(webhook_id: str, request: Request[Any, Any, Any], ctx: RequestContext) -> WebhookCreated:
     """The new `secret` is in this answer only; deliveries sent from now on are signed with it."""
     target = path_id(webhook_id, "webhook")
-    return await call(uow, webhooks.rotate_secret, principal=principal, policy=_policy(request), webhook_id=target)
+    return await ctx.run(webhooks.rotate_secret, principal=ctx.principal, policy=_policy(request), webhook_id=target)
 
 
 @delete("/webhooks/{webhook_id:str}", opt=MANAGE, tags=TAGS, summary="Remove a webhook and its log")
-async def delete_webhook(webhook_id: str, uow: UnitOfWork, principal: Principal) -> None:
-    await call(uow, webhooks.delete_webhook, principal=principal, webhook_id=path_id(webhook_id, "webhook"))
+async def delete_webhook(webhook_id: str, ctx: RequestContext) -> None:
+    await ctx.run(webhooks.delete_webhook, principal=ctx.principal, webhook_id=path_id(webhook_id, "webhook"))
 
 
 @get("/webhooks/{webhook_id:str}/deliveries", opt=MANAGE, tags=TAGS, summary="Deliveries and their attempts")
 async def list_deliveries(
     webhook_id: str,
-    uow: UnitOfWork,
-    principal: Principal,
+    ctx: RequestContext,
     limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
 ) -> WebhookDeliveryList:
     """Newest first; each delivery lists every attempt (status code or error, duration)."""
     target = path_id(webhook_id, "webhook")
-    return await call(uow, webhooks.list_deliveries, principal=principal, webhook_id=target, limit=limit)
+    return await ctx.run(webhooks.list_deliveries, principal=ctx.principal, webhook_id=target, limit=limit)
 
 
 ROUTES = [create_webhook, list_webhooks, get_webhook, update_webhook, rotate_secret, delete_webhook, list_deliveries]
