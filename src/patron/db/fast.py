@@ -36,6 +36,12 @@ def _utc(value: Any) -> Any:
     return None if value is None else value + "Z"
 
 
+def _autocommits(conn: Connection) -> bool:
+    """A read-only unit's connection: each statement stands alone, there is nothing to begin."""
+    options = conn.get_execution_options()
+    return bool(options.get("patron_readonly")) or options.get("isolation_level") == "AUTOCOMMIT"
+
+
 class _Plan:
     __slots__ = ("fixups", "names", "positions", "processors", "sql")
 
@@ -83,7 +89,7 @@ class FastSelect:
 
     def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[dict[str, Any]]:
         plan = self._plan(conn.dialect)
-        if not conn.in_transaction():
+        if not conn.in_transaction() and not _autocommits(conn):
             # Begin as Connection.execute would, so a write transaction takes its lock
             # (BEGIN IMMEDIATE on SQLite) before this read rather than after it.
             conn.begin()
