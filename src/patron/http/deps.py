@@ -66,6 +66,10 @@ class RequestContext:
         readonly = self.request.method in READ_METHODS
         return await run_blocking(self.database, lambda: self._unit(fn, kwargs, readonly=readonly))
 
+    async def run_writing(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
+        """Like `run`, in a writing unit of work whatever the method (a GET link that changes state)."""
+        return await run_blocking(self.database, lambda: self._unit(fn, kwargs, readonly=False))
+
     async def run_idempotent(self, body: Any, produce: Callable[..., Response[Any]], /, **kwargs: Any) -> Response[Any]:
         """Like `run`, honouring an `Idempotency-Key`: a repeated key replays the stored answer."""
 

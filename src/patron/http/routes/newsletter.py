@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from litestar import Request, Response, get, post, route
 from litestar.params import Parameter
 
-from patron.db.uow import Database, UnitOfWork
-from patron.http.deps import RequestContext, run_blocking
+from patron.db.uow import UnitOfWork
+from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
 from patron.http.routes._shared import path_id
 from patron.identity.permissions import Permission
@@ -43,23 +42,6 @@ def client_info(request: Request[Any, Any, Any]) -> ClientInfo:
     )
 
 
-async def _writing(request: Request[Any, Any, Any], fn: Callable[..., T], /, **kwargs: Any) -> T:
-    """Run a changing service call from a GET link (`ctx.run` gives a GET a read-only unit of work)."""
-    database: Database = request.app.state.database
-
-    def unit() -> T:
-        uow = database.unit_of_work(actor=request.state.actor)
-        try:
-            result = fn(uow, **kwargs)
-        except BaseException:
-            uow.rollback()
-            raise
-        uow.commit()
-        return result
-
-    return await run_blocking(database, unit)
-
-
 @post("/public/{org_slug:str}/newsletter/subscriptions", opt=PUBLIC, tags=TAGS, security=[{}], summary="Subscribe")
 async def subscribe(
     org_slug: str, data: SubscriptionCreate, request: Request[Any, Any, Any], ctx: RequestContext
@@ -71,9 +53,9 @@ async def subscribe(
 
 
 @get("/public/newsletter/confirm/{token:str}", opt=PUBLIC, tags=TAGS, security=[{}], summary="Confirm a subscription")
-async def confirm(token: str, request: Request[Any, Any, Any]) -> SubscriptionStatus:
+async def confirm(token: str, request: Request[Any, Any, Any], ctx: RequestContext) -> SubscriptionStatus:
     """The link of the confirmation mail (double opt-in). A forged or revoked link answers 404."""
-    return await _writing(request, newsletter.confirm, links=links(request), token=token, client=client_info(request))
+    return await ctx.run_writing(newsletter.confirm, links=links(request), token=token, client=client_info(request))
 
 
 @route(
@@ -85,11 +67,9 @@ async def confirm(token: str, request: Request[Any, Any, Any]) -> SubscriptionSt
     security=[{}],
     summary="Unsubscribe (link or RFC 8058 one-click POST)",
 )
-async def unsubscribe(token: str, request: Request[Any, Any, Any]) -> SubscriptionStatus:
+async def unsubscribe(token: str, request: Request[Any, Any, Any], ctx: RequestContext) -> SubscriptionStatus:
     """No sign-in: the token is the authority. A forged or revoked token answers 404."""
-    return await _writing(
-        request, newsletter.unsubscribe, links=links(request), token=token, client=client_info(request)
-    )
+    return await ctx.run_writing(newsletter.unsubscribe, links=links(request), token=token, client=client_info(request))
 
 
 @get("/newsletter/subscribers", opt=MANAGE, tags=TAGS, summary="List subscribers")
