@@ -14,7 +14,7 @@ from patron.customers import search
 from patron.customers.query import Condition, Field, ListQuery, SortKey
 from patron.db import counters
 from patron.db.base import table
-from patron.db.fast import FastSelect
+from patron.db.fast import FastSelect, plain_rows
 from patron.db.models import (
     Company,
     CompanyMember,
@@ -40,12 +40,17 @@ _member = table(CompanyMember)
 _KEEPERS = (table(Order), table(LoyaltyEntry), table(Deal), table(Interaction), table(Memo))
 
 
+# Selecting the 40-odd columns is built once; narrowing a copy to an organization costs a quarter.
+_ALL = sa.select(customer)
+_ALL_LIVE = _ALL.where(customer.c.deleted_at.is_(None))
+
+
 def _of(org_id: uuid.UUID) -> sa.Select[Any]:
-    return sa.select(customer).where(customer.c.org_id == org_id)
+    return _ALL.where(customer.c.org_id == org_id)
 
 
 def _live(org_id: uuid.UUID) -> sa.Select[Any]:
-    return _of(org_id).where(customer.c.deleted_at.is_(None))
+    return _ALL_LIVE.where(customer.c.org_id == org_id)
 
 
 # The hottest reads are built once with bound parameters: building a 40-column SELECT costs
@@ -271,13 +276,14 @@ def _matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> sa.Selec
     return stmt
 
 
-def list_page(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> list[Row[Any]]:
-    """Up to limit + 1 live customers of the query, in its order (the extra one says there is more)."""
+def list_page(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> list[dict[str, Any]]:
+    """Up to limit + 1 live customers of the query, in its order (the extra one says there is more),
+    as plain values for the read schema (`patron.db.fast`: ~12 µs a row less than SQLAlchemy rows)."""
     stmt = _matching(conn, org_id, query)
     if query.after is not None:
         stmt = stmt.where(_after(conn, query.sort, query.after))
     stmt = stmt.order_by(*(_order(conn, key) for key in query.sort)).limit(query.limit + 1).offset(query.offset)
-    return list(conn.execute(stmt))
+    return plain_rows(conn, stmt)
 
 
 def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> int:

@@ -287,15 +287,15 @@ def list_customers(uow: UnitOfWork, *, principal: Principal, query: ListQuery) -
     conn = uow.conn
     rows = repo.list_page(conn, principal.org_id, query)
     more = len(rows) > query.limit
-    rows = rows[: query.limit]
+    items = [msgspec.convert(values, CustomerRead, strict=False) for values in rows[: query.limit]]
     first_and_only_page = query.offset == 0 and query.after is None and not more
-    total = len(rows) if first_and_only_page else repo.count_matching(conn, principal.org_id, query)
+    total = len(items) if first_and_only_page else repo.count_matching(conn, principal.org_id, query)
     return CustomerPage(
-        items=[to_read(r) for r in rows],
+        items=items,
         total=min(total, repo.COUNT_CAP),
         limit=query.limit,
         offset=query.offset,
-        next_cursor=query.cursor_after(rows[-1]._mapping) if more else None,
+        next_cursor=query.cursor_after(msgspec.structs.asdict(items[-1])) if more else None,
         total_is_capped=total > repo.COUNT_CAP,
     )
 

@@ -42,6 +42,40 @@ def _autocommits(conn: Connection) -> bool:
     return bool(options.get("patron_readonly")) or options.get("isolation_level") == "AUTOCOMMIT"
 
 
+def _fixups(dialect: sa.Dialect, names: list[str], columns: Any) -> list[tuple[str, Fixup]]:
+    """What msgspec cannot read of a driver's row: SQLite's JSON text and offset-less UTC datetimes."""
+    if dialect.name != "sqlite":
+        return []
+    fixups: list[tuple[str, Fixup]] = []
+    for name, column in zip(names, columns, strict=True):
+        if isinstance(column.type, UTCDateTime):
+            fixups.append((name, _utc))
+        elif isinstance(column.type, sa.JSON):
+            fixups.append((name, _json))
+    return fixups
+
+
+def _as_dicts(names: list[str], fetched: Any, fixups: list[tuple[str, Fixup]]) -> list[dict[str, Any]]:
+    rows = [dict(zip(names, row, strict=True)) for row in fetched]
+    for name, fixup in fixups:
+        for row in rows:
+            row[name] = fixup(row[name])
+    return rows
+
+
+def plain_rows(conn: Connection, statement: sa.Select[Any]) -> list[dict[str, Any]]:
+    """Run a SELECT built per call through SQLAlchemy (its compiled cache and bind processing),
+    then read the driver's rows as they are, skipping SQLAlchemy's per-row type processing."""
+    result = conn.execute(statement)
+    try:
+        keys = result.keys()  # the result's column names (iterating the result would read rows)
+        names = [str(name) for name in keys]
+        fetched = result.cursor.fetchall()
+    finally:
+        result.close()
+    return _as_dicts(names, fetched, _fixups(conn.dialect, names, statement.selected_columns))
+
+
 class _Plan:
     __slots__ = ("fixups", "names", "positions", "processors", "sql")
 
@@ -56,13 +90,7 @@ class _Plan:
             for name, bind in compiled.binds.items()
             if (processor := bind.type.bind_processor(dialect)) is not None
         }
-        self.fixups: list[tuple[str, Fixup]] = []
-        if dialect.name == "sqlite":
-            for name, column in zip(self.names, statement.selected_columns, strict=True):
-                if isinstance(column.type, UTCDateTime):
-                    self.fixups.append((name, _utc))
-                elif isinstance(column.type, sa.JSON):
-                    self.fixups.append((name, _json))
+        self.fixups = _fixups(dialect, self.names, statement.selected_columns)
 
     def parameters(self, values: Mapping[str, Any]) -> Any:
         processors = self.processors
@@ -99,9 +127,4 @@ class FastSelect:
             fetched = cursor.fetchall()
         finally:
             cursor.close()
-        names = plan.names
-        rows = [dict(zip(names, row, strict=True)) for row in fetched]
-        for name, fixup in plan.fixups:
-            for row in rows:
-                row[name] = fixup(row[name])
-        return rows
+        return _as_dicts(plan.names, fetched, plan.fixups)
