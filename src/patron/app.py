@@ -90,7 +90,9 @@ async def _background_work(app: Litestar) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     if database is None:
-        database = Database(create_engine(settings.database_url, pool_size=settings.db_pool_size))
+        database = Database(
+            create_engine(settings.database_url, pool_size=settings.db_pool_size), io_threads=settings.db_threads
+        )
     metrics.POOL_COLLECTOR.databases.add(database)
     handlers = [
         *platform.ROUTES,

@@ -22,6 +22,7 @@ class Settings:
     port: int = 8000
     admin_token: str | None = None
     db_pool_size: int = 20
+    db_threads: int = 4
     auth_cache_seconds: float = 5.0
     idempotency_retention_hours: int = 48
     debug: bool = False
@@ -51,6 +52,7 @@ class Settings:
             port=int(env.get("PATRON_PORT") or defaults.port),
             admin_token=env.get("PATRON_ADMIN_TOKEN") or None,
             db_pool_size=int(env.get("PATRON_DB_POOL_SIZE") or defaults.db_pool_size),
+            db_threads=int(env.get("PATRON_DB_THREADS") or defaults.db_threads),
             auth_cache_seconds=float(env.get("PATRON_AUTH_CACHE_SECONDS") or defaults.auth_cache_seconds),
             idempotency_retention_hours=int(
                 env.get("PATRON_IDEMPOTENCY_RETENTION_HOURS") or defaults.idempotency_retention_hours

@@ -121,7 +121,7 @@ class FastSelect:
             # Begin as Connection.execute would, so a write transaction takes its lock
             # (BEGIN IMMEDIATE on SQLite) before this read rather than after it.
             conn.begin()
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(plan.sql, plan.parameters(values))
             fetched = cursor.fetchall()

@@ -24,9 +24,11 @@ _INSERT_EVENT = sa.insert(_outbox)
 class Database:
     """The engine and what kind it is; hands out units of work."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, io_threads: int = 4) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        # Threads the HTTP layer waits on the database in (0: on the event loop itself).
+        self.io_threads = io_threads
 
     def unit_of_work(self, *, actor: Actor, readonly: bool = False) -> UnitOfWork:
         return UnitOfWork(self, actor=actor, readonly=readonly)
