@@ -14,7 +14,7 @@ from patron.customers import search
 from patron.customers.query import Condition, Field, ListQuery, SortKey
 from patron.db import counters
 from patron.db.base import table
-from patron.db.fast import FastSelect, plain_rows
+from patron.db.fast import Prepared, plain_rows
 from patron.db.models import (
     Company,
     CompanyMember,
@@ -64,7 +64,7 @@ _BY_EMAILS = sa.select(customer).where(
 )
 
 
-_READ_ONE = FastSelect(_GET)
+_READ_ONE = Prepared(_GET)
 
 
 def read_one(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> dict[str, Any] | None:

@@ -15,7 +15,7 @@ execution and the row processing are skipped. Rows are plain dicts, to be conver
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -79,10 +79,11 @@ def plain_rows(conn: Connection, statement: sa.Select[Any]) -> list[dict[str, An
 class _Plan:
     __slots__ = ("fixups", "names", "positions", "processors", "sql")
 
-    def __init__(self, statement: sa.Select[Any], dialect: sa.Dialect) -> None:
+    def __init__(self, statement: Statement, dialect: sa.Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
         self.sql = compiled.string
-        self.names = [str(column.key) for column in statement.selected_columns]
+        returned = list(statement.exported_columns)
+        self.names = [str(column.key) for column in returned]
         # qmark (SQLite) binds by position, pyformat (psycopg) by name.
         self.positions = compiled.positiontup
         self.processors = {
@@ -90,7 +91,7 @@ class _Plan:
             for name, bind in compiled.binds.items()
             if (processor := bind.type.bind_processor(dialect)) is not None
         }
-        self.fixups = _fixups(dialect, self.names, statement.selected_columns)
+        self.fixups = _fixups(dialect, self.names, returned)
 
     def parameters(self, values: Mapping[str, Any]) -> Any:
         processors = self.processors
@@ -100,13 +101,22 @@ class _Plan:
         return tuple(processed[name] for name in self.positions)
 
 
-class FastSelect:
-    """A SELECT with bound parameters, answering rows as dicts of msgspec-convertible values."""
+Statement = sa.Select[Any] | sa.Insert | sa.Update
+
+
+class Prepared:
+    """A statement with bound parameters (SELECT, or INSERT / UPDATE with RETURNING or none),
+    compiled once per kind of database and run on the driver's cursor.
+
+    Rows come back as dicts of msgspec-convertible values. An INSERT names every column it
+    sets as a bound parameter (`sa.insert(table)` with all of them given each time).
+    """
 
     __slots__ = ("_plans", "statement")
 
-    def __init__(self, statement: sa.Select[Any]) -> None:
+    def __init__(self, statement: Statement) -> None:
         self.statement = statement
+        # Per dialect name: bind processors depend only on it and on create_engine's settings.
         self._plans: dict[str, _Plan] = {}
 
     def _plan(self, dialect: sa.Dialect) -> _Plan:
@@ -115,16 +125,31 @@ class FastSelect:
             plan = self._plans[dialect.name] = _Plan(self.statement, dialect)
         return plan
 
-    def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[dict[str, Any]]:
-        plan = self._plan(conn.dialect)
+    def _cursor(self, conn: Connection) -> Any:
         if not conn.in_transaction() and not _autocommits(conn):
             # Begin as Connection.execute would, so a write transaction takes its lock
-            # (BEGIN IMMEDIATE on SQLite) before this read rather than after it.
+            # (BEGIN IMMEDIATE on SQLite) before this statement rather than after it.
             conn.begin()
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        return conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+
+    def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        plan = self._plan(conn.dialect)
+        cursor = self._cursor(conn)
         try:
             cursor.execute(plan.sql, plan.parameters(values))
             fetched = cursor.fetchall()
         finally:
             cursor.close()
         return _as_dicts(plan.names, fetched, plan.fixups)
+
+    def execute(self, conn: Connection, values: Sequence[Mapping[str, Any]]) -> None:
+        """Run once per set of values, answering nothing (INSERT without RETURNING)."""
+        plan = self._plan(conn.dialect)
+        cursor = self._cursor(conn)
+        try:
+            if len(values) == 1:
+                cursor.execute(plan.sql, plan.parameters(values[0]))
+            else:
+                cursor.executemany(plan.sql, [plan.parameters(v) for v in values])
+        finally:
+            cursor.close()

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from patron.db import counters
 from patron.db.base import table
+from patron.db.fast import Prepared
 from patron.db.models import OutboxEvent
 from patron.kernel import clock
 from patron.kernel.events import DomainEvent
@@ -18,7 +19,8 @@ from patron.kernel.ids import uuid7
 from patron.kernel.tenancy import Actor
 
 _outbox = table(OutboxEvent)
-_INSERT_EVENT = sa.insert(_outbox)
+# Every write inserts its events: the fast path (patron.db.fast).
+_INSERT_EVENT = Prepared(sa.insert(_outbox))
 
 
 class Database:
@@ -128,5 +130,5 @@ class UnitOfWork:
                         "data": event.data,
                     }
                 )
-        self._conn.execute(_INSERT_EVENT, rows[0] if len(rows) == 1 else rows)
+        _INSERT_EVENT.execute(self._conn, rows)
         self._events.clear()
