@@ -9,13 +9,13 @@ from datetime import timedelta
 from typing import Any
 
 import msgspec
-import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
 from patron.customers import events, rules
 from patron.customers import repository as repo
 from patron.customers.query import ListQuery
 from patron.customers.schemas import CustomerCreate, CustomerPage, CustomerRead, CustomerUpdate, PurgeResult
+from patron.db.fast import integrity_error
 from patron.db.uow import UnitOfWork
 from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock
@@ -41,8 +41,11 @@ def _unique_violations(*, batch: bool) -> Iterator[None]:
     """Turn a lost race on a unique index into the same answer the pre-check gives."""
     try:
         yield
-    except sa.exc.IntegrityError as exc:
-        message = str(exc.orig)
+    except Exception as exc:
+        violation = integrity_error(exc)
+        if violation is None:
+            raise
+        message = str(violation)
         if "customer_number" in message:
             code, field = NUMBER_TAKEN, "customer_number"
         elif "email" in message:
@@ -143,15 +146,11 @@ def create_customers(
             inserts.append(_new_row(org_id, {**values, "locale": values["locale"] or settings.locale}, now))
             insert_positions.append(i)
         if inserts:
-            for i, row in zip(insert_positions, repo.insert_many(conn, inserts), strict=True):
-                results[i] = (to_read(row), True)
-                uow.record(
-                    events.CustomerCreated(
-                        org_id,
-                        row.id,
-                        {"customer_number": row.customer_number, "email": row.email, "is_guest": row.is_guest},
-                    )
-                )
+            for i, stored in zip(insert_positions, repo.insert_many(conn, inserts), strict=True):
+                created = msgspec.convert(stored, CustomerRead, strict=False)
+                results[i] = (created, True)
+                summary = {"customer_number": created.customer_number, "email": created.email}
+                uow.record(events.CustomerCreated(org_id, created.id, {**summary, "is_guest": created.is_guest}))
     return [results[i] for i in range(len(prepared))]
 
 

@@ -15,16 +15,27 @@ execution and the row processing are skipped. Rows are plain dicts, to be conver
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import msgspec
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from patron.db.base import UTCDateTime
 
 Fixup = Callable[[Any], Any]
+
+
+def integrity_error(exc: BaseException) -> BaseException | None:
+    """The driver's integrity error behind `exc`: raised through SQLAlchemy or, on the fast path, directly."""
+    if isinstance(exc, sa.exc.IntegrityError):
+        return exc.orig
+    if isinstance(exc, sqlite3.IntegrityError | psycopg.IntegrityError):
+        return exc
+    return None
 
 
 def _json(value: Any) -> Any:
