@@ -197,15 +197,46 @@ def _condition(conn: Connection, cond: Condition) -> sa.ColumnElement[bool]:
     return comparisons[op]
 
 
-def _search(conn: Connection, org_id: uuid.UUID, terms: Sequence[str]) -> sa.ColumnElement[bool]:
+def _fts_match(org_id: uuid.UUID, terms: Sequence[str]) -> sa.Select[Any]:
+    """Rowids of the organization's live customers with every term as a token prefix.
+
+    The FTS index holds each token prefixed with the organization's id as stored (32 hex
+    digits), so a prefix query reads only that organization's tokens (see the migration).
+    """
+    match = " ".join(f'"{org_id.hex}{term}"*' for term in terms)
+    return sa.select(_fts.c.rowid).where(sa.literal_column("customer_fts").op("MATCH")(match))
+
+
+def _fts_count(conn: Connection, org_id: uuid.UUID, terms: Sequence[str]) -> int:
+    """How many live customers match the terms, up to COUNT_CAP + 1, from the FTS index alone."""
+    found = _fts_match(org_id, terms).limit(COUNT_CAP + 1).subquery()
+    return int(conn.execute(sa.select(sa.func.count()).select_from(found)).scalar_one())
+
+
+# SQLite orders a search's matches one of two ways: look each match up and sort them (cost
+# grows with the matches), or walk the list order index and keep the rows that match (cost
+# grows with the rows passed per match found). Measured at 100,000 customers per organization,
+# walking wins from a few hundred matches on: 579 matches 1.0 vs 1.5 ms, 6,324 matches 1.9 vs
+# 34 ms, 13 matches 32 vs 0.9 ms.
+_SORT_MATCHES_UP_TO = 300
+
+
+def _walks_list_order(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> bool:
+    if _is_postgres(conn) or not query.terms or query.sort[0].field.name != "created_at":
+        return False
+    return _fts_count(conn, org_id, query.terms) > _SORT_MATCHES_UP_TO
+
+
+def _search(
+    conn: Connection, org_id: uuid.UUID, terms: Sequence[str], *, walk_list_order: bool
+) -> sa.ColumnElement[bool]:
     """Every term is a prefix of a token of the customer's folded search text."""
     if _is_postgres(conn):
         return sa.and_(*(customer.c.search_text.like(f"% {term}%") for term in terms))
-    # The FTS index holds org_id too (as stored: 32 hex digits), so it narrows to the organization itself.
-    words = " ".join(f'"{term}"*' for term in terms)
-    match = f'org_id:"{org_id.hex}" AND search_text:({words})'
-    matching = sa.select(_fts.c.rowid).where(sa.literal_column("customer_fts").op("MATCH")(match))
-    return sa.literal_column("customer.rowid").in_(matching)
+    # A unary `+` keeps SQLite from driving the query by rowid lookups of the matches, so it
+    # walks the list order index and tests each row against the matches instead.
+    rowid = "+customer.rowid" if walk_list_order else "customer.rowid"
+    return sa.literal_column(rowid).in_(_fts_match(org_id, terms))
 
 
 def _order(conn: Connection, key: SortKey) -> sa.ColumnElement[Any]:
@@ -245,18 +276,20 @@ def _after(conn: Connection, sort: Sequence[SortKey], values: Sequence[Any]) -> 
     return sa.and_(column <= bound if first.descending else column >= bound, after)
 
 
-def _matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> sa.Select[Any]:
+def _matching(
+    conn: Connection, org_id: uuid.UUID, query: ListQuery, *, walk_list_order: bool = False
+) -> sa.Select[Any]:
     stmt = _live(org_id)
     if query.conditions:
         stmt = stmt.where(*(_condition(conn, c) for c in query.conditions))
     if query.terms:
-        stmt = stmt.where(_search(conn, org_id, query.terms))
+        stmt = stmt.where(_search(conn, org_id, query.terms, walk_list_order=walk_list_order))
     return stmt
 
 
 def list_page(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> list[Row[Any]]:
     """Up to limit + 1 live customers of the query, in its order (the extra one says there is more)."""
-    stmt = _matching(conn, org_id, query)
+    stmt = _matching(conn, org_id, query, walk_list_order=_walks_list_order(conn, org_id, query))
     if query.after is not None:
         stmt = stmt.where(_after(conn, query.sort, query.after))
     stmt = stmt.order_by(*(_order(conn, key) for key in query.sort)).limit(query.limit + 1).offset(query.offset)
@@ -268,9 +301,12 @@ def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> int
 
     Counted in the list's order: without it PostgreSQL may pick a sequential scan for the
     LIMIT, reading past every other organization's rows (57 ms instead of < 1 ms measured).
+    A SQLite search without filters is counted in the FTS index alone (it holds live rows only).
     """
+    if query.terms and not query.conditions and not _is_postgres(conn):
+        return _fts_count(conn, org_id, query.terms)
     matching = (
-        _matching(conn, org_id, query)
+        _matching(conn, org_id, query, walk_list_order=_walks_list_order(conn, org_id, query))
         .with_only_columns(customer.c.id)
         .order_by(*(_order(conn, key) for key in query.sort))
         .limit(COUNT_CAP + 1)
