@@ -344,3 +344,16 @@ def test_search_pages_and_counts_alike_by_either_plan(
             if cursor is None:
                 break
         assert seen == expected, filters
+
+
+def test_search_total_is_capped_lower_with_a_flag(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    org = api.create_org()
+    for i in range(4):
+        org.create_customer(first_name=f"Hoa{i}")
+    monkeypatch.setattr(repository, "SEARCH_COUNT_CAP", 2)
+    page = org.get("/customers", params={"q": "hoa", "limit": 1}).json()
+    assert (page["total"], page["total_is_capped"]) == (2, True)
+    page = org.get("/customers", params={"limit": 1}).json()
+    assert (page["total"], page["total_is_capped"]) == (4, False)
+    page = org.get("/customers", params={"q": "hoa", "limit": 1, "filter[is_guest]": "false"}).json()
+    assert (page["total"], page["total_is_capped"]) == (2, True)

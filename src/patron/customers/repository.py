@@ -147,6 +147,17 @@ def update(
 
 # Counting stops here: past it a list answers `total_is_capped` instead of scanning every match.
 COUNT_CAP = 1_000
+# A search counts no further: its matches are found through the search index and counting
+# 1,000 of a common word read up to ~16,000 rows on PostgreSQL (`ngo1` at 100,000 customers
+# per organization: 9.9 ms, 1.3 ms for 100); one page of results is what a search is for.
+SEARCH_COUNT_CAP = 100
+
+
+def count_cap(query: ListQuery) -> int:
+    """How far the query's matches are counted; more answers `total_is_capped`."""
+    return SEARCH_COUNT_CAP if query.terms else COUNT_CAP
+
+
 _fts = sa.table("customer_fts", sa.column("rowid"))
 
 
@@ -207,9 +218,9 @@ def _fts_match(org_id: uuid.UUID, terms: Sequence[str]) -> sa.Select[Any]:
     return sa.select(_fts.c.rowid).where(sa.literal_column("customer_fts").op("MATCH")(match))
 
 
-def _fts_count(conn: Connection, org_id: uuid.UUID, terms: Sequence[str]) -> int:
-    """How many live customers match the terms, up to COUNT_CAP + 1, from the FTS index alone."""
-    found = _fts_match(org_id, terms).limit(COUNT_CAP + 1).subquery()
+def _fts_count(conn: Connection, org_id: uuid.UUID, terms: Sequence[str], *, up_to: int) -> int:
+    """How many live customers match the terms, up to `up_to`, from the FTS index alone."""
+    found = _fts_match(org_id, terms).limit(up_to).subquery()
     return int(conn.execute(sa.select(sa.func.count()).select_from(found)).scalar_one())
 
 
@@ -224,7 +235,7 @@ _SORT_MATCHES_UP_TO = 300
 def _walks_list_order(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> bool:
     if _is_postgres(conn) or not query.terms or query.sort[0].field.name != "created_at":
         return False
-    return _fts_count(conn, org_id, query.terms) > _SORT_MATCHES_UP_TO
+    return _fts_count(conn, org_id, query.terms, up_to=_SORT_MATCHES_UP_TO + 1) > _SORT_MATCHES_UP_TO
 
 
 def _search(
@@ -297,19 +308,19 @@ def list_page(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> list[Row
 
 
 def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> int:
-    """How many live customers match, counting no further than COUNT_CAP + 1.
+    """How many live customers match, counting no further than count_cap(query) + 1.
 
     Counted in the list's order: without it PostgreSQL may pick a sequential scan for the
     LIMIT, reading past every other organization's rows (57 ms instead of < 1 ms measured).
     A SQLite search without filters is counted in the FTS index alone (it holds live rows only).
     """
     if query.terms and not query.conditions and not _is_postgres(conn):
-        return _fts_count(conn, org_id, query.terms)
+        return _fts_count(conn, org_id, query.terms, up_to=count_cap(query) + 1)
     matching = (
         _matching(conn, org_id, query, walk_list_order=_walks_list_order(conn, org_id, query))
         .with_only_columns(customer.c.id)
         .order_by(*(_order(conn, key) for key in query.sort))
-        .limit(COUNT_CAP + 1)
+        .limit(count_cap(query) + 1)
         .subquery()
     )
     return int(conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one())

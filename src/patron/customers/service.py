@@ -285,13 +285,14 @@ def list_customers(uow: UnitOfWork, *, principal: Principal, query: ListQuery) -
     rows = rows[: query.limit]
     first_and_only_page = query.offset == 0 and query.after is None and not more
     total = len(rows) if first_and_only_page else repo.count_matching(conn, principal.org_id, query)
+    cap = repo.count_cap(query)
     return CustomerPage(
         items=[to_read(r) for r in rows],
-        total=min(total, repo.COUNT_CAP),
+        total=min(total, cap),
         limit=query.limit,
         offset=query.offset,
         next_cursor=query.cursor_after(rows[-1]._mapping) if more else None,
-        total_is_capped=total > repo.COUNT_CAP,
+        total_is_capped=total > cap,
     )
 
 
