@@ -344,6 +344,10 @@ def test_search_pages_and_counts_alike_by_either_plan(
             if cursor is None:
                 break
         assert seen == expected, filters
+        page = org.get("/customers", params={"q": "nguyen lan", "limit": 2, "offset": 3, **filters}).json()
+        assert ([c["id"] for c in page["items"]], page["total"]) == (expected[3:5], 6)
+        page = org.get("/customers", params={"q": "nguyen lan", "limit": 2, "offset": 6, **filters}).json()
+        assert (page["items"], page["total"], page["next_cursor"]) == ([], 6, None)
 
 
 def test_search_total_is_capped_lower_with_a_flag(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -250,6 +251,28 @@ def _search(
     return sa.literal_column(rowid).in_(_fts_match(org_id, terms))
 
 
+@contextmanager
+def _planned_for_its_values(conn: Connection, query: ListQuery) -> Iterator[None]:
+    """On PostgreSQL, run a search unprepared, so each is planned for its own pattern.
+
+    psycopg prepares a statement after 5 runs, and PostgreSQL then settles on one generic plan
+    for every pattern: measured at 10 x 100,000 customers, `ngo1` took 22 ms by it (the bitmap
+    over 6,000 matches) instead of 3.3 ms (walking the list order index); p50 over the
+    benchmark's searches 10.7 -> 6.4 ms.
+    """
+    if not (query.terms and _is_postgres(conn)):
+        yield
+        return
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    threshold = driver.prepare_threshold
+    driver.prepare_threshold = None
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = threshold
+
+
 def _order(conn: Connection, key: SortKey) -> sa.ColumnElement[Any]:
     """Ascending puts NULLs last and descending first, the same on both databases."""
     column = _key(conn, key.field)
@@ -304,7 +327,8 @@ def list_page(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> list[Row
     if query.after is not None:
         stmt = stmt.where(_after(conn, query.sort, query.after))
     stmt = stmt.order_by(*(_order(conn, key) for key in query.sort)).limit(query.limit + 1).offset(query.offset)
-    return list(conn.execute(stmt))
+    with _planned_for_its_values(conn, query):
+        return list(conn.execute(stmt))
 
 
 def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> int:
@@ -323,7 +347,42 @@ def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> int
         .limit(count_cap(query) + 1)
         .subquery()
     )
-    return int(conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one())
+    with _planned_for_its_values(conn, query):
+        return int(conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one())
+
+
+def page_and_total(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> tuple[list[Row[Any]], int]:
+    """Up to limit + 1 customers of the query in its order (the extra one says there is more),
+    and how many match, counted no further than count_cap(query) + 1."""
+    if query.terms and query.after is None and _is_postgres(conn):
+        return _search_page_and_total(conn, org_id, query)
+    rows = list_page(conn, org_id, query)
+    if query.offset == 0 and query.after is None and len(rows) <= query.limit:
+        return rows, len(rows)  # the first and only page counts itself
+    return rows, count_matching(conn, org_id, query)
+
+
+def _search_page_and_total(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> tuple[list[Row[Any]], int]:
+    """PostgreSQL, a search without cursor: its matches are found once, for the page and the count.
+
+    Finding them (the trigram bitmap and a heap visit per match, or a walk of the list index)
+    is what a search costs; a separate count query did it all again.
+    """
+    found = max(count_cap(query) + 1, query.offset + query.limit + 1)
+    stmt = (
+        _matching(conn, org_id, query)
+        .with_only_columns(customer.c.id)
+        .order_by(*(_order(conn, key) for key in query.sort))
+        .limit(found)
+    )
+    with _planned_for_its_values(conn, query):
+        ids = list(conn.execute(stmt).scalars())
+    wanted = ids[query.offset : query.offset + query.limit + 1]
+    if not wanted:
+        return [], len(ids)
+    by_id = {row.id: row for row in conn.execute(_live(org_id).where(customer.c.id.in_(wanted)))}
+    # A customer deleted between the two statements is left out, as a moment later it would be.
+    return [by_id[i] for i in wanted if i in by_id], len(ids)
 
 
 def staff_exists(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> bool:

@@ -279,12 +279,9 @@ def customer_id_for_email(uow: UnitOfWork, *, org_id: uuid.UUID, email: str) -> 
 
 def list_customers(uow: UnitOfWork, *, principal: Principal, query: ListQuery) -> CustomerPage:
     """A page of live customers matching the filters and search, in the query's order."""
-    conn = uow.conn
-    rows = repo.list_page(conn, principal.org_id, query)
+    rows, total = repo.page_and_total(uow.conn, principal.org_id, query)
     more = len(rows) > query.limit
     rows = rows[: query.limit]
-    first_and_only_page = query.offset == 0 and query.after is None and not more
-    total = len(rows) if first_and_only_page else repo.count_matching(conn, principal.org_id, query)
     cap = repo.count_cap(query)
     return CustomerPage(
         items=[to_read(r) for r in rows],
