@@ -233,12 +233,6 @@ def _fts_count(conn: Connection, org_id: uuid.UUID, terms: Sequence[str], *, up_
 _SORT_MATCHES_UP_TO = 300
 
 
-def _walks_list_order(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> bool:
-    if _is_postgres(conn) or not query.terms or query.sort[0].field.name != "created_at":
-        return False
-    return _fts_count(conn, org_id, query.terms, up_to=_SORT_MATCHES_UP_TO + 1) > _SORT_MATCHES_UP_TO
-
-
 def _search(
     conn: Connection, org_id: uuid.UUID, terms: Sequence[str], *, walk_list_order: bool
 ) -> sa.ColumnElement[bool]:
@@ -321,9 +315,11 @@ def _matching(
     return stmt
 
 
-def list_page(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> list[Row[Any]]:
+def list_page(
+    conn: Connection, org_id: uuid.UUID, query: ListQuery, *, walk_list_order: bool = False
+) -> list[Row[Any]]:
     """Up to limit + 1 live customers of the query, in its order (the extra one says there is more)."""
-    stmt = _matching(conn, org_id, query, walk_list_order=_walks_list_order(conn, org_id, query))
+    stmt = _matching(conn, org_id, query, walk_list_order=walk_list_order)
     if query.after is not None:
         stmt = stmt.where(_after(conn, query.sort, query.after))
     stmt = stmt.order_by(*(_order(conn, key) for key in query.sort)).limit(query.limit + 1).offset(query.offset)
@@ -331,17 +327,14 @@ def list_page(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> list[Row
         return list(conn.execute(stmt))
 
 
-def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> int:
+def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery, *, walk_list_order: bool = False) -> int:
     """How many live customers match, counting no further than count_cap(query) + 1.
 
     Counted in the list's order: without it PostgreSQL may pick a sequential scan for the
     LIMIT, reading past every other organization's rows (57 ms instead of < 1 ms measured).
-    A SQLite search without filters is counted in the FTS index alone (it holds live rows only).
     """
-    if query.terms and not query.conditions and not _is_postgres(conn):
-        return _fts_count(conn, org_id, query.terms, up_to=count_cap(query) + 1)
     matching = (
-        _matching(conn, org_id, query, walk_list_order=_walks_list_order(conn, org_id, query))
+        _matching(conn, org_id, query, walk_list_order=walk_list_order)
         .with_only_columns(customer.c.id)
         .order_by(*(_order(conn, key) for key in query.sort))
         .limit(count_cap(query) + 1)
@@ -354,12 +347,27 @@ def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> int
 def page_and_total(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> tuple[list[Row[Any]], int]:
     """Up to limit + 1 customers of the query in its order (the extra one says there is more),
     and how many match, counted no further than count_cap(query) + 1."""
-    if query.terms and query.after is None and _is_postgres(conn):
+    if query.terms and _is_postgres(conn) and query.after is None:
         return _search_page_and_total(conn, org_id, query)
+    if query.terms and not _is_postgres(conn):
+        return _sqlite_search_page_and_total(conn, org_id, query)
     rows = list_page(conn, org_id, query)
     if query.offset == 0 and query.after is None and len(rows) <= query.limit:
         return rows, len(rows)  # the first and only page counts itself
     return rows, count_matching(conn, org_id, query)
+
+
+def _sqlite_search_page_and_total(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> tuple[list[Row[Any]], int]:
+    """SQLite, a search: one count in the FTS index (it holds live rows only) picks the plan
+    and, without filters, is the total."""
+    matches = _fts_count(conn, org_id, query.terms, up_to=max(_SORT_MATCHES_UP_TO, count_cap(query)) + 1)
+    walk = matches > _SORT_MATCHES_UP_TO and query.sort[0].field.name == "created_at"
+    rows = list_page(conn, org_id, query, walk_list_order=walk)
+    if not query.conditions:
+        return rows, matches
+    if query.offset == 0 and query.after is None and len(rows) <= query.limit:
+        return rows, len(rows)
+    return rows, count_matching(conn, org_id, query, walk_list_order=walk)
 
 
 def _search_page_and_total(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> tuple[list[Row[Any]], int]:
