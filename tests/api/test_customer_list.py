@@ -319,3 +319,45 @@ def test_search_and_lists_stay_inside_the_organization(api: Api) -> None:
     theirs.create_customer(first_name="Quyen", last_name="Lý")
     assert len(mine.get("/customers", params={"q": "quyen ly"}).json()["items"]) == 1
     assert mine.get("/customers", params={"q": "quyen ly"}).json()["total"] == 1
+
+
+@pytest.mark.parametrize("sort_matches_up_to", [0, 1_000])
+def test_search_pages_and_counts_alike_by_either_plan(
+    api: Api, monkeypatch: pytest.MonkeyPatch, sort_matches_up_to: int
+) -> None:
+    """SQLite walks the list order index past _SORT_MATCHES_UP_TO matches, else sorts them."""
+    monkeypatch.setattr(repository, "_SORT_MATCHES_UP_TO", sort_matches_up_to)
+    org = api.create_org()
+    created = [org.create_customer(first_name=f"Lan{i}", last_name="Nguyễn") for i in range(7)]
+    org.create_customer(first_name="Lan", last_name="Trần")
+    assert org.delete(f"/customers/{created[2]['id']}").status_code == 204
+    expected = [c["id"] for c in reversed(created) if c is not created[2]]
+    for filters in ({}, {"filter[is_guest]": "false"}):
+        seen: list[str] = []
+        cursor = None
+        while True:
+            params = {"q": "nguyen lan", "limit": 2, **filters, **({"cursor": cursor} if cursor else {})}
+            page = org.get("/customers", params=params).json()
+            assert (page["total"], page["total_is_capped"]) == (6, False)
+            seen += [c["id"] for c in page["items"]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert seen == expected, filters
+        page = org.get("/customers", params={"q": "nguyen lan", "limit": 2, "offset": 3, **filters}).json()
+        assert ([c["id"] for c in page["items"]], page["total"]) == (expected[3:5], 6)
+        page = org.get("/customers", params={"q": "nguyen lan", "limit": 2, "offset": 6, **filters}).json()
+        assert (page["items"], page["total"], page["next_cursor"]) == ([], 6, None)
+
+
+def test_search_total_is_capped_lower_with_a_flag(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    org = api.create_org()
+    for i in range(4):
+        org.create_customer(first_name=f"Hoa{i}")
+    monkeypatch.setattr(repository, "SEARCH_COUNT_CAP", 2)
+    page = org.get("/customers", params={"q": "hoa", "limit": 1}).json()
+    assert (page["total"], page["total_is_capped"]) == (2, True)
+    page = org.get("/customers", params={"limit": 1}).json()
+    assert (page["total"], page["total_is_capped"]) == (4, False)
+    page = org.get("/customers", params={"q": "hoa", "limit": 1, "filter[is_guest]": "false"}).json()
+    assert (page["total"], page["total_is_capped"]) == (2, True)

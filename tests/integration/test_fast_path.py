@@ -34,7 +34,13 @@ SETTINGS = OrganizationSettings(
 
 def _create(database: Database, principal: Principal, data: CustomerCreate) -> uuid.UUID:
     uow = database.unit_of_work(actor=principal.actor)
-    [(customer, _)] = customers.create_customers(uow, principal=principal, settings=SETTINGS, data=[data], batch=False)
+    try:
+        [(customer, _)] = customers.create_customers(
+            uow, principal=principal, settings=SETTINGS, data=[data], batch=False
+        )
+    except BaseException:
+        uow.rollback()  # or the write lock stays held (SQLite) and the next test waits on it
+        raise
     uow.commit()
     return customer.id
 

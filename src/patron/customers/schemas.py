@@ -128,7 +128,9 @@ class CustomerBatchRead(Struct):
 
 class CustomerPage(Struct):
     items: list[CustomerRead]
-    total: Annotated[int, Meta(description="matching customers; at most 1,000 when total_is_capped")]
+    total: Annotated[
+        int, Meta(description="matching customers; at most 1,000 (100 for a search `q`) when total_is_capped")
+    ]
     limit: int
     offset: int
     next_cursor: Annotated[str | None, Meta(description="pass as `cursor` for the next page; null on the last")]

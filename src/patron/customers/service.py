@@ -283,19 +283,17 @@ def customer_id_for_email(uow: UnitOfWork, *, org_id: uuid.UUID, email: str) -> 
 
 def list_customers(uow: UnitOfWork, *, principal: Principal, query: ListQuery) -> CustomerPage:
     """A page of live customers matching the filters and search, in the query's order."""
-    conn = uow.conn
-    rows = repo.list_page(conn, principal.org_id, query)
+    rows, total = repo.page_and_total(uow.conn, principal.org_id, query)
     more = len(rows) > query.limit
     items = [msgspec.convert(values, CustomerRead, strict=False) for values in rows[: query.limit]]
-    first_and_only_page = query.offset == 0 and query.after is None and not more
-    total = len(items) if first_and_only_page else repo.count_matching(conn, principal.org_id, query)
+    cap = repo.count_cap(query)
     return CustomerPage(
         items=items,
-        total=min(total, repo.COUNT_CAP),
+        total=min(total, cap),
         limit=query.limit,
         offset=query.offset,
         next_cursor=query.cursor_after(msgspec.structs.asdict(items[-1])) if more else None,
-        total_is_capped=total > repo.COUNT_CAP,
+        total_is_capped=total > cap,
     )
 
 

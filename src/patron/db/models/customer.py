@@ -25,12 +25,20 @@ class Customer(Base):
         ),
         sa.Index("ix_customer_org_id_email", "org_id", "email"),
         # Live customers in the default list order (created_at, id): pages and keyset pages
-        # without a sort step, and capped counts from the index alone.
+        # without a sort step; with the columns lists are most often filtered by, so those
+        # filters and capped counts read the index alone.
         sa.Index(
             "ix_customer_org_id_created_at_id",
             "org_id",
             "created_at",
             "id",
+            "tier",
+            "status",
+            "is_guest",
+            "is_merchant",
+            "is_favorite",
+            "gender",
+            "source",
             sqlite_where=sa.text("deleted_at IS NULL"),
             postgresql_where=sa.text("deleted_at IS NULL"),
         ),
@@ -76,7 +84,8 @@ class Customer(Base):
     version: Mapped[int] = mapped_column(default=1)
     # Folded tokens of names, emails, phone digits and number (patron.customers.search.document).
     # Its search indexes live outside the models (see patron.db.migrate.UNMODELLED):
-    # FTS5 table `customer_fts` on SQLite; on PostgreSQL `ix_customer_search_text`, a GIN over
+    # FTS5 table `customer_fts` on SQLite (live rows' tokens keyed by organization, content from
+    # the view `customer_fts_content`); on PostgreSQL `ix_customer_search_text`, a GIN over
     # (org_id, trigrams of search_text) of live rows (btree_gin + pg_trgm).
     search_text: Mapped[str | None] = mapped_column(sa.Text)
 
