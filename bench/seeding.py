@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import json
 import multiprocessing
 import random
 import sqlite3
@@ -30,6 +29,7 @@ from patron.customers import search
 from patron.customers import service as customers_service
 from patron.db import counters
 from patron.db.base import table
+from patron.db.engine import JSON_CODEC
 from patron.db.models import Customer
 from patron.db.uow import Database
 from patron.kernel.ids import uuid7
@@ -239,7 +239,8 @@ def values(d: Draw) -> dict[str, Any]:
 
 # The stored forms below list the columns in the table's order; check_stored_form compares a
 # sample, value by value, with what SQLAlchemy's column types bind for `values()`.
-_json_list = functools.cache(lambda items: json.dumps(list(items)))
+# As the engine writes JSON (patron.db.engine.JSON_CODEC), so stored rows are byte-identical.
+_json_list = functools.cache(lambda items: JSON_CODEC["json_serializer"](list(items)))
 
 
 def sqlite_row(d: Draw) -> tuple[Any, ...]:
