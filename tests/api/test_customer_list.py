@@ -266,6 +266,19 @@ def test_total_is_capped_with_a_flag(api: Api, monkeypatch: pytest.MonkeyPatch) 
     assert len(page["items"]) == 2
 
 
+def test_every_page_carries_the_total_even_past_the_end(api: Api) -> None:
+    org = api.create_org()
+    for i in range(5):
+        org.create_customer(first_name=f"C{i}", tier="pro" if i % 2 else "free")
+    pages = [org.get("/customers", params={"limit": 2, "offset": offset}).json() for offset in (0, 2, 4, 6)]
+    assert [(len(p["items"]), p["total"]) for p in pages] == [(2, 5), (2, 5), (1, 5), (0, 5)]
+    filtered = {"filter[tier]": "pro", "limit": 1}
+    first = org.get("/customers", params=filtered).json()
+    last = org.get("/customers", params={**filtered, "cursor": first["next_cursor"]}).json()
+    assert [(len(p["items"]), p["total"]) for p in (first, last)] == [(1, 2), (1, 2)]
+    assert last["next_cursor"] is None
+
+
 def test_search_ignores_accents_and_case_and_matches_prefixes(crowd: tuple[Org, dict[str, Any]]) -> None:
     org, _ = crowd
     assert _found(org, q="nguyen") == {"Binh"}

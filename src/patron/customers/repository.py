@@ -351,8 +351,10 @@ def list_page(
         return plain_rows(conn, stmt)
 
 
-def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery, *, walk_list_order: bool = False) -> int:
-    """How many live customers match, counting no further than count_cap(query) + 1.
+def _capped_count(
+    conn: Connection, org_id: uuid.UUID, query: ListQuery, *, walk_list_order: bool = False
+) -> sa.Select[Any]:
+    """SELECT how many live customers match, counting no further than count_cap(query) + 1.
 
     Counted in the list's order: without it PostgreSQL may pick a sequential scan for the
     LIMIT, reading past every other organization's rows (57 ms instead of < 1 ms measured).
@@ -364,8 +366,34 @@ def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery, *, wal
         .limit(count_cap(query) + 1)
         .subquery()
     )
+    return sa.select(sa.func.count()).select_from(matching)
+
+
+def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery, *, walk_list_order: bool = False) -> int:
+    """How many live customers match, counting no further than count_cap(query) + 1."""
     with _planned_for_its_values(conn, query):
-        return int(conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one())
+        return int(conn.execute(_capped_count(conn, org_id, query, walk_list_order=walk_list_order)).scalar_one())
+
+
+_TOTAL = "matching_total"
+
+
+def _page_with_total(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> tuple[list[dict[str, Any]], int]:
+    """A list page and its capped count in one statement: the count rides along as an
+    uncorrelated scalar subquery (evaluated once), saving a statement and, on PostgreSQL,
+    a round trip. A page past the end has no row to carry it: then it is counted alone."""
+    total_column = _capped_count(conn, org_id, query).scalar_subquery().label(_TOTAL)
+    stmt = _matching(conn, org_id, query).add_columns(total_column)
+    if query.after is not None:
+        stmt = stmt.where(_after(conn, query.sort, query.after))
+    stmt = stmt.order_by(*(_order(conn, key) for key in query.sort)).limit(query.limit + 1).offset(query.offset)
+    rows = plain_rows(conn, stmt)
+    if not rows:
+        return rows, count_matching(conn, org_id, query)
+    total = int(rows[0][_TOTAL])
+    for row in rows:
+        del row[_TOTAL]
+    return rows, total
 
 
 def page_and_total(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> tuple[list[dict[str, Any]], int]:
@@ -375,10 +403,7 @@ def page_and_total(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> tup
         return _search_page_and_total(conn, org_id, query)
     if query.terms and not _is_postgres(conn):
         return _sqlite_search_page_and_total(conn, org_id, query)
-    rows = list_page(conn, org_id, query)
-    if query.offset == 0 and query.after is None and len(rows) <= query.limit:
-        return rows, len(rows)  # the first and only page counts itself
-    return rows, count_matching(conn, org_id, query)
+    return _page_with_total(conn, org_id, query)
 
 
 def _sqlite_search_page_and_total(
