@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -10,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.sql.elements import BindParameter
 
 from patron.customers import search
 from patron.customers.query import Condition, Field, ListQuery, SortKey
@@ -50,7 +53,7 @@ def _of(org_id: uuid.UUID) -> sa.Select[Any]:
     return _ALL.where(customer.c.org_id == org_id)
 
 
-def _live(org_id: uuid.UUID) -> sa.Select[Any]:
+def _live(org_id: uuid.UUID | BindParameter[Any]) -> sa.Select[Any]:
     return _ALL_LIVE.where(customer.c.org_id == org_id)
 
 
@@ -197,12 +200,19 @@ def _key(conn: Connection, field: Field) -> sa.ColumnElement[Any]:
     return column
 
 
+def _bound(value: Any, type_: Any) -> Any:
+    """A typed bound value, unless it is a bound parameter already."""
+    return value if isinstance(value, BindParameter) else sa.literal(value, type_)
+
+
 def _like_pattern(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped.replace("*", "%")
 
 
 def _condition(conn: Connection, cond: Condition) -> sa.ColumnElement[bool]:
+    """The condition's SQL. Its value may already be a bound parameter (a statement cached by
+    shape, see `_template`); a `like` value is then the pattern, an `in` value expanding."""
     column: sa.ColumnElement[Any] = customer.c[cond.field.column]
     op, value = cond.op, cond.value
     if op == "eq":
@@ -213,13 +223,14 @@ def _condition(conn: Connection, cond: Condition) -> sa.ColumnElement[bool]:
     if op == "null":
         return column.is_(None) if value else column.is_not(None)
     if op == "like":
+        pattern = value if isinstance(value, BindParameter) else _like_pattern(value)
         # ASCII letters match in any case on both databases (SQLite LIKE; ILIKE under "C").
         if _is_postgres(conn):
-            return sa.collate(column, "C").ilike(_like_pattern(value), escape="\\")
-        return column.like(_like_pattern(value), escape="\\")
+            return sa.collate(column, "C").ilike(pattern, escape="\\")
+        return column.like(pattern, escape="\\")
     if op == "has":
         if _is_postgres(conn):
-            return column.op("@>")(sa.func.jsonb_build_array(sa.cast(sa.literal(value), sa.Text)))
+            return column.op("@>")(sa.func.jsonb_build_array(sa.cast(_bound(value, sa.Text()), sa.Text)))
         each = sa.func.json_each(column).table_valued("value")
         return sa.exists(sa.select(sa.literal(1)).select_from(each).where(each.c.value == value))
     key = _key(conn, cond.field)
@@ -310,7 +321,7 @@ def _after(conn: Connection, sort: Sequence[SortKey], values: Sequence[Any]) -> 
             same: sa.ColumnElement[bool] = column.is_(None)
         else:
             # A typed bound value: SQLAlchemy refuses `<` against a bare True/False.
-            value = sa.literal(value, customer.c[key.field.column].type)
+            value = _bound(value, customer.c[key.field.column].type)
             beyond = column < value if key.descending else column > value
             if key.field.nullable and not key.descending:
                 beyond = sa.or_(beyond, column.is_(None))
@@ -323,17 +334,18 @@ def _after(conn: Connection, sort: Sequence[SortKey], values: Sequence[Any]) -> 
     first, value = sort[0], values[0]
     if value is None or (first.field.nullable and not first.descending):
         return after
-    column, bound = _key(conn, first.field), sa.literal(value, customer.c[first.field.column].type)
+    column, bound = _key(conn, first.field), _bound(value, customer.c[first.field.column].type)
     return sa.and_(column <= bound if first.descending else column >= bound, after)
 
 
 def _matching(
-    conn: Connection, org_id: uuid.UUID, query: ListQuery, *, walk_list_order: bool = False
+    conn: Connection, org_id: uuid.UUID | BindParameter[Any], query: ListQuery, *, walk_list_order: bool = False
 ) -> sa.Select[Any]:
     stmt = _live(org_id)
     if query.conditions:
         stmt = stmt.where(*(_condition(conn, c) for c in query.conditions))
     if query.terms:
+        assert isinstance(org_id, uuid.UUID), "a search is not cached by shape"
         stmt = stmt.where(_search(conn, org_id, query.terms, walk_list_order=walk_list_order))
     return stmt
 
@@ -352,7 +364,7 @@ def list_page(
 
 
 def _capped_count(
-    conn: Connection, org_id: uuid.UUID, query: ListQuery, *, walk_list_order: bool = False
+    conn: Connection, org_id: uuid.UUID | BindParameter[Any], query: ListQuery, *, walk_list_order: bool = False
 ) -> sa.Select[Any]:
     """SELECT how many live customers match, counting no further than count_cap(query) + 1.
 
@@ -378,16 +390,86 @@ def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery, *, wal
 _TOTAL = "matching_total"
 
 
+# A list statement is built once per shape (which fields, operators and sort, which cursor
+# values are empty) with its values as bound parameters: building and caching a fresh
+# 40-column SELECT with its count cost ~0.15 ms of a ~1 ms list request (SQLite, 100,000
+# customers an organization). Bounded: the shapes a client can send are many.
+_PAGES: OrderedDict[tuple[Any, ...], sa.Select[Any]] = OrderedDict()
+_PAGES_KEPT = 256
+
+
+def _shape(conn: Connection, query: ListQuery) -> tuple[Any, ...]:
+    conditions = tuple((c.field.name, c.op, c.value if c.op == "null" else None) for c in query.conditions)
+    after = None if query.after is None else tuple(value is None for value in query.after)
+    return (conn.dialect.name, conditions, tuple((k.field.name, k.descending) for k in query.sort), after)
+
+
+def _template(query: ListQuery) -> ListQuery:
+    """The query with each value replaced by a bound parameter named by its place (`_values`)."""
+    conditions = tuple(
+        c
+        if c.op == "null"
+        else dataclasses.replace(c, value=sa.bindparam(f"c{i}", type_=_value_type(c), expanding=c.op == "in"))
+        for i, c in enumerate(query.conditions)
+    )
+    after = None
+    if query.after is not None:
+        after = tuple(
+            None if value is None else sa.bindparam(f"a{j}", type_=customer.c[key.field.column].type)
+            for j, (key, value) in enumerate(zip(query.sort, query.after, strict=True))
+        )
+    return dataclasses.replace(query, conditions=conditions, after=after)
+
+
+def _value_type(condition: Condition) -> Any:
+    # A tag is one element of the JSON list column: text, not JSON.
+    return sa.String() if condition.op == "has" else customer.c[condition.field.column].type
+
+
+def _values(org_id: uuid.UUID, query: ListQuery) -> dict[str, Any]:
+    values: dict[str, Any] = {"org_id": org_id, "page_limit": query.limit + 1, "page_offset": query.offset}
+    for i, c in enumerate(query.conditions):
+        if c.op != "null":
+            values[f"c{i}"] = _like_pattern(c.value) if c.op == "like" else list(c.value) if c.op == "in" else c.value
+    for j, value in enumerate(query.after or ()):
+        if value is not None:
+            values[f"a{j}"] = value
+    return values
+
+
+def _build_page(conn: Connection, org_id: uuid.UUID | BindParameter[Any], template: ListQuery) -> sa.Select[Any]:
+    total_column = _capped_count(conn, org_id, template).scalar_subquery().label(_TOTAL)
+    stmt = _matching(conn, org_id, template).add_columns(total_column)
+    if template.after is not None:
+        stmt = stmt.where(_after(conn, template.sort, template.after))
+    stmt = stmt.order_by(*(_order(conn, key) for key in template.sort))
+    return stmt.limit(sa.bindparam("page_limit", type_=sa.Integer())).offset(
+        sa.bindparam("page_offset", type_=sa.Integer())
+    )
+
+
+def _page_statement(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> sa.Select[Any]:
+    if query.terms:
+        # A search's terms are in its SQL (the FTS5 match text): built for each request.
+        return _build_page(conn, org_id, _template(query))
+    key = _shape(conn, query)
+    stmt = _PAGES.get(key)
+    if stmt is not None:
+        _PAGES.move_to_end(key)
+        return stmt
+    stmt = _PAGES[key] = _build_page(conn, sa.bindparam("org_id", type_=customer.c.org_id.type), _template(query))
+    if len(_PAGES) > _PAGES_KEPT:
+        _PAGES.popitem(last=False)
+    return stmt
+
+
 def _page_with_total(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> tuple[list[dict[str, Any]], int]:
     """A list page and its capped count in one statement: the count rides along as an
     uncorrelated scalar subquery (evaluated once), saving a statement and, on PostgreSQL,
     a round trip. A page past the end has no row to carry it: then it is counted alone."""
-    total_column = _capped_count(conn, org_id, query).scalar_subquery().label(_TOTAL)
-    stmt = _matching(conn, org_id, query).add_columns(total_column)
-    if query.after is not None:
-        stmt = stmt.where(_after(conn, query.sort, query.after))
-    stmt = stmt.order_by(*(_order(conn, key) for key in query.sort)).limit(query.limit + 1).offset(query.offset)
-    rows = plain_rows(conn, stmt)
+    stmt = _page_statement(conn, org_id, query)
+    with _planned_for_its_values(conn, query):
+        rows = plain_rows(conn, stmt, _values(org_id, query))
     if not rows:
         return rows, count_matching(conn, org_id, query)
     total = int(rows[0][_TOTAL])

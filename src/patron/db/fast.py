@@ -77,10 +77,12 @@ def _as_dicts(names: list[str], fetched: Any, fixups: list[tuple[str, Fixup]]) -
     return rows
 
 
-def plain_rows(conn: Connection, statement: sa.Select[Any]) -> list[dict[str, Any]]:
-    """Run a SELECT built per call through SQLAlchemy (its compiled cache and bind processing),
+def plain_rows(
+    conn: Connection, statement: sa.Select[Any], values: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Run a SELECT through SQLAlchemy (its compiled cache and bind processing, expanding IN),
     then read the driver's rows as they are, skipping SQLAlchemy's per-row type processing."""
-    result = conn.execute(statement)
+    result = conn.execute(statement, values)
     try:
         keys = result.keys()  # the result's column names (iterating the result would read rows)
         names = [str(name) for name in keys]
