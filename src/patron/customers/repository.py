@@ -355,12 +355,9 @@ def list_page(
 ) -> list[dict[str, Any]]:
     """Up to limit + 1 live customers of the query, in its order (the extra one says there is more),
     as plain values for the read schema (`patron.db.fast`: ~12 µs a row less than SQLAlchemy rows)."""
-    stmt = _matching(conn, org_id, query, walk_list_order=walk_list_order)
-    if query.after is not None:
-        stmt = stmt.where(_after(conn, query.sort, query.after))
-    stmt = stmt.order_by(*(_order(conn, key) for key in query.sort)).limit(query.limit + 1).offset(query.offset)
+    stmt = _page(conn, org_id, _template(query), walk_list_order=walk_list_order)
     with _planned_for_its_values(conn, query):
-        return plain_rows(conn, stmt)
+        return plain_rows(conn, stmt, _values(org_id, query))
 
 
 def _capped_count(
@@ -437,9 +434,19 @@ def _values(org_id: uuid.UUID, query: ListQuery) -> dict[str, Any]:
     return values
 
 
-def _build_page(conn: Connection, org_id: uuid.UUID | BindParameter[Any], template: ListQuery) -> sa.Select[Any]:
-    total_column = _capped_count(conn, org_id, template).scalar_subquery().label(_TOTAL)
-    stmt = _matching(conn, org_id, template).add_columns(total_column)
+def _page(
+    conn: Connection,
+    org_id: uuid.UUID | BindParameter[Any],
+    template: ListQuery,
+    *,
+    walk_list_order: bool = False,
+    with_total: bool = False,
+) -> sa.Select[Any]:
+    """The page's SELECT for a query of bound parameters (`_template`; values from `_values`),
+    with its capped count as the column `matching_total` if asked."""
+    stmt = _matching(conn, org_id, template, walk_list_order=walk_list_order)
+    if with_total:
+        stmt = stmt.add_columns(_capped_count(conn, org_id, template).scalar_subquery().label(_TOTAL))
     if template.after is not None:
         stmt = stmt.where(_after(conn, template.sort, template.after))
     stmt = stmt.order_by(*(_order(conn, key) for key in template.sort))
@@ -451,13 +458,14 @@ def _build_page(conn: Connection, org_id: uuid.UUID | BindParameter[Any], templa
 def _page_statement(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> sa.Select[Any]:
     if query.terms:
         # A search's terms are in its SQL (the FTS5 match text): built for each request.
-        return _build_page(conn, org_id, _template(query))
+        return _page(conn, org_id, _template(query), with_total=True)
     key = _shape(conn, query)
     stmt = _PAGES.get(key)
     if stmt is not None:
         _PAGES.move_to_end(key)
         return stmt
-    stmt = _PAGES[key] = _build_page(conn, sa.bindparam("org_id", type_=customer.c.org_id.type), _template(query))
+    any_org = sa.bindparam("org_id", type_=customer.c.org_id.type)
+    stmt = _PAGES[key] = _page(conn, any_org, _template(query), with_total=True)
     if len(_PAGES) > _PAGES_KEPT:
         _PAGES.popitem(last=False)
     return stmt

@@ -32,6 +32,11 @@ def to_read(row: Row[Any]) -> CustomerRead:
     return msgspec.convert(dict(row._mapping), CustomerRead)
 
 
+def _read(values: dict[str, Any]) -> CustomerRead:
+    """A customer from the fast path's plain driver values (see `patron.db.fast`)."""
+    return msgspec.convert(values, CustomerRead, strict=False)
+
+
 def _jsonable(value: Any) -> Any:
     return msgspec.to_builtins(value)
 
@@ -147,7 +152,7 @@ def create_customers(
             insert_positions.append(i)
         if inserts:
             for i, stored in zip(insert_positions, repo.insert_many(conn, inserts), strict=True):
-                created = msgspec.convert(stored, CustomerRead, strict=False)
+                created = _read(stored)
                 results[i] = (created, True)
                 summary = {"customer_number": created.customer_number, "email": created.email}
                 uow.record(events.CustomerCreated(org_id, created.id, {**summary, "is_guest": created.is_guest}))
@@ -264,7 +269,7 @@ def get_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUI
     values = repo.read_one(uow.conn, principal.org_id, customer_id)
     if values is None:
         raise NotFound("customer not found", code="customer.not_found")
-    return msgspec.convert(values, CustomerRead, strict=False)
+    return _read(values)
 
 
 def get_customer_by_email(uow: UnitOfWork, *, principal: Principal, email: str) -> CustomerRead:
@@ -285,7 +290,7 @@ def list_customers(uow: UnitOfWork, *, principal: Principal, query: ListQuery) -
     """A page of live customers matching the filters and search, in the query's order."""
     rows, total = repo.page_and_total(uow.conn, principal.org_id, query)
     more = len(rows) > query.limit
-    items = [msgspec.convert(values, CustomerRead, strict=False) for values in rows[: query.limit]]
+    items = [_read(values) for values in rows[: query.limit]]
     cap = repo.count_cap(query)
     return CustomerPage(
         items=items,

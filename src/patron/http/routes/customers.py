@@ -47,7 +47,8 @@ def parse_if_match(value: str | None) -> int | None:
     return int(tag)
 
 
-def _one(customer: CustomerRead, status_code: int = 200) -> Response[CustomerRead]:
+def customer_response(customer: CustomerRead, status_code: int = 200) -> Response[CustomerRead]:
+    """The customer with its ETag (and, when created, its Location)."""
     headers = {"ETag": etag(customer)}
     if status_code == 201:
         headers["Location"] = f"/api/v1/customers/{customer.id}"
@@ -64,7 +65,7 @@ async def create_customer(data: CustomerCreate, ctx: RequestContext) -> Response
         [(customer, created)] = customers.create_customers(
             uow, principal=ctx.principal, settings=ctx.org_settings, data=[data], batch=False
         )
-        return _one(customer, 201 if created else 200)
+        return customer_response(customer, 201 if created else 200)
 
     return await ctx.run_idempotent(data, produce)
 
@@ -115,13 +116,13 @@ async def list_customers(
 
 @get("/customers/by-email/{email:str}", opt=READ, tags=TAGS, summary="Find a customer by email, any letter case")
 async def get_customer_by_email(email: str, ctx: RequestContext) -> Response[CustomerRead]:
-    return _one(await ctx.run(customers.get_customer_by_email, principal=ctx.principal, email=email))
+    return customer_response(await ctx.run(customers.get_customer_by_email, principal=ctx.principal, email=email))
 
 
 @get("/customers/{customer_id:str}", opt=READ, tags=TAGS, summary="Get a customer")
 async def get_customer(customer_id: str, ctx: RequestContext) -> Response[CustomerRead]:
     target = path_id(customer_id, "customer")
-    return _one(await ctx.run(customers.get_customer, principal=ctx.principal, customer_id=target))
+    return customer_response(await ctx.run(customers.get_customer, principal=ctx.principal, customer_id=target))
 
 
 @patch("/customers/{customer_id:str}", opt=UPDATE, tags=TAGS, summary="Change some fields of a customer")
@@ -141,7 +142,7 @@ async def update_customer(
         data=data,
         expected_version=parse_if_match(if_match),
     )
-    return _one(customer)
+    return customer_response(customer)
 
 
 @delete("/customers/{customer_id:str}", opt=DELETE, tags=TAGS, summary="Soft-delete a customer")
@@ -153,7 +154,7 @@ async def delete_customer(customer_id: str, ctx: RequestContext) -> None:
 async def restore_customer(customer_id: str, ctx: RequestContext) -> Response[CustomerRead]:
     """409 `customer.email_taken` when a registered customer took the email meanwhile."""
     target = path_id(customer_id, "customer")
-    return _one(await ctx.run(customers.restore_customer, principal=ctx.principal, customer_id=target))
+    return customer_response(await ctx.run(customers.restore_customer, principal=ctx.principal, customer_id=target))
 
 
 @delete(

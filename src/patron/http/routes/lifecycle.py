@@ -12,15 +12,11 @@ from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
 from patron.http.routes._shared import path_id
-from patron.http.routes.customers import etag
+from patron.http.routes.customers import customer_response
 from patron.identity.permissions import Permission
 
 LIFECYCLE = requires(Permission.CUSTOMERS_LIFECYCLE)
 TAGS = ["lifecycle"]
-
-
-def _one(customer: CustomerRead) -> Response[CustomerRead]:
-    return Response(customer, headers={"ETag": etag(customer)})
 
 
 def _transition(action: str, summary: str) -> Any:
@@ -39,7 +35,9 @@ def _transition(action: str, summary: str) -> Any:
         target = path_id(customer_id, "customer")
 
         def produce(uow: UnitOfWork) -> Response[CustomerRead]:
-            return _one(lifecycle.change_status(uow, principal=ctx.principal, customer_id=target, action=action))
+            return customer_response(
+                lifecycle.change_status(uow, principal=ctx.principal, customer_id=target, action=action)
+            )
 
         return await ctx.run_idempotent({"action": action}, produce)
 
@@ -55,13 +53,17 @@ reactivate = _transition("reactivate", "Reactivate a churned customer: churned â
 @put("/customers/{customer_id:str}/tier", opt=LIFECYCLE, tags=TAGS, summary="Change a customer's tier")
 async def set_tier(customer_id: str, data: TierChange, ctx: RequestContext) -> Response[CustomerRead]:
     target = path_id(customer_id, "customer")
-    return _one(await ctx.run(lifecycle.set_tier, principal=ctx.principal, customer_id=target, tier=data.tier))
+    return customer_response(
+        await ctx.run(lifecycle.set_tier, principal=ctx.principal, customer_id=target, tier=data.tier)
+    )
 
 
 @put("/customers/{customer_id:str}/tags", opt=LIFECYCLE, tags=TAGS, summary="Replace a customer's tags")
 async def set_tags(customer_id: str, data: TagsReplace, ctx: RequestContext) -> Response[CustomerRead]:
     target = path_id(customer_id, "customer")
-    return _one(await ctx.run(lifecycle.set_tags, principal=ctx.principal, customer_id=target, tags=data.tags))
+    return customer_response(
+        await ctx.run(lifecycle.set_tags, principal=ctx.principal, customer_id=target, tags=data.tags)
+    )
 
 
 @post("/customers/{customer_id:str}/tags/{tag:str}", opt=LIFECYCLE, tags=TAGS, status_code=200, summary="Add one tag")
@@ -69,7 +71,7 @@ async def add_tag(customer_id: str, tag: str, ctx: RequestContext) -> Response[C
     target = path_id(customer_id, "customer")
 
     def produce(uow: UnitOfWork) -> Response[CustomerRead]:
-        return _one(lifecycle.add_tag(uow, principal=ctx.principal, customer_id=target, tag=tag))
+        return customer_response(lifecycle.add_tag(uow, principal=ctx.principal, customer_id=target, tag=tag))
 
     return await ctx.run_idempotent({"tag": tag}, produce)
 
@@ -79,7 +81,7 @@ async def add_tag(customer_id: str, tag: str, ctx: RequestContext) -> Response[C
 )
 async def remove_tag(customer_id: str, tag: str, ctx: RequestContext) -> Response[CustomerRead]:
     target = path_id(customer_id, "customer")
-    return _one(await ctx.run(lifecycle.remove_tag, principal=ctx.principal, customer_id=target, tag=tag))
+    return customer_response(await ctx.run(lifecycle.remove_tag, principal=ctx.principal, customer_id=target, tag=tag))
 
 
 @put("/customers/{customer_id:str}/assign", opt=LIFECYCLE, tags=TAGS, summary="Assign a customer to a staff member")
@@ -89,7 +91,7 @@ async def assign(customer_id: str, data: Assignment, ctx: RequestContext) -> Res
     customer = await ctx.run(
         lifecycle.assign, principal=ctx.principal, customer_id=target, assigned_to=data.assigned_to
     )
-    return _one(customer)
+    return customer_response(customer)
 
 
 ROUTES = [qualify, convert, churn, reactivate, set_tier, set_tags, add_tag, remove_tag, assign]
