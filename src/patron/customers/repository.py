@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,7 @@ from patron.customers import search
 from patron.customers.query import Condition, Field, ListQuery, SortKey
 from patron.db import counters
 from patron.db.base import table
-from patron.db.fast import Prepared, plain_rows
+from patron.db.fast import Prepared, Statement
 from patron.db.models import (
     Company,
     CompanyMember,
@@ -200,19 +201,14 @@ def _key(conn: Connection, field: Field) -> sa.ColumnElement[Any]:
     return column
 
 
-def _bound(value: Any, type_: Any) -> Any:
-    """A typed bound value, unless it is a bound parameter already."""
-    return value if isinstance(value, BindParameter) else sa.literal(value, type_)
-
-
 def _like_pattern(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped.replace("*", "%")
 
 
 def _condition(conn: Connection, cond: Condition) -> sa.ColumnElement[bool]:
-    """The condition's SQL. Its value may already be a bound parameter (a statement cached by
-    shape, see `_template`); a `like` value is then the pattern, an `in` value expanding."""
+    """The condition's SQL over bound parameters (`_template`): a `like` value is the pattern,
+    an `in` value a tuple of parameters."""
     column: sa.ColumnElement[Any] = customer.c[cond.field.column]
     op, value = cond.op, cond.value
     if op == "eq":
@@ -223,14 +219,13 @@ def _condition(conn: Connection, cond: Condition) -> sa.ColumnElement[bool]:
     if op == "null":
         return column.is_(None) if value else column.is_not(None)
     if op == "like":
-        pattern = value if isinstance(value, BindParameter) else _like_pattern(value)
         # ASCII letters match in any case on both databases (SQLite LIKE; ILIKE under "C").
         if _is_postgres(conn):
-            return sa.collate(column, "C").ilike(pattern, escape="\\")
-        return column.like(pattern, escape="\\")
+            return sa.collate(column, "C").ilike(value, escape="\\")
+        return column.like(value, escape="\\")
     if op == "has":
         if _is_postgres(conn):
-            return column.op("@>")(sa.func.jsonb_build_array(sa.cast(_bound(value, sa.Text()), sa.Text)))
+            return column.op("@>")(sa.func.jsonb_build_array(sa.cast(value, sa.Text)))
         each = sa.func.json_each(column).table_valued("value")
         return sa.exists(sa.select(sa.literal(1)).select_from(each).where(each.c.value == value))
     key = _key(conn, cond.field)
@@ -243,20 +238,30 @@ def _condition(conn: Connection, cond: Condition) -> sa.ColumnElement[bool]:
     return comparisons[op]
 
 
-def _fts_match(org_id: uuid.UUID, terms: Sequence[str]) -> sa.Select[Any]:
-    """Rowids of the organization's live customers with every term as a token prefix.
+def _fts_match_text(org_id: uuid.UUID, terms: Sequence[str]) -> str:
+    """The FTS5 query: every term as a token prefix, within the organization.
 
     The FTS index holds each token prefixed with the organization's id as stored (32 hex
     digits), so a prefix query reads only that organization's tokens (see the migration).
     """
-    match = " ".join(f'"{org_id.hex}{term}"*' for term in terms)
+    return " ".join(f'"{org_id.hex}{term}"*' for term in terms)
+
+
+def _fts_match(match: BindParameter[Any]) -> sa.Select[Any]:
+    """Rowids of the organization's live customers matching the FTS5 query `match`."""
     return sa.select(_fts.c.rowid).where(sa.literal_column("customer_fts").op("MATCH")(match))
+
+
+_FTS_COUNT = Prepared(
+    sa.select(sa.func.count().label("n")).select_from(
+        _fts_match(sa.bindparam("fts", type_=sa.String())).limit(sa.bindparam("up_to", type_=sa.Integer())).subquery()
+    )
+)
 
 
 def _fts_count(conn: Connection, org_id: uuid.UUID, terms: Sequence[str], *, up_to: int) -> int:
     """How many live customers match the terms, up to `up_to`, from the FTS index alone."""
-    found = _fts_match(org_id, terms).limit(up_to).subquery()
-    return int(conn.execute(sa.select(sa.func.count()).select_from(found)).scalar_one())
+    return int(_FTS_COUNT.rows(conn, {"fts": _fts_match_text(org_id, terms), "up_to": up_to})[0]["n"])
 
 
 # SQLite orders a search's matches one of two ways: look each match up and sort them (cost
@@ -267,16 +272,16 @@ def _fts_count(conn: Connection, org_id: uuid.UUID, terms: Sequence[str], *, up_
 _SORT_MATCHES_UP_TO = 300
 
 
-def _search(
-    conn: Connection, org_id: uuid.UUID, terms: Sequence[str], *, walk_list_order: bool
-) -> sa.ColumnElement[bool]:
-    """Every term is a prefix of a token of the customer's folded search text."""
+def _search(conn: Connection, terms: Sequence[Any], *, walk_list_order: bool) -> sa.ColumnElement[bool]:
+    """Every term is a prefix of a token of the customer's folded search text (`terms` are
+    bound parameters: on PostgreSQL one LIKE pattern per term, on SQLite one FTS5 query)."""
     if _is_postgres(conn):
-        return sa.and_(*(customer.c.search_text.like(f"% {term}%") for term in terms))
+        return sa.and_(*(customer.c.search_text.like(term) for term in terms))
     # A unary `+` keeps SQLite from driving the query by rowid lookups of the matches, so it
     # walks the list order index and tests each row against the matches instead.
     rowid = "+customer.rowid" if walk_list_order else "customer.rowid"
-    return sa.literal_column(rowid).in_(_fts_match(org_id, terms))
+    [match] = terms
+    return sa.literal_column(rowid).in_(_fts_match(match))
 
 
 @contextmanager
@@ -310,7 +315,8 @@ def _order(conn: Connection, key: SortKey) -> sa.ColumnElement[Any]:
 
 
 def _after(conn: Connection, sort: Sequence[SortKey], values: Sequence[Any]) -> sa.ColumnElement[bool]:
-    """Rows strictly after the cursor's row in the sort order (keyset), NULLs included."""
+    """Rows strictly after the cursor's row in the sort order (keyset), NULLs included.
+    `values` are bound parameters, None where the cursor's row holds NULL."""
     alternatives: list[sa.ColumnElement[bool]] = []
     equal: list[sa.ColumnElement[bool]] = []
     for key, value in zip(sort, values, strict=True):
@@ -320,8 +326,6 @@ def _after(conn: Connection, sort: Sequence[SortKey], values: Sequence[Any]) -> 
             beyond: sa.ColumnElement[bool] | None = column.is_not(None) if key.descending else None
             same: sa.ColumnElement[bool] = column.is_(None)
         else:
-            # A typed bound value: SQLAlchemy refuses `<` against a bare True/False.
-            value = _bound(value, customer.c[key.field.column].type)
             beyond = column < value if key.descending else column > value
             if key.field.nullable and not key.descending:
                 beyond = sa.or_(beyond, column.is_(None))
@@ -334,80 +338,96 @@ def _after(conn: Connection, sort: Sequence[SortKey], values: Sequence[Any]) -> 
     first, value = sort[0], values[0]
     if value is None or (first.field.nullable and not first.descending):
         return after
-    column, bound = _key(conn, first.field), _bound(value, customer.c[first.field.column].type)
-    return sa.and_(column <= bound if first.descending else column >= bound, after)
+    column = _key(conn, first.field)
+    return sa.and_(column <= value if first.descending else column >= value, after)
 
 
-def _matching(
-    conn: Connection, org_id: uuid.UUID | BindParameter[Any], query: ListQuery, *, walk_list_order: bool = False
-) -> sa.Select[Any]:
-    stmt = _live(org_id)
-    if query.conditions:
-        stmt = stmt.where(*(_condition(conn, c) for c in query.conditions))
-    if query.terms:
-        assert isinstance(org_id, uuid.UUID), "a search is not cached by shape"
-        stmt = stmt.where(_search(conn, org_id, query.terms, walk_list_order=walk_list_order))
+_ORG = sa.bindparam("org_id", type_=customer.c.org_id.type)
+
+
+def _matching(conn: Connection, template: ListQuery, *, walk_list_order: bool = False) -> sa.Select[Any]:
+    """The organization's live customers matching a query of bound parameters (`_template`)."""
+    stmt = _live(_ORG)
+    if template.conditions:
+        stmt = stmt.where(*(_condition(conn, c) for c in template.conditions))
+    if template.terms:
+        stmt = stmt.where(_search(conn, template.terms, walk_list_order=walk_list_order))
     return stmt
 
 
-def list_page(
-    conn: Connection, org_id: uuid.UUID, query: ListQuery, *, walk_list_order: bool = False
-) -> list[dict[str, Any]]:
-    """Up to limit + 1 live customers of the query, in its order (the extra one says there is more),
-    as plain values for the read schema (`patron.db.fast`: ~12 µs a row less than SQLAlchemy rows)."""
-    stmt = _page(conn, org_id, _template(query), walk_list_order=walk_list_order)
-    with _planned_for_its_values(conn, query):
-        return plain_rows(conn, stmt, _values(org_id, query))
-
-
-def _capped_count(
-    conn: Connection, org_id: uuid.UUID | BindParameter[Any], query: ListQuery, *, walk_list_order: bool = False
-) -> sa.Select[Any]:
+def _capped_count(conn: Connection, template: ListQuery, *, walk_list_order: bool = False) -> sa.Select[Any]:
     """SELECT how many live customers match, counting no further than count_cap(query) + 1.
 
     Counted in the list's order: without it PostgreSQL may pick a sequential scan for the
     LIMIT, reading past every other organization's rows (57 ms instead of < 1 ms measured).
     """
     matching = (
-        _matching(conn, org_id, query, walk_list_order=walk_list_order)
+        _matching(conn, template, walk_list_order=walk_list_order)
         .with_only_columns(customer.c.id)
-        .order_by(*(_order(conn, key) for key in query.sort))
-        .limit(count_cap(query) + 1)
+        .order_by(*(_order(conn, key) for key in template.sort))
+        .limit(count_cap(template) + 1)
         .subquery()
     )
-    return sa.select(sa.func.count()).select_from(matching)
-
-
-def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery, *, walk_list_order: bool = False) -> int:
-    """How many live customers match, counting no further than count_cap(query) + 1."""
-    with _planned_for_its_values(conn, query):
-        return int(conn.execute(_capped_count(conn, org_id, query, walk_list_order=walk_list_order)).scalar_one())
+    return sa.select(sa.func.count().label("n")).select_from(matching)
 
 
 _TOTAL = "matching_total"
 
 
-# A list statement is built once per shape (which fields, operators and sort, which cursor
-# values are empty) with its values as bound parameters: building and caching a fresh
-# 40-column SELECT with its count cost ~0.15 ms of a ~1 ms list request (SQLite, 100,000
-# customers an organization). Bounded: the shapes a client can send are many.
-_PAGES: OrderedDict[tuple[Any, ...], sa.Select[Any]] = OrderedDict()
-_PAGES_KEPT = 256
+# Every list, count and search statement is built once per shape (which fields, operators
+# and sort, how many `in` values and search terms, which cursor values are empty) with its
+# values as bound parameters, and compiled once per database (`Prepared`, run on the
+# driver's cursor). Building and caching a fresh 40-column SELECT with its count cost ~0.15
+# ms of a ~1 ms list request, and SQLAlchemy's execution of a cached one ~0.3 ms more
+# (SQLite, 100,000 customers an organization). Bounded: the shapes a client can send are many.
+_PLANS: OrderedDict[tuple[Any, ...], Prepared] = OrderedDict()
+_PLANS_KEPT = 256
+_PLANS_LOCK = threading.Lock()
+
+
+def _prepared(key: tuple[Any, ...], build: Callable[[], Statement]) -> Prepared:
+    with _PLANS_LOCK:
+        found = _PLANS.get(key)
+        if found is not None:
+            _PLANS.move_to_end(key)
+            return found
+    found = Prepared(build())
+    with _PLANS_LOCK:
+        _PLANS[key] = found
+        if len(_PLANS) > _PLANS_KEPT:
+            _PLANS.popitem(last=False)
+    return found
+
+
+def _arity(count: int) -> int:
+    """How many parameters an `in` list of `count` values takes: the next power of two, the
+    list padded with its last value (the same rows match), so that few shapes are compiled."""
+    return 1 << max(0, count - 1).bit_length()
 
 
 def _shape(conn: Connection, query: ListQuery) -> tuple[Any, ...]:
-    conditions = tuple((c.field.name, c.op, c.value if c.op == "null" else None) for c in query.conditions)
-    after = None if query.after is None else tuple(value is None for value in query.after)
-    return (conn.dialect.name, conditions, tuple((k.field.name, k.descending) for k in query.sort), after)
-
-
-def _template(query: ListQuery) -> ListQuery:
-    """The query with each value replaced by a bound parameter named by its place (`_values`)."""
     conditions = tuple(
-        c
-        if c.op == "null"
-        else dataclasses.replace(c, value=sa.bindparam(f"c{i}", type_=_value_type(c), expanding=c.op == "in"))
-        for i, c in enumerate(query.conditions)
+        (c.field.name, c.op, c.value if c.op == "null" else _arity(len(c.value)) if c.op == "in" else None)
+        for c in query.conditions
+    )
+    after = None if query.after is None else tuple(value is None for value in query.after)
+    terms = len(query.terms) if _is_postgres(conn) else bool(query.terms)
+    return (conn.dialect.name, conditions, tuple((k.field.name, k.descending) for k in query.sort), after, terms)
+
+
+def _template(conn: Connection, query: ListQuery) -> ListQuery:
+    """The query with each value replaced by a bound parameter named by its place (`_values`)."""
+
+    def parameter(i: int, c: Condition) -> Any:
+        if c.op == "in":
+            column_type = customer.c[c.field.column].type
+            return tuple(sa.bindparam(f"c{i}_{k}", type_=column_type) for k in range(_arity(len(c.value))))
+        # A tag is one element of the JSON list column: text, not JSON.
+        value_type = sa.String() if c.op in ("has", "like") else customer.c[c.field.column].type
+        return sa.bindparam(f"c{i}", type_=value_type)
+
+    conditions = tuple(
+        c if c.op == "null" else dataclasses.replace(c, value=parameter(i, c)) for i, c in enumerate(query.conditions)
     )
     after = None
     if query.after is not None:
@@ -415,38 +435,40 @@ def _template(query: ListQuery) -> ListQuery:
             None if value is None else sa.bindparam(f"a{j}", type_=customer.c[key.field.column].type)
             for j, (key, value) in enumerate(zip(query.sort, query.after, strict=True))
         )
-    return dataclasses.replace(query, conditions=conditions, after=after)
+    terms: tuple[Any, ...] = ()
+    if query.terms:
+        count = len(query.terms) if _is_postgres(conn) else 1
+        terms = tuple(sa.bindparam(f"t{k}", type_=sa.String()) for k in range(count))
+    return dataclasses.replace(query, conditions=conditions, after=after, terms=terms)
 
 
-def _value_type(condition: Condition) -> Any:
-    # A tag is one element of the JSON list column: text, not JSON.
-    return sa.String() if condition.op == "has" else customer.c[condition.field.column].type
-
-
-def _values(org_id: uuid.UUID, query: ListQuery) -> dict[str, Any]:
+def _values(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> dict[str, Any]:
     values: dict[str, Any] = {"org_id": org_id, "page_limit": query.limit + 1, "page_offset": query.offset}
     for i, c in enumerate(query.conditions):
-        if c.op != "null":
-            values[f"c{i}"] = _like_pattern(c.value) if c.op == "like" else list(c.value) if c.op == "in" else c.value
+        if c.op == "in":
+            padded = [*c.value, *[c.value[-1]] * (_arity(len(c.value)) - len(c.value))]
+            values.update((f"c{i}_{k}", value) for k, value in enumerate(padded))
+        elif c.op != "null":
+            values[f"c{i}"] = _like_pattern(c.value) if c.op == "like" else c.value
     for j, value in enumerate(query.after or ()):
         if value is not None:
             values[f"a{j}"] = value
+    if query.terms:
+        if _is_postgres(conn):
+            values.update((f"t{k}", f"% {term}%") for k, term in enumerate(query.terms))
+        else:
+            values["t0"] = _fts_match_text(org_id, query.terms)
     return values
 
 
 def _page(
-    conn: Connection,
-    org_id: uuid.UUID | BindParameter[Any],
-    template: ListQuery,
-    *,
-    walk_list_order: bool = False,
-    with_total: bool = False,
+    conn: Connection, template: ListQuery, *, walk_list_order: bool = False, with_total: bool = False
 ) -> sa.Select[Any]:
     """The page's SELECT for a query of bound parameters (`_template`; values from `_values`),
     with its capped count as the column `matching_total` if asked."""
-    stmt = _matching(conn, org_id, template, walk_list_order=walk_list_order)
+    stmt = _matching(conn, template, walk_list_order=walk_list_order)
     if with_total:
-        stmt = stmt.add_columns(_capped_count(conn, org_id, template).scalar_subquery().label(_TOTAL))
+        stmt = stmt.add_columns(_capped_count(conn, template).scalar_subquery().label(_TOTAL))
     if template.after is not None:
         stmt = stmt.where(_after(conn, template.sort, template.after))
     stmt = stmt.order_by(*(_order(conn, key) for key in template.sort))
@@ -455,29 +477,36 @@ def _page(
     )
 
 
-def _page_statement(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> sa.Select[Any]:
-    if query.terms:
-        # A search's terms are in its SQL (the FTS5 match text): built for each request.
-        return _page(conn, org_id, _template(query), with_total=True)
-    key = _shape(conn, query)
-    stmt = _PAGES.get(key)
-    if stmt is not None:
-        _PAGES.move_to_end(key)
-        return stmt
-    any_org = sa.bindparam("org_id", type_=customer.c.org_id.type)
-    stmt = _PAGES[key] = _page(conn, any_org, _template(query), with_total=True)
-    if len(_PAGES) > _PAGES_KEPT:
-        _PAGES.popitem(last=False)
-    return stmt
+def _run(
+    conn: Connection, org_id: uuid.UUID, query: ListQuery, kind: str, build: Callable[[ListQuery], Statement]
+) -> list[dict[str, Any]]:
+    """The query's statement of this kind, built for its shape, run with its values."""
+    prepared = _prepared((kind, *_shape(conn, query)), lambda: build(_template(conn, query)))
+    with _planned_for_its_values(conn, query):
+        return prepared.rows(conn, _values(conn, org_id, query))
+
+
+def list_page(
+    conn: Connection, org_id: uuid.UUID, query: ListQuery, *, walk_list_order: bool = False
+) -> list[dict[str, Any]]:
+    """Up to limit + 1 live customers of the query, in its order (the extra one says there is more),
+    as plain values for the read schema (`patron.db.fast`: ~12 µs a row less than SQLAlchemy rows)."""
+    kind = "page, walking" if walk_list_order else "page"
+    return _run(conn, org_id, query, kind, lambda t: _page(conn, t, walk_list_order=walk_list_order))
+
+
+def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery, *, walk_list_order: bool = False) -> int:
+    """How many live customers match, counting no further than count_cap(query) + 1."""
+    kind = "count, walking" if walk_list_order else "count"
+    rows = _run(conn, org_id, query, kind, lambda t: _capped_count(conn, t, walk_list_order=walk_list_order))
+    return int(rows[0]["n"])
 
 
 def _page_with_total(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> tuple[list[dict[str, Any]], int]:
     """A list page and its capped count in one statement: the count rides along as an
     uncorrelated scalar subquery (evaluated once), saving a statement and, on PostgreSQL,
     a round trip. A page past the end has no row to carry it: then it is counted alone."""
-    stmt = _page_statement(conn, org_id, query)
-    with _planned_for_its_values(conn, query):
-        rows = plain_rows(conn, stmt, _values(org_id, query))
+    rows = _run(conn, org_id, query, "page and total", lambda t: _page(conn, t, with_total=True))
     if not rows:
         return rows, count_matching(conn, org_id, query)
     total = int(rows[0][_TOTAL])
@@ -518,20 +547,34 @@ def _search_page_and_total(conn: Connection, org_id: uuid.UUID, query: ListQuery
     is what a search costs; a separate count query did it all again.
     """
     found = max(count_cap(query) + 1, query.offset + query.limit + 1)
-    stmt = (
-        _matching(conn, org_id, query)
-        .with_only_columns(customer.c.id)
-        .order_by(*(_order(conn, key) for key in query.sort))
-        .limit(found)
-    )
+
+    def matches(template: ListQuery) -> Statement:
+        stmt = _matching(conn, template).with_only_columns(customer.c.id)
+        return stmt.order_by(*(_order(conn, key) for key in template.sort)).limit(sa.bindparam("found"))
+
+    prepared = _prepared(("search ids", *_shape(conn, query)), lambda: matches(_template(conn, query)))
     with _planned_for_its_values(conn, query):
-        ids = list(conn.execute(stmt).scalars())
+        ids = [row["id"] for row in prepared.rows(conn, {**_values(conn, org_id, query), "found": found})]
     wanted = ids[query.offset : query.offset + query.limit + 1]
     if not wanted:
         return [], len(ids)
-    by_id = {row["id"]: row for row in plain_rows(conn, _live(org_id).where(customer.c.id.in_(wanted)))}
+    by_id = {row["id"]: row for row in _by_ids(conn, org_id, wanted)}
     # A customer deleted between the two statements is left out, as a moment later it would be.
     return [by_id[i] for i in wanted if i in by_id], len(ids)
+
+
+def _by_ids(conn: Connection, org_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
+    """The organization's live customers with these ids, as plain values for the read schema."""
+    arity = _arity(len(ids))
+
+    def build() -> Statement:
+        wanted = [sa.bindparam(f"id{k}", type_=customer.c.id.type) for k in range(arity)]
+        return _live(_ORG).where(customer.c.id.in_(wanted))
+
+    prepared = _prepared(("by ids", conn.dialect.name, arity), build)
+    values: dict[str, Any] = {"org_id": org_id}
+    values.update((f"id{k}", ids[min(k, len(ids) - 1)]) for k in range(arity))
+    return prepared.rows(conn, values)
 
 
 def staff_exists(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> bool:

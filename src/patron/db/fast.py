@@ -93,7 +93,7 @@ def plain_rows(
 
 
 class _Plan:
-    __slots__ = ("fixups", "names", "positions", "processors", "sql")
+    __slots__ = ("defaults", "fixups", "names", "positions", "processors", "sql")
 
     def __init__(self, statement: Statement, dialect: sa.Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -108,8 +108,13 @@ class _Plan:
             if (processor := bind.type.bind_processor(dialect)) is not None
         }
         self.fixups = _fixups(dialect, self.names, returned)
+        # Values the statement carries itself (a literal LIMIT, `literal(1)`): SQLAlchemy
+        # would bind them as anonymous parameters on each execution.
+        self.defaults = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
 
     def parameters(self, values: Mapping[str, Any]) -> Any:
+        if self.defaults:
+            values = {**self.defaults, **values}
         processors = self.processors
         processed = {k: (processors[k](v) if k in processors else v) for k, v in values.items()}
         if self.positions is None:
