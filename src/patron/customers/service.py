@@ -116,13 +116,14 @@ def create_customers(
         raise ValidationFailed(errors)
 
     registered_emails = [v["email"] for v in prepared if not v["is_guest"]]
-    guests_by_email: dict[str, Row[Any]] = {}
+    guests_by_email: dict[str, uuid.UUID] = {}
     if registered_emails:
-        for row in repo.find_by_emails(conn, org_id, registered_emails):
-            if not row.is_guest:
-                i = next(i for i, v in enumerate(prepared) if v["email"] == row.email and not v["is_guest"])
+        for holder in repo.find_by_emails(conn, org_id, registered_emails):
+            if not holder["is_guest"]:
+                i = next(i for i, v in enumerate(prepared) if v["email"] == holder["email"] and not v["is_guest"])
                 _taken(batch, field(i, "email"), EMAIL_TAKEN, "a registered customer has this email")
-            guests_by_email.setdefault(row.email, row)
+            # A plain driver value: hex text on SQLite, a UUID on PostgreSQL.
+            guests_by_email.setdefault(holder["email"], uuid.UUID(str(holder["id"])))
 
     given_numbers = [v["customer_number"] for v in prepared if v["customer_number"]]
     if given_numbers:
@@ -144,7 +145,8 @@ def create_customers(
     with _unique_violations(batch=batch):
         for i, values in enumerate(prepared):
             if i in upgrades:
-                results[i] = (_register_guest(uow, principal, guests_by_email[values["email"]], values), False)
+                guest = _live_or_404(uow, principal, guests_by_email[values["email"]], for_update=True)
+                results[i] = (_register_guest(uow, principal, guest, values), False)
                 continue
             if not values["customer_number"]:
                 values["customer_number"] = rules.generated_number(next(numbers))

@@ -116,10 +116,10 @@ class _Plan:
         if self.defaults:
             values = {**self.defaults, **values}
         processors = self.processors
-        processed = {k: (processors[k](v) if k in processors else v) for k, v in values.items()}
         if self.positions is None:
-            return processed
-        return tuple(processed[name] for name in self.positions)
+            return {k: (processors[k](v) if k in processors else v) for k, v in values.items()}
+        # In statement order, each through its type's processor (a UUID to hex text, a bool to 0/1).
+        return tuple([processors[k](values[k]) if k in processors else values[k] for k in self.positions])
 
 
 Statement = sa.Select[Any] | sa.Insert | sa.Update

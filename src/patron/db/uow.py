@@ -29,6 +29,15 @@ class Database:
     def __init__(self, engine: Engine, *, io_threads: int = 4) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        # Read-only units connect through an engine that carries their options: copying a
+        # connection with execution_options() on every read cost ~10 µs of a ~60 µs get.
+        # SQLite: no BEGIN at all (the engine's begin hook skips it), each statement on its
+        # own, without switching the isolation level and resetting it afterwards.
+        self.readonly_engine = (
+            engine.execution_options(patron_readonly=True)
+            if self.is_sqlite
+            else engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         # Threads the HTTP layer waits on the database in (0: on the event loop itself).
         self.io_threads = io_threads
 
@@ -61,14 +70,8 @@ class UnitOfWork:
     @property
     def conn(self) -> Connection:
         if self._conn is None:
-            conn = self.database.engine.connect()
-            if self.readonly and self.is_sqlite:
-                # No BEGIN at all (the engine's begin hook skips it): each statement runs on
-                # its own, without switching the isolation level and resetting it afterwards.
-                conn = conn.execution_options(patron_readonly=True)
-            elif self.readonly:
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            self._conn = conn
+            engine = self.database.readonly_engine if self.readonly else self.database.engine
+            self._conn = engine.connect()
         return self._conn
 
     def record(self, event: DomainEvent) -> None:
