@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.factories import Api, unique
 
@@ -179,3 +182,30 @@ def test_health_readiness_and_metrics(api: Api) -> None:
     assert "patron_requests_total" in text
     assert "patron_request_duration_seconds" in text
     assert "patron_db_pool_in_use" in text
+
+
+def _samples(text: str, name: str) -> dict[tuple[str, str, str], float]:
+    return {
+        (s.labels["method"], s.labels["path"], s.labels["status_code"]): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+        if s.name == name
+    }
+
+
+def test_metrics_count_each_request_by_route_template_and_status(api: Api) -> None:
+    org = api.create_org()
+    before = _samples(api.client.get("/metrics").text, "patron_requests_total")
+    for _ in range(3):
+        assert org.get("/customers").status_code == 200
+    assert org.get(f"/customers/{uuid.uuid4()}").status_code == 404
+    text = api.client.get("/metrics").text
+    after = _samples(text, "patron_requests_total")
+    listed = ("GET", "/api/v1/customers", "200")
+    missing = ("GET", "/api/v1/customers/{customer_id}", "404")
+    assert after[listed] - before.get(listed, 0) == 3
+    assert after[missing] - before.get(missing, 0) == 1
+    durations = _samples(text, "patron_request_duration_seconds_count")
+    assert durations[listed] >= 3
+    in_progress = _samples(text, "patron_requests_in_progress")
+    assert in_progress[("GET", "/api/v1/customers", "200")] == 0
