@@ -146,7 +146,7 @@ def test_sales_see_a_new_inquiry_within_a_second_and_resume_without_loss(api: Ap
         assert message.id == first["cursor"]
         database = live_server.server.config.app.state.database
         for _ in range(5):  # idle between polls, the stream holds no database connection
-            assert database.engine.pool.checkedout() == 0
+            assert database.connections()[0] == 0
             time.sleep(0.1)
     finally:
         reader.close()

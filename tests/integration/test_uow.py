@@ -44,3 +44,49 @@ def test_a_read_only_unit_refuses_events(database: Database) -> None:
     uow = database.unit_of_work(actor=SYSTEM, readonly=True)
     with pytest.raises(RuntimeError):
         uow.record(OrganizationUpdated(uuid.uuid4(), uuid.uuid4(), {}))
+
+
+def _organization_named(database: Database, slug: str) -> bool:
+    reader = database.unit_of_work(actor=SYSTEM, readonly=True)
+    try:
+        return (
+            reader.conn.execute(sa.text("SELECT 1 FROM organization WHERE slug = :s"), {"s": slug}).first() is not None
+        )
+    finally:
+        reader.commit()
+
+
+def test_a_kept_reader_sees_every_write_committed_before_its_next_unit(database: Database) -> None:
+    slug = f"uow-{uuid.uuid4().hex[:8]}"
+    assert not _organization_named(database, slug)
+    writer = database.unit_of_work(actor=SYSTEM)
+    identity.create_organization(writer, data=OrganizationCreate(name="U", slug=slug, owner_email="o@u.example"))
+    uncommitted = database.unit_of_work(actor=SYSTEM, readonly=True)
+    try:
+        # not yet committed: another connection does not see it
+        assert (
+            uncommitted.conn.execute(sa.text("SELECT 1 FROM organization WHERE slug = :s"), {"s": slug}).first() is None
+        )
+    finally:
+        uncommitted.close()
+    writer.commit()
+    assert _organization_named(database, slug)
+    in_use, idle = database.connections()
+    assert in_use == 0
+    assert idle >= 1
+
+
+def test_a_reader_that_failed_is_not_kept(database: Database) -> None:
+    _organization_named(database, "warm")  # at least one reader kept
+    reader = database.unit_of_work(actor=SYSTEM, readonly=True)
+    conn = reader.conn
+    with pytest.raises(sa.exc.DBAPIError):
+        conn.execute(sa.text("SELECT * FROM no_such_table"))
+    reader.rollback()
+    assert conn.closed
+    again = database.unit_of_work(actor=SYSTEM, readonly=True)
+    try:
+        assert again.conn is not conn
+        assert again.conn.execute(sa.text("SELECT 1")).scalar_one() == 1
+    finally:
+        again.close()

@@ -13,7 +13,6 @@ from litestar.types import Message, Receive, Scope, Send
 from prometheus_client import REGISTRY
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy.pool import QueuePool
 
 from patron.db.uow import Database
 
@@ -88,10 +87,9 @@ class PoolCollector(Collector):
         in_use = GaugeMetricFamily("patron_db_pool_in_use", "Database connections checked out")
         idle = GaugeMetricFamily("patron_db_pool_idle", "Database connections idle in the pool")
         for database in list(self.databases):
-            pool = database.engine.pool
-            if isinstance(pool, QueuePool):
-                in_use.add_metric([], pool.checkedout())
-                idle.add_metric([], pool.checkedin())
+            used, unused = database.connections()
+            in_use.add_metric([], used)
+            idle.add_metric([], unused)
         yield in_use
         yield idle
 
