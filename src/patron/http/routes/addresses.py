@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Response, delete, get, patch, post
+from litestar import Response
 
 from patron.addresses import service as addresses
 from patron.addresses.schemas import AddressCreate, AddressList, AddressRead, AddressUpdate
@@ -10,6 +10,7 @@ from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
 from patron.http.routes._shared import path_id
+from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 
 TAGS = ["addresses"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from litestar import Response, delete, get, patch, post
+from litestar import Response
 from litestar.params import Parameter
 
 from patron.companies import service as companies
@@ -28,6 +28,7 @@ from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
 from patron.http.routes._shared import path_id
+from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 
 READ = requires(Permission.COMPANIES_READ)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, Response, delete, get, patch, post
+from litestar import Request, Response
 from litestar.openapi.spec import Example
 from litestar.params import Parameter
 
@@ -23,6 +23,7 @@ from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
 from patron.http.routes._shared import path_id
+from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 from patron.kernel.errors import ValidationFailed
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, get
+from litestar import Request
 from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
@@ -16,6 +16,7 @@ from patron.events import stream
 from patron.events.schemas import EventPage
 from patron.http.deps import RequestContext, run_blocking
 from patron.http.guards import requires
+from patron.http.routing import get
 from patron.identity.permissions import Permission
 
 READ = requires(Permission.EVENTS_READ)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from litestar import Response, delete, get, patch, post, put
+from litestar import Response
 
 from patron.db.uow import UnitOfWork
 from patron.groups import service as groups
@@ -12,6 +12,7 @@ from patron.groups.schemas import GroupCreate, GroupList, GroupRead, GroupUpdate
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
 from patron.http.routes._shared import path_id
+from patron.http.routing import delete, get, patch, post, put
 from patron.identity.permissions import Permission
 
 READ = requires(Permission.GROUPS_READ)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from litestar import Request, Response, get
+from litestar import Request, Response
 
 from patron.db.uow import Database
 from patron.http.deps import run_blocking
+from patron.http.routing import get
 
 
 @get("/healthz", tags=["operations"], summary="The process is up")

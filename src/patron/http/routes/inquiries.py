@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
@@ -15,6 +15,7 @@ from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
 from patron.http.problems import PROBLEM_JSON, ProblemDetails
 from patron.http.routes._shared import path_id
+from patron.http.routing import get, post
 from patron.identity.permissions import Permission
 from patron.inquiries import service as inquiries
 from patron.inquiries.schemas import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Response, delete, post, put
+from litestar import Response
 
 from patron.customers import lifecycle
 from patron.customers.schemas import Assignment, CustomerRead, TagsReplace, TierChange
@@ -13,6 +13,7 @@ from patron.http.deps import RequestContext
 from patron.http.guards import requires
 from patron.http.routes._shared import path_id
 from patron.http.routes.customers import customer_response
+from patron.http.routing import delete, post, put
 from patron.identity.permissions import Permission
 
 LIFECYCLE = requires(Permission.CUSTOMERS_LIFECYCLE)

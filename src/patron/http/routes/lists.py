@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from litestar import Response, delete, get, patch, post
+from litestar import Response
 
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
 from patron.http.routes._shared import path_id
+from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 from patron.lists import service as lists
 from patron.lists.schemas import (

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Response, get, post
+from litestar import Response
 from litestar.params import Parameter
 
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
 from patron.http.routes._shared import path_id
+from patron.http.routing import get, post
 from patron.identity.permissions import Permission
 from patron.loyalty import service as loyalty
 from patron.loyalty.schemas import AdjustCreate, LedgerEntryRead, PointsRead, RedeemCreate

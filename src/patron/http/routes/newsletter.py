@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from litestar import Request, Response, get, post, route
+from litestar import Request, Response
 from litestar.params import Parameter
 
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
 from patron.http.routes._shared import path_id
+from patron.http.routing import get, post, route
 from patron.identity.permissions import Permission
 from patron.newsletter import service as newsletter
 from patron.newsletter.rules import LinkSigner

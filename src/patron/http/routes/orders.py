@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Response, get, post, put
+from litestar import Response
 from litestar.params import Parameter
 
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
 from patron.http.routes._shared import path_id
+from patron.http.routing import get, post, put
 from patron.identity.permissions import Permission
 from patron.orders import service as orders
 from patron.orders.schemas import OrderCreate, OrderCustomerAttach, OrderPage, OrderRead

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, patch
+from litestar import Request
 
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
+from patron.http.routing import get, patch
 from patron.identity import service as identity
 from patron.identity.permissions import Permission
 from patron.identity.schemas import OrganizationRead, OrganizationUpdate

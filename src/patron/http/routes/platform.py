@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from litestar import Response, post
+from litestar import Response
 
 from patron.http.deps import RequestContext
 from patron.http.guards import PLATFORM
+from patron.http.routing import post
 from patron.identity import service as identity
 from patron.identity.schemas import OrganizationCreate, OrganizationCreated
 

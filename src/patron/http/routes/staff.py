@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, delete, get, patch, post
+from litestar import Request, Response
 
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
 from patron.http.routes._shared import path_id
+from patron.http.routing import delete, get, patch, post
 from patron.identity import service as identity
 from patron.identity.permissions import Permission
 from patron.identity.schemas import (
