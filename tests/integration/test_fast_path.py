@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+import msgspec
 import pytest
 
+from patron.customers import query as list_query
 from patron.customers import repository
 from patron.customers import service as customers
 from patron.customers.schemas import CustomerCreate
@@ -65,8 +67,30 @@ def test_fast_read_equals_the_sqlalchemy_read(database: Database) -> None:
         row = repository.get(uow.conn, principal.org_id, customer_id)
         assert row is not None
         assert fast == customers.to_read(row)
+        assert msgspec.json.encode(fast) == msgspec.json.encode(customers.to_read(row))
         assert fast.created_at.utcoffset() is not None
         assert fast.custom_fields == {"shoe_size": 38, "vip_since": "2024-05-01"}
+        query = list_query.parse(filters=[], sort=None, q="nguyen", limit=25, offset=0, cursor=None)
+        [listed] = customers.list_customers(uow, principal=principal, query=query).items
+        assert msgspec.json.encode(listed) == msgspec.json.encode(fast)
+    finally:
+        uow.close()
+
+
+def test_fast_read_of_a_deleted_customer_equals_the_sqlalchemy_read(database: Database) -> None:
+    principal = _principal(database)
+    customer_id = _create(database, principal, CustomerCreate(email="gone@fast.example", first_name="Gone", is_guest=True))
+    uow = database.unit_of_work(actor=principal.actor)
+    customers.delete_customer(uow, principal=principal, customer_id=customer_id)
+    uow.commit()
+    uow = database.unit_of_work(actor=principal.actor, readonly=True)
+    try:
+        fast = customers.get_customer(uow, principal=principal, customer_id=customer_id)
+        row = repository.get(uow.conn, principal.org_id, customer_id)
+        assert row is not None
+        assert fast.deleted_at is not None
+        assert fast.is_guest is True
+        assert msgspec.json.encode(fast) == msgspec.json.encode(customers.to_read(row))
     finally:
         uow.close()
 

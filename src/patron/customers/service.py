@@ -268,10 +268,10 @@ def get_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUI
     """One customer by id, deleted ones included (they keep orders and history); `lock` holds its row."""
     if lock:
         return to_read(_live_or_404(uow, principal, customer_id, for_update=True))
-    values = repo.read_one(uow.conn, principal.org_id, customer_id)
-    if values is None:
+    found = repo.read_one(uow.conn, principal.org_id, customer_id)
+    if found is None:
         raise NotFound("customer not found", code="customer.not_found")
-    return _read(values)
+    return found
 
 
 def get_customer_by_email(uow: UnitOfWork, *, principal: Principal, email: str) -> CustomerRead:
@@ -292,7 +292,7 @@ def list_customers(uow: UnitOfWork, *, principal: Principal, query: ListQuery) -
     """A page of live customers matching the filters and search, in the query's order."""
     rows, total = repo.page_and_total(uow.conn, principal.org_id, query)
     more = len(rows) > query.limit
-    items = [_read(values) for values in rows[: query.limit]]
+    items = rows[: query.limit]
     cap = repo.count_cap(query)
     return CustomerPage(
         items=items,

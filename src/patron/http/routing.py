@@ -48,4 +48,3 @@ class delete(_GuardReadsHandler, _delete):  # noqa: N801
 
 class route(_GuardReadsHandler):  # noqa: N801 - `litestar.route` is HTTPRouteHandler itself
     pass
-
