@@ -79,7 +79,9 @@ def test_fast_read_equals_the_sqlalchemy_read(database: Database) -> None:
 
 def test_fast_read_of_a_deleted_customer_equals_the_sqlalchemy_read(database: Database) -> None:
     principal = _principal(database)
-    customer_id = _create(database, principal, CustomerCreate(email="gone@fast.example", first_name="Gone", is_guest=True))
+    customer_id = _create(
+        database, principal, CustomerCreate(email="gone@fast.example", first_name="Gone", is_guest=True)
+    )
     uow = database.unit_of_work(actor=principal.actor)
     customers.delete_customer(uow, principal=principal, customer_id=customer_id)
     uow.commit()
