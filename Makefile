@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test install lint typecheck unit bench bench-quick clean
+.PHONY: run test install lint typecheck unit bench bench-quick bench-tools clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,11 +34,18 @@ typecheck:
 	$(BIN)/mypy
 
 ## Benchmark (not part of `make test`): 1,000,000 customers; bench-quick: 100,000, under 5 minutes.
-bench: install
+bench: install bench-tools
 	$(BIN)/python bench/run.py
 
-bench-quick: install
+bench-quick: install bench-tools
 	$(BIN)/python bench/run.py --quick
+
+# The load comes from wrk (Debian's package), installed here when missing and we may; without
+# it bench/run.py falls back to its own async httpx client, which costs more CPU than the server.
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null 2>&1 && \
+	  { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }; } || \
+	  echo "wrk is not installed (apt-get install wrk): the benchmark drives the load with httpx"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

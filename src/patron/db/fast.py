@@ -1,8 +1,9 @@
 """The fast path: Core statements compiled once and run on the driver's cursor.
 
-For the hottest statements only: a customer read by id or a list page (rows that go
-straight out as msgspec structs), a single customer insert, and the counter bump and
-outbox insert of every write. Measured on SQLite: a get-by-id through
+For the hottest statements only: customer reads (by id, and every list, count and search
+statement, cached by shape in the customer repository), a create's email check and
+insert, and the counter bump and outbox insert of every write. Customer reads come back
+as one JSON document per row (`Documents`). Measured on SQLite: a get-by-id through
 `Connection.execute` 71 µs, on the driver's cursor 35 µs with processing; fetching 26
 customer rows 485 µs, of which ~330 µs was SQLAlchemy's per-row type processing (UUID
 objects, datetimes, JSON), against 158 µs. msgspec converts the driver's values itself
@@ -12,8 +13,9 @@ stored without. PostgreSQL's driver already answers typed values.
 
 Statements are still built with SQLAlchemy Core, compiled by its dialect and bound with
 its types' processors; only the execution context and the row processing are skipped.
-Rows are plain dicts, to be converted with `msgspec.convert(..., strict=False)`. Errors
-arrive as the driver's own (see `integrity_error`).
+Rows are plain dicts, to be converted with `msgspec.convert(..., strict=False)`; values a
+statement carries itself (a literal LIMIT) are bound with the caller's. Errors arrive as
+the driver's own (see `integrity_error`).
 """
 
 from __future__ import annotations
@@ -76,21 +78,6 @@ def _as_dicts(names: list[str], fetched: Any, fixups: list[tuple[str, Fixup]]) -
         for row in rows:
             row[name] = fixup(row[name])
     return rows
-
-
-def plain_rows(
-    conn: Connection, statement: sa.Select[Any], values: Mapping[str, Any] | None = None
-) -> list[dict[str, Any]]:
-    """Run a SELECT through SQLAlchemy (its compiled cache and bind processing, expanding IN),
-    then read the driver's rows as they are, skipping SQLAlchemy's per-row type processing."""
-    result = conn.execute(statement, values)
-    try:
-        keys = result.keys()  # the result's column names (iterating the result would read rows)
-        names = [str(name) for name in keys]
-        fetched = result.cursor.fetchall()
-    finally:
-        result.close()
-    return _as_dicts(names, fetched, _fixups(conn.dialect, names, statement.selected_columns))
 
 
 class _Plan:
