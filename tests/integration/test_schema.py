@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from patron.db import migrate
 from patron.db.base import Base
-from patron.db.engine import create_engine
 from patron.db.migrate import include_name
 from patron.db.models import TENANT_OWNED
 from patron.db.uow import Database
@@ -71,49 +66,3 @@ def test_migrations_form_one_line() -> None:
     from patron.db.migrate import alembic_config
 
     assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
-
-
-def test_the_search_prefix_index_migrates_down_and_up_with_search_kept(tmp_path: Path) -> None:
-    """SQLite only: the FTS5 index is SQLite's (the migration does nothing on PostgreSQL)."""
-    from patron.customers import query as list_query
-    from patron.customers import service as customers
-    from patron.customers.schemas import CustomerCreate
-    from patron.db.uow import Database
-    from patron.identity import service as identity
-    from patron.identity.schemas import OrganizationCreate, OrganizationSettings
-    from patron.kernel.tenancy import SYSTEM, Principal, Role
-
-    database = Database(create_engine(f"sqlite:///{tmp_path / 'prefix.db'}"))
-    migrate.upgrade(database.engine)
-    uow = database.unit_of_work(actor=SYSTEM)
-    org = identity.create_organization(uow, data=OrganizationCreate(name="P", slug="p", owner_email="o@p.example"))
-    uow.commit()
-    owner = Principal(org.organization.id, uuid.uuid4(), Role.OWNER, None)
-
-    def add(email: str, last_name: str) -> None:
-        writer = database.unit_of_work(actor=owner.actor)
-        data = [CustomerCreate(email=email, first_name="Lan", last_name=last_name)]
-        customers.create_customers(writer, principal=owner, settings=OrganizationSettings(), data=data, batch=False)
-        writer.commit()
-
-    def found(q: str) -> list[str]:
-        reader = database.unit_of_work(actor=owner.actor, readonly=True)
-        try:
-            query = list_query.parse(filters=[], sort=None, q=q, limit=25, offset=0, cursor=None)
-            return sorted(c.email for c in customers.list_customers(reader, principal=owner, query=query).items)
-        finally:
-            reader.close()
-
-    add("a@p.example", "Nguyễn")
-    migrate.downgrade(database.engine, "5d2f8b1c9e63")
-    assert found("ngu") == ["a@p.example"]
-    add("b@p.example", "Nguyên")  # kept by the triggers under the old index too
-    migrate.upgrade(database.engine)
-    assert found("ngu") == ["a@p.example", "b@p.example"]
-    assert found("nguyen") == ["a@p.example", "b@p.example"]
-    add("c@p.example", "Ngô")
-    assert found("ng") == ["a@p.example", "b@p.example", "c@p.example"]
-    with database.engine.connect() as conn:
-        definition = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = 'customer_fts'")).scalar_one()
-    assert "prefix='34 35 36 37 38'" in definition
-    database.dispose()
