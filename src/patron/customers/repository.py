@@ -93,6 +93,15 @@ def _arity(count: int) -> int:
     return 1 << max(0, count - 1).bit_length()
 
 
+def _in_parameters(prefix: str, type_: Any, count: int) -> tuple[BindParameter[Any], ...]:
+    """The parameters of an `in` list of `count` values (`_in_values` fills them)."""
+    return tuple(sa.bindparam(f"{prefix}{k}", type_=type_) for k in range(_arity(count)))
+
+
+def _in_values(prefix: str, values: Sequence[Any]) -> dict[str, Any]:
+    return {f"{prefix}{k}": values[min(k, len(values) - 1)] for k in range(_arity(len(values)))}
+
+
 # The hottest reads are built once with bound parameters: building a 40-column SELECT costs
 # ~230 µs a call, more than SQLite takes to answer it (measured, see README "Benchmark").
 _GET = sa.select(customer).where(customer.c.org_id == sa.bindparam("org_id"), customer.c.id == sa.bindparam("id"))
@@ -103,16 +112,18 @@ _GET_FOR_UPDATE = _GET.with_for_update()
 _READ = Documents(CustomerRead, customer)
 
 
-def _documents(conn: Connection, stmt: sa.Select[Any]) -> sa.Select[Any]:
+def _documents(dialect: sa.Dialect, stmt: sa.Select[Any]) -> sa.Select[Any]:
     """The statement selecting each customer as its read document instead of its columns."""
-    return stmt.with_only_columns(_READ.column(conn.dialect))
+    return stmt.with_only_columns(_READ.column(dialect))
+
+
+_READ_ONE = Prepared(lambda dialect: _documents(dialect, _GET))
 
 
 def read_one(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> CustomerRead | None:
     """The customer as its read schema (the fast path, see `patron.db.fast`)."""
-    prepared = _prepared(("read one", conn.dialect.name), lambda: _documents(conn, _GET))
-    rows = prepared.rows(conn, {"org_id": org_id, "id": customer_id})
-    return _READ.decode([rows[0][Documents.LABEL]])[0] if rows else None
+    found = _READ.read(_READ_ONE.rows(conn, {"org_id": org_id, "id": customer_id}))
+    return found[0] if found else None
 
 
 def get(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, for_update: bool = False) -> Row[Any] | None:
@@ -129,16 +140,14 @@ def get_by_email(conn: Connection, org_id: uuid.UUID, email: str) -> Row[Any] | 
 def find_by_emails(conn: Connection, org_id: uuid.UUID, emails: Sequence[str]) -> list[dict[str, Any]]:
     """Live customers (guests and registered) holding any of these emails, oldest first: their
     `id`, `email` and `is_guest` (every create asks, so it takes the fast path)."""
-    arity = _arity(len(emails))
 
     def build() -> Statement:
-        wanted = [sa.bindparam(f"e{k}", type_=customer.c.email.type) for k in range(arity)]
+        wanted = _in_parameters("e", customer.c.email.type, len(emails))
         columns = (customer.c.id, customer.c.email, customer.c.is_guest, customer.c.created_at)
         return _live(_ORG).with_only_columns(*columns).where(customer.c.email.in_(wanted))
 
-    values: dict[str, Any] = {"org_id": org_id}
-    values.update((f"e{k}", emails[min(k, len(emails) - 1)]) for k in range(arity))
-    rows = _prepared(("by emails", conn.dialect.name, arity), build).rows(conn, values)
+    prepared = _prepared(("by emails", conn.dialect.name, _arity(len(emails))), build)
+    rows = prepared.rows(conn, {"org_id": org_id, **_in_values("e", emails)})
     # Sorted here, not in SQL: with ORDER BY created_at SQLite walked the organization's
     # created_at index instead of the email index (1.8 ms at 5,000 customers, growing with them).
     return sorted(rows, key=lambda row: (row["created_at"], row["id"]))
@@ -436,8 +445,7 @@ def _template(conn: Connection, query: ListQuery) -> ListQuery:
 
     def parameter(i: int, c: Condition) -> Any:
         if c.op == "in":
-            column_type = customer.c[c.field.column].type
-            return tuple(sa.bindparam(f"c{i}_{k}", type_=column_type) for k in range(_arity(len(c.value))))
+            return _in_parameters(f"c{i}_", customer.c[c.field.column].type, len(c.value))
         # A tag is one element of the JSON list column: text, not JSON.
         value_type = sa.String() if c.op in ("has", "like") else customer.c[c.field.column].type
         return sa.bindparam(f"c{i}", type_=value_type)
@@ -462,8 +470,7 @@ def _values(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> dict[str, 
     values: dict[str, Any] = {"org_id": org_id, "page_limit": query.limit + 1, "page_offset": query.offset}
     for i, c in enumerate(query.conditions):
         if c.op == "in":
-            padded = [*c.value, *[c.value[-1]] * (_arity(len(c.value)) - len(c.value))]
-            values.update((f"c{i}_{k}", value) for k, value in enumerate(padded))
+            values.update(_in_values(f"c{i}_", c.value))
         elif c.op != "null":
             values[f"c{i}"] = _like_pattern(c.value) if c.op == "like" else c.value
     for j, value in enumerate(query.after or ()):
@@ -484,25 +491,24 @@ def _page(
     each customer as its read document, with its capped count as the column `matching_total`
     if asked."""
     order = [_order(conn, key) for key in template.sort]
-    if _is_postgres(conn):
-        # PostgreSQL builds the documents of the rows its LIMIT keeps.
-        stmt = _documents(conn, _matching(conn, template, walk_list_order=walk_list_order))
-    else:
-        # SQLite would build a document for every row it sorts (up to 300 matches of a search,
-        # a whole organization sorted by name): the page's rowids first, then their documents.
-        rowid: sa.ColumnElement[Any] = sa.literal_column("customer.rowid")
-        stmt = _matching(conn, template, walk_list_order=walk_list_order).with_only_columns(rowid.label("page_rowid"))
+    # PostgreSQL builds the documents of the rows its LIMIT keeps. SQLite would build one for
+    # every row it sorts (up to 300 matches of a search, a whole organization sorted by name):
+    # there the page's rowids come first, then their documents.
+    postgres = _is_postgres(conn)
+    rowid: sa.ColumnElement[Any] = sa.literal_column("customer.rowid")
+    selected = _READ.column(conn.dialect) if postgres else rowid.label("page_rowid")
+    stmt = _matching(conn, template, walk_list_order=walk_list_order).with_only_columns(selected)
     if with_total:
         stmt = stmt.add_columns(_capped_count(conn, template).scalar_subquery().label(_TOTAL))
     if template.after is not None:
         stmt = stmt.where(_after(conn, template.sort, template.after))
     stmt = stmt.order_by(*order).limit(sa.bindparam("page_limit", type_=sa.Integer()))
     stmt = stmt.offset(sa.bindparam("page_offset", type_=sa.Integer()))
-    if _is_postgres(conn):
+    if postgres:
         return stmt
     page = stmt.subquery("page")
     documents = sa.select(_READ.column(conn.dialect), *([page.c[_TOTAL]] if with_total else []))
-    joined = customer.join(page, sa.literal_column("customer.rowid") == page.c.page_rowid)
+    joined = customer.join(page, rowid == page.c.page_rowid)
     # The page's few rows put in its order again (the join promises none).
     return documents.select_from(joined).order_by(*order)
 
@@ -522,7 +528,7 @@ def list_page(
     """Up to limit + 1 live customers of the query, in its order (the extra one says there is more)."""
     kind = "page, walking" if walk_list_order else "page"
     rows = _run(conn, org_id, query, kind, lambda t: _page(conn, t, walk_list_order=walk_list_order))
-    return _READ.decode([row[Documents.LABEL] for row in rows])
+    return _READ.read(rows)
 
 
 def count_matching(conn: Connection, org_id: uuid.UUID, query: ListQuery, *, walk_list_order: bool = False) -> int:
@@ -539,7 +545,7 @@ def _page_with_total(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> t
     rows = _run(conn, org_id, query, "page and total", lambda t: _page(conn, t, with_total=True))
     if not rows:
         return [], count_matching(conn, org_id, query)
-    return _READ.decode([row[Documents.LABEL] for row in rows]), int(rows[0][_TOTAL])
+    return _READ.read(rows), int(rows[0][_TOTAL])
 
 
 def page_and_total(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> tuple[list[CustomerRead], int]:
@@ -585,23 +591,20 @@ def _search_page_and_total(conn: Connection, org_id: uuid.UUID, query: ListQuery
     wanted = ids[query.offset : query.offset + query.limit + 1]
     if not wanted:
         return [], len(ids)
-    by_id = {found.id: found for found in _by_ids(conn, org_id, wanted)}
+    by_id = {match.id: match for match in _by_ids(conn, org_id, wanted)}
     # A customer deleted between the two statements is left out, as a moment later it would be.
     return [by_id[i] for i in wanted if i in by_id], len(ids)
 
 
 def _by_ids(conn: Connection, org_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> list[CustomerRead]:
     """The organization's live customers with these ids."""
-    arity = _arity(len(ids))
 
     def build() -> Statement:
-        wanted = [sa.bindparam(f"id{k}", type_=customer.c.id.type) for k in range(arity)]
-        return _documents(conn, _live(_ORG).where(customer.c.id.in_(wanted)))
+        wanted = _in_parameters("id", customer.c.id.type, len(ids))
+        return _documents(conn.dialect, _live(_ORG).where(customer.c.id.in_(wanted)))
 
-    prepared = _prepared(("by ids", conn.dialect.name, arity), build)
-    values: dict[str, Any] = {"org_id": org_id}
-    values.update((f"id{k}", ids[min(k, len(ids) - 1)]) for k in range(arity))
-    return _READ.decode([row[Documents.LABEL] for row in prepared.rows(conn, values)])
+    prepared = _prepared(("by ids", conn.dialect.name, _arity(len(ids))), build)
+    return _READ.read(prepared.rows(conn, {"org_id": org_id, **_in_values("id", ids)}))
 
 
 def staff_exists(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> bool:

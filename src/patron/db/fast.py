@@ -118,12 +118,14 @@ class Prepared:
     compiled once per kind of database and run on the driver's cursor.
 
     Rows come back as dicts of msgspec-convertible values. An INSERT names every column it
-    sets as a bound parameter (`sa.insert(table)` with all of them given each time).
+    sets as a bound parameter (`sa.insert(table)` with all of them given each time). A
+    statement that differs by database (one selecting `Documents`) is given as a function of
+    the dialect, called once per kind of database.
     """
 
     __slots__ = ("_plans", "statement")
 
-    def __init__(self, statement: Statement) -> None:
+    def __init__(self, statement: Statement | Callable[[sa.Dialect], Statement]) -> None:
         self.statement = statement
         # Per dialect name: bind processors depend only on it and on create_engine's settings.
         self._plans: dict[str, _Plan] = {}
@@ -131,7 +133,9 @@ class Prepared:
     def _plan(self, dialect: sa.Dialect) -> _Plan:
         plan = self._plans.get(dialect.name)
         if plan is None:
-            plan = self._plans[dialect.name] = _Plan(self.statement, dialect)
+            given = self.statement
+            statement = given if isinstance(given, sa.sql.ClauseElement) else given(dialect)
+            plan = self._plans[dialect.name] = _Plan(statement, dialect)
         return plan
 
     def _cursor(self, conn: Connection) -> Any:
@@ -197,11 +201,12 @@ class Documents:
             found = self._by_dialect[dialect.name] = found.label(self.LABEL)
         return found
 
-    def decode(self, documents: Sequence[str]) -> list[Any]:
-        """The rows' documents (in their order) as instances of the schema."""
-        if not documents:
+    def read(self, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """The documents of rows (`Prepared.rows` of a statement selecting `column`), in their
+        order, as instances of the schema."""
+        if not rows:
             return []
-        arrays = self._decoder.decode("[" + ",".join(documents) + "]")
+        arrays = self._decoder.decode("[" + ",".join(row[self.LABEL] for row in rows) + "]")
         schema, astuple = self.schema, msgspec.structs.astuple
         return [schema(*astuple(array)) for array in arrays]
 

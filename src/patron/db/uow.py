@@ -40,7 +40,7 @@ class Database:
         # connection with execution_options() on every read cost ~10 µs of a ~60 µs get.
         # SQLite: no BEGIN at all (the engine's begin hook skips it), each statement on its
         # own, without switching the isolation level and resetting it afterwards.
-        self.readonly_engine = (
+        self._readonly_engine = (
             engine.execution_options(patron_readonly=True)
             if self.is_sqlite
             else engine.execution_options(isolation_level="AUTOCOMMIT")
@@ -57,7 +57,7 @@ class Database:
         try:
             return self._idle_readers.pop()
         except IndexError:
-            return self.readonly_engine.connect()
+            return self._readonly_engine.connect()
 
     def give_back(self, reader: Connection) -> None:
         """Keep a reader for the next read-only unit (deque appends and pops are atomic)."""
