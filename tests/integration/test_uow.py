@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 
+import anyio
 import pytest
 import sqlalchemy as sa
 
@@ -133,3 +135,13 @@ def test_a_reader_that_failed_is_not_kept(database: Database) -> None:
         assert again.conn.execute(sa.text("SELECT 1")).scalar_one() == 1
     finally:
         again.close()
+
+
+@pytest.mark.parametrize("io_threads", [4, 0])
+def test_database_work_runs_inline_on_sqlite_or_without_threads_else_in_a_thread(
+    database: Database, io_threads: int
+) -> None:
+    on_threads = Database(database.engine, io_threads=io_threads)  # the same engine, not disposed here
+    caller = threading.get_ident()
+    ran_in = anyio.run(on_threads.run, threading.get_ident)
+    assert (ran_in == caller) is (database.is_sqlite or io_threads == 0)
