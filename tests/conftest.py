@@ -103,3 +103,14 @@ def client(settings: Settings, database: Database) -> Iterator[TestClient]:  # t
 @pytest.fixture
 def api(client: TestClient) -> Api:  # type: ignore[type-arg]
     return Api(client, admin_token=ADMIN_TOKEN)
+
+
+@pytest.fixture
+def empty_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A database of its own with no schema, for tests that migrate (the session's stays at head)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"patron_empty_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    yield _postgres_database(name)
+    _drop_postgres_database(name)

@@ -6,10 +6,15 @@ import re
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from patron.cli.main import app
+from patron.db.uow import Database, UnitOfWork
+from patron.identity import service as identity
+from patron.identity.schemas import OrganizationCreate, OrganizationCreated
 from tests.factories import Api
+from tests.transactions import another_writer_proceeds
 
 runner = CliRunner()
 
@@ -49,3 +54,22 @@ def test_cli_reports_bad_input_without_a_traceback(database_url: str, monkeypatc
     result = runner.invoke(app, ["staff", "create", "--org", "no-such-org", "--email", "a@b.example", "--name", "A"])
     assert result.exit_code == 2
     assert "no organization" in result.output
+
+
+def test_an_unexpected_error_in_a_command_leaves_no_transaction_open(
+    database: Database, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATRON_DATABASE_URL", database_url)
+    create_organization = identity.create_organization
+
+    def create_then_fail(uow: UnitOfWork, *, data: OrganizationCreate) -> OrganizationCreated:
+        create_organization(uow, data=data)  # written, not committed
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(identity, "create_organization", create_then_fail)
+    slug = f"cli-{uuid.uuid4().hex[:8]}"
+    result = runner.invoke(app, ["org", "create", "--name", "X", "--slug", slug, "--owner-email", "o@cli.example"])
+    assert isinstance(result.exception, RuntimeError)
+    assert another_writer_proceeds(database_url)
+    with database.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT 1 FROM organization WHERE slug = :s"), {"s": slug}).first() is None

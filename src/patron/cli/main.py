@@ -51,19 +51,15 @@ def _validated(payload: dict[str, Any], schema: type[T]) -> T:
 
 
 def _run(database: Database, action: Callable[[UnitOfWork], T]) -> T:
-    """One unit of work per command: commit on success, roll back and report on error."""
-    uow = database.unit_of_work(actor=SYSTEM)
+    """One unit of work per command: commit on success; on any error roll back (then report ours)."""
     try:
-        result = action(uow)
-        uow.commit()
-        return result
+        with database.unit_of_work(actor=SYSTEM) as uow:
+            return action(uow)
     except ValidationFailed as exc:
-        uow.rollback()
         for error in exc.errors:
             err.print(f"[red]{error.field}[/red]: {error.message}")
         raise typer.Exit(2) from None
     except PatronError as exc:
-        uow.rollback()
         err.print(f"[red]{exc.code}[/red]: {exc.detail}")
         raise typer.Exit(1) from None
 

@@ -22,26 +22,18 @@ Page = tuple[uuid.UUID, list[tuple[int, EventRead]]]
 
 def pending(database: Database, consumer: str, *, batch: int = 200) -> list[Page]:
     """For organizations with events past `consumer`'s cursor: the next events, as (seq, event)."""
-    reader = database.unit_of_work(actor=SYSTEM, readonly=True)
-    try:
+    with database.unit_of_work(actor=SYSTEM, readonly=True) as reader:
         pages = []
         for org in repo.consumer_backlog(reader.conn, consumer, limit=100):
             rows = repo.page_after(reader.conn, org.org_id, after_seq=org.seq, limit=batch, types=None)
             pages.append((org.org_id, [(row.seq, to_read(row)) for row in rows]))
         return pages
-    finally:
-        reader.close()
 
 
 def advance(database: Database, org_id: uuid.UUID, consumer: str, seq: int) -> None:
     """Record that `consumer` is done with the organization's events up to `seq`."""
-    writer = database.unit_of_work(actor=SYSTEM)
-    try:
+    with database.unit_of_work(actor=SYSTEM) as writer:
         repo.advance_cursor(writer.conn, org_id, consumer, seq, clock.now())
-    except BaseException:
-        writer.rollback()
-        raise
-    writer.commit()
 
 
 def consume(database: Database, consumer: str, handle: Callable[[uuid.UUID, EventRead], None]) -> int:

@@ -20,7 +20,7 @@ import httpx
 import msgspec
 
 from patron.config import Settings, resolve_secret_key
-from patron.db.uow import Database, UnitOfWork
+from patron.db.uow import Database
 from patron.events import repository as outbox
 from patron.events import webhook_repository as repo
 from patron.events.addresses import AddressRefused, check_url
@@ -76,21 +76,9 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def _in_uow(database: Database, work: Any) -> Any:
-    uow: UnitOfWork = database.unit_of_work(actor=SYSTEM)
-    try:
-        result = work(uow)
-    except BaseException:
-        uow.rollback()
-        raise
-    uow.commit()
-    return result
-
-
 def enqueue_new_events(database: Database, *, limit: int = 500) -> int:
     """Turn outbox events past each webhook's cursor into deliveries; returns how many."""
-
-    def work(uow: UnitOfWork) -> int:
+    with database.unit_of_work(actor=SYSTEM) as uow:
         created = 0
         now = clock.now()
         for hook in repo.behind(uow.conn, limit=100):
@@ -118,13 +106,10 @@ def enqueue_new_events(database: Database, *, limit: int = 500) -> int:
             created += len(deliveries)
         return created
 
-    return int(_in_uow(database, work))
-
 
 def claim_due(database: Database, config: DispatchConfig) -> list[Job]:
     """Lease the deliveries that are due and build what to send."""
-
-    def work(uow: UnitOfWork) -> list[Job]:
+    with database.unit_of_work(actor=SYSTEM) as uow:
         now = clock.now()
         lease = now + timedelta(seconds=config.lease_seconds)
         jobs = []
@@ -134,9 +119,6 @@ def claim_due(database: Database, config: DispatchConfig) -> list[Job]:
             secret = derive_secret(config.policy.server_secret, row.org_id, row.webhook_id, row.secret_version)
             jobs.append(Job(row.org_id, row.id, row.url, secret, row.event_type, row.attempts, body))
         return jobs
-
-    result: list[Job] = _in_uow(database, work)
-    return result
 
 
 def _pinned(url: str, address: str) -> str:
@@ -152,6 +134,7 @@ async def send(client: httpx.AsyncClient, job: Job, config: DispatchConfig) -> O
     assert job.body is not None
     started = time.monotonic()
     try:
+        # DNS is network work, not database work: a thread whatever the database.
         host, _, address = await anyio.to_thread.run_sync(check_url, job.url, config.policy.allowances)
     except AddressRefused as exc:
         return Outcome(None, f"refused before connecting: {exc}"[:500], 0)
@@ -177,8 +160,7 @@ async def send(client: httpx.AsyncClient, job: Job, config: DispatchConfig) -> O
 
 def record(database: Database, job: Job, outcome: Outcome | None, config: DispatchConfig) -> None:
     """Log the try and schedule the next one, or close the delivery."""
-
-    def work(uow: UnitOfWork) -> None:
+    with database.unit_of_work(actor=SYSTEM) as uow:
         now = clock.now()
         if outcome is None:  # nothing to send any more
             repo.update_delivery(uow.conn, job.org_id, job.delivery_id, {"status": "failed", "updated_at": now})
@@ -205,23 +187,15 @@ def record(database: Database, job: Job, outcome: Outcome | None, config: Dispat
             values["next_attempt_at"] = now + timedelta(seconds=config.retry.delay(attempts))
         repo.update_delivery(uow.conn, job.org_id, job.delivery_id, values)
 
-    _in_uow(database, work)
-
-
-async def _blocking(database: Database, fn: Any, *args: Any) -> Any:
-    if database.is_sqlite:
-        return fn(*args)
-    return await anyio.to_thread.run_sync(fn, *args)
-
 
 async def run_once(database: Database, config: DispatchConfig, client: httpx.AsyncClient) -> int:
     """Enqueue new events, then try every due delivery once; returns how many were tried."""
-    await _blocking(database, enqueue_new_events, database)
-    jobs: list[Job] = await _blocking(database, claim_due, database, config)
+    await database.run(enqueue_new_events, database)
+    jobs = await database.run(claim_due, database, config)
 
     async def one(job: Job) -> None:
         outcome = await send(client, job, config) if job.body is not None else None
-        await _blocking(database, record, database, job, outcome, config)
+        await database.run(record, database, job, outcome, config)
 
     async with anyio.create_task_group() as group:
         for job in jobs:

@@ -10,7 +10,6 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
-import anyio.to_thread
 import msgspec
 import nats
 from nats.aio.client import Client
@@ -54,19 +53,16 @@ class NatsPublisher:
 
     def _slug(self, org_id: uuid.UUID) -> str:
         if org_id not in self._slugs:
-            uow = self.database.unit_of_work(actor=SYSTEM, readonly=True)
-            try:
+            with self.database.unit_of_work(actor=SYSTEM, readonly=True) as uow:
                 self._slugs[org_id] = identity.organization_slug(uow, org_id=org_id)
-            finally:
-                uow.close()
         return self._slugs[org_id]
 
     async def run_once(self) -> int:
         """Publish what is pending; returns how many events went out."""
         js = await self._jetstream()
         published = 0
-        for org_id, events in await anyio.to_thread.run_sync(consumers.pending, self.database, CONSUMER):
-            slug = await anyio.to_thread.run_sync(self._slug, org_id)
+        for org_id, events in await self.database.run(consumers.pending, self.database, CONSUMER):
+            slug = await self.database.run(self._slug, org_id)
             last = None
             for seq, event in events:
                 try:
@@ -79,7 +75,7 @@ class NatsPublisher:
                 last = seq
                 published += 1
             if last is not None:
-                await anyio.to_thread.run_sync(consumers.advance, self.database, org_id, CONSUMER, last)
+                await self.database.run(consumers.advance, self.database, org_id, CONSUMER, last)
         return published
 
     async def close(self) -> None:

@@ -10,7 +10,6 @@ import uuid
 from collections.abc import AsyncIterator
 
 import anyio
-import anyio.to_thread
 from sqlalchemy.engine import Row
 
 from patron.db.uow import Database
@@ -27,19 +26,13 @@ def start_seq(database: Database, *, principal: Principal, cursor: str | None) -
     """Where a stream starts: after the client's cursor (Last-Event-ID), else after the newest event."""
     if cursor:
         return decode_cursor(cursor)
-    uow = database.unit_of_work(actor=SYSTEM, readonly=True)
-    try:
+    with database.unit_of_work(actor=SYSTEM, readonly=True) as uow:
         return repo.last_seq(uow.conn, principal.org_id)
-    finally:
-        uow.close()
 
 
 def _poll(database: Database, org_id: uuid.UUID, after_seq: int) -> list[Row[object]]:
-    uow = database.unit_of_work(actor=SYSTEM, readonly=True)
-    try:
+    with database.unit_of_work(actor=SYSTEM, readonly=True) as uow:
         return repo.page_after(uow.conn, org_id, after_seq=after_seq, limit=_BATCH, types=None)
-    finally:
-        uow.close()
 
 
 async def follow(
@@ -58,10 +51,7 @@ async def follow(
     last = after_seq
     quiet = 0.0
     while True:
-        if database.is_sqlite:
-            rows = _poll(database, principal.org_id, last)
-        else:
-            rows = await anyio.to_thread.run_sync(_poll, database, principal.org_id, last)
+        rows = await database.run(_poll, database, principal.org_id, last)
         sent = False
         for row in rows:
             last = row.seq

@@ -10,11 +10,9 @@ of the whole request.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import anyio.to_thread
 from litestar import Request, Response
 from litestar.di import Provide
 
@@ -26,25 +24,6 @@ from patron.kernel.tenancy import Actor, Principal
 T = TypeVar("T")
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-_limiters: weakref.WeakKeyDictionary[Database, anyio.CapacityLimiter] = weakref.WeakKeyDictionary()
-
-
-async def run_blocking(database: Database, fn: Callable[[], T]) -> T:
-    """SQLite calls are microseconds: run them inline. PostgreSQL waits on the network: a few threads.
-
-    Few, because every thread that finishes its wait queues for the GIL behind the event
-    loop: measured, get-by-id at 32 connections ran ~20 % faster with 4 threads than with
-    anyio's default 40, and with 0 (inline) faster still, at the price of one slow query
-    holding up the others. `PATRON_DB_THREADS` chooses.
-    """
-    if database.is_sqlite or database.io_threads == 0:
-        return fn()
-    limiter = _limiters.get(database)
-    if limiter is None:
-        limiter = _limiters[database] = anyio.CapacityLimiter(database.io_threads)
-    return await anyio.to_thread.run_sync(fn, limiter=limiter)
 
 
 class RequestContext:
@@ -76,12 +55,11 @@ class RequestContext:
 
     async def run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         """`fn(uow, **kwargs)` in this request's unit of work, committed if it returns."""
-        readonly = self.request.method in READ_METHODS
-        return await run_blocking(self.database, lambda: self._unit(fn, kwargs, readonly=readonly))
+        return await self.database.run(self._unit, fn, kwargs, self.request.method in READ_METHODS)
 
     async def run_writing(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         """Like `run`, in a writing unit of work whatever the method (a GET link that changes state)."""
-        return await run_blocking(self.database, lambda: self._unit(fn, kwargs, readonly=False))
+        return await self.database.run(self._unit, fn, kwargs, False)
 
     async def run_idempotent(self, body: Any, produce: Callable[..., Response[Any]], /, **kwargs: Any) -> Response[Any]:
         """Like `run`, honouring an `Idempotency-Key`: a repeated key replays the stored answer."""
@@ -91,15 +69,9 @@ class RequestContext:
 
         return await self.run(unit)
 
-    def _unit(self, fn: Callable[..., T], kwargs: dict[str, Any], *, readonly: bool) -> T:
-        uow = self.database.unit_of_work(actor=self.actor, readonly=readonly)
-        try:
-            result = fn(uow, **kwargs)
-        except BaseException:
-            uow.rollback()
-            raise
-        uow.commit()
-        return result
+    def _unit(self, fn: Callable[..., T], kwargs: dict[str, Any], readonly: bool) -> T:
+        with self.database.unit_of_work(actor=self.actor, readonly=readonly) as uow:
+            return fn(uow, **kwargs)
 
     def _idempotency(self, uow: UnitOfWork) -> Idempotency:
         request = self.request

@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import anyio.to_thread
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
@@ -66,10 +65,7 @@ class Authenticator:
         parsed = keys.parse(plaintext)
         if parsed is None:
             return None
-        if self.database.is_sqlite:
-            context = self._lookup(plaintext)
-        else:
-            context = await anyio.to_thread.run_sync(self._lookup, plaintext)
+        context = await self.database.run(self._lookup, plaintext)
         if context is None:
             self._cache.pop(parsed.key_hash, None)
             return None

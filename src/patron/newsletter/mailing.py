@@ -41,11 +41,8 @@ class ConfirmationMail:
     def handle(self, org_id: uuid.UUID, event: EventRead) -> None:
         if event.type != "subscriber.subscribed" or event.data.get("status") != "pending":
             return
-        uow = self.database.unit_of_work(actor=SYSTEM, readonly=True)
-        try:
+        with self.database.unit_of_work(actor=SYSTEM, readonly=True) as uow:
             row = repo.get(uow.conn, org_id, event.subject_id)
-        finally:
-            uow.close()
         if row is None or row.status != "pending":
             return  # confirmed or gone meanwhile: nothing to ask
         url = self.links.url("confirm", org_id, row.id, row.token_version)

@@ -14,7 +14,7 @@ from patron.db.uow import Database
 from patron.events import service as events
 from patron.events import stream
 from patron.events.schemas import EventPage
-from patron.http.deps import RequestContext, run_blocking
+from patron.http.deps import RequestContext
 from patron.http.guards import requires
 from patron.http.routing import get
 from patron.identity.permissions import Permission
@@ -49,7 +49,7 @@ async def stream_events(
     database: Database = request.app.state.database
     principal = ctx.principal
     cursor = last_event_id or after
-    after_seq = await run_blocking(database, lambda: stream.start_seq(database, principal=principal, cursor=cursor))
+    after_seq = await database.run(lambda: stream.start_seq(database, principal=principal, cursor=cursor))
     poll_seconds: float = request.app.state.settings.stream_poll_seconds
 
     async def messages() -> AsyncIterator[ServerSentEventMessage]:

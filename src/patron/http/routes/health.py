@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from litestar import Request, Response
 
 from patron.db.uow import Database
-from patron.http.deps import run_blocking
 from patron.http.routing import get
 
 
@@ -26,7 +25,7 @@ async def readyz(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
             conn.execute(sa.text("SELECT 1"))
 
     try:
-        await run_blocking(database, ping)
+        await database.run(ping)
     except Exception as exc:  # noqa: BLE001  (any failure means not ready)
         return Response({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
     return Response({"status": "ok"})

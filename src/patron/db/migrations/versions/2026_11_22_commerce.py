@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import patron.db.base
-
 revision = "e8c343ba2b23"
 down_revision = "b8c84e3ecac6"
 branch_labels = None
@@ -28,12 +26,12 @@ def upgrade() -> None:
         sa.Column("total", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("placed_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("paid_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("refunded_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("cancelled_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("placed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("paid_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("refunded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id", "customer_id"],
             ["customer.org_id", "customer.id"],
@@ -57,7 +55,7 @@ def upgrade() -> None:
         sa.Column("shortfall", sa.BigInteger(), nullable=False),
         sa.Column("order_id", sa.Uuid(), nullable=True),
         sa.Column("reason", sa.String(length=500), nullable=True),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id", "customer_id"],
             ["customer.org_id", "customer.id"],
@@ -97,8 +95,8 @@ def upgrade() -> None:
         sa.Column("phone", sa.String(length=20), nullable=True),
         sa.Column("is_default_shipping", sa.Boolean(), nullable=False),
         sa.Column("is_default_billing", sa.Boolean(), nullable=False),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id", "customer_id"],
             ["customer.org_id", "customer.id"],
@@ -132,9 +130,9 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("share_token_hash", sa.LargeBinary(length=32), nullable=True),
-        sa.Column("shared_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("shared_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id", "customer_id"],
             ["customer.org_id", "customer.id"],
@@ -156,8 +154,8 @@ def upgrade() -> None:
         sa.Column("product_ref", sa.String(length=200), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
         sa.Column("note", sa.String(length=1000), nullable=True),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id", "list_id"],
             ["customer_list.org_id", "customer_list.id"],

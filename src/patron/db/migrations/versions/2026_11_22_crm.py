@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import patron.db.base
-
 revision = "b8c84e3ecac6"
 down_revision = "7220457ce7f2"
 branch_labels = None
@@ -25,8 +23,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("is_merchant", sa.Boolean(), nullable=False),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_customer_group_org_id_organization")),
         sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_customer_group")),
         sa.UniqueConstraint("org_id", "name", name=op.f("uq_customer_group_org_id_name")),
@@ -37,8 +35,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("is_default", sa.Boolean(), nullable=False),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_pipeline_org_id_organization")),
         sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_pipeline")),
         sa.UniqueConstraint("org_id", "name", name=op.f("uq_pipeline_org_id_name")),
@@ -50,8 +48,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("vat_id", sa.String(length=40), nullable=True),
         sa.Column("account_manager_id", sa.Uuid(), nullable=True),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id", "account_manager_id"],
             ["staff_user.org_id", "staff_user.id"],
@@ -108,11 +106,11 @@ def upgrade() -> None:
         sa.Column("hint", sa.String(length=8), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("created_by", sa.Uuid(), nullable=True),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("used_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("used_by", sa.Uuid(), nullable=True),
-        sa.Column("revoked_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["org_id", "company_id"],
             ["company.org_id", "company.id"],
@@ -139,7 +137,7 @@ def upgrade() -> None:
         sa.Column("company_id", sa.Uuid(), nullable=False),
         sa.Column("customer_id", sa.Uuid(), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
-        sa.Column("joined_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("join_code_id", sa.Uuid(), nullable=True),
         sa.ForeignKeyConstraint(
             ["org_id", "company_id"],
@@ -188,9 +186,9 @@ def upgrade() -> None:
         sa.Column("expected_close_on", sa.Date(), nullable=True),
         sa.Column("customer_id", sa.Uuid(), nullable=True),
         sa.Column("company_id", sa.Uuid(), nullable=True),
-        sa.Column("closed_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id", "company_id"], ["company.org_id", "company.id"], name=op.f("fk_deal_org_id_company_id_company")
@@ -225,11 +223,11 @@ def upgrade() -> None:
         sa.Column("customer_id", sa.Uuid(), nullable=True),
         sa.Column("company_id", sa.Uuid(), nullable=True),
         sa.Column("staff_id", sa.Uuid(), nullable=False),
-        sa.Column("occurred_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("outcome", sa.String(length=200), nullable=True),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id", "company_id"],
             ["company.org_id", "company.id"],
@@ -262,8 +260,8 @@ def upgrade() -> None:
         sa.Column("customer_id", sa.Uuid(), nullable=False),
         sa.Column("author_id", sa.Uuid(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id", "author_id"],
             ["staff_user.org_id", "staff_user.id"],

@@ -7,10 +7,14 @@ Create Date: 2026-11-22 19:45:00
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import phonenumbers
 import sqlalchemy as sa
 from alembic import op
-
-from patron.customers import search
 
 revision = "3c9d1e7a5b42"
 down_revision = "c8e0aa84fc8c"
@@ -52,6 +56,51 @@ SQLITE_FTS = [
 ]
 
 
+# The search text as patron.customers.search built it when this revision was written, copied
+# so that the backfill stays what it was when the application's folding changes later.
+_SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "æ": "ae", "Æ": "ae"})
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped).casefold()
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(_fold(text))
+
+
+def _phone_forms(e164: str) -> list[str]:
+    forms = ["".join(c for c in e164 if c.isdigit())]
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return forms
+    national = "".join(
+        c for c in phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL) if c.isdigit()
+    )
+    if national and national not in forms:
+        forms.append(national)
+    return forms
+
+
+def _document(customer: Mapping[Any, Any]) -> str:
+    parts: list[str] = []
+    for name in ("first_name", "last_name", "company_name", "customer_number", "email"):
+        if value := customer.get(name):
+            parts.extend(_tokens(value))
+    for email in customer.get("other_emails") or ():
+        parts.extend(_tokens(email))
+    phones: Iterable[str] = [customer["phone"]] if customer.get("phone") else []
+    for phone in [*phones, *(customer.get("other_phones") or ())]:
+        parts.extend(_phone_forms(phone))
+    return " " + " ".join(dict.fromkeys(parts))
+
+
 def upgrade() -> None:
     conn = op.get_bind()
     sqlite = conn.dialect.name == "sqlite"
@@ -75,7 +124,7 @@ def upgrade() -> None:
         rows = [dict(r._mapping) for r in conn.execute(chunk.limit(5000))]
         if not rows:
             break
-        conn.execute(update, [{"b_org_id": r["org_id"], "b_id": r["id"], "b_text": search.document(r)} for r in rows])
+        conn.execute(update, [{"b_org_id": r["org_id"], "b_id": r["id"], "b_text": _document(r)} for r in rows])
         last = (rows[-1]["org_id"], rows[-1]["id"])
     # id completes the list order, so pages need no sort step (EXPLAIN showed a temp B-tree),
     # and only live rows are indexed, so a capped count reads the index alone.

@@ -11,8 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-import patron.db.base
-
 revision = "7220457ce7f2"
 down_revision = None
 branch_labels = None
@@ -29,8 +27,8 @@ def upgrade() -> None:
         sa.Column(
             "settings", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organization")),
         sa.UniqueConstraint("slug", name=op.f("uq_organization_slug")),
     )
@@ -46,7 +44,7 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"], ["organization.id"], name=op.f("fk_idempotency_record_org_id_organization")
         ),
@@ -69,7 +67,7 @@ def upgrade() -> None:
         sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("type", sa.String(length=60), nullable=False),
-        sa.Column("occurred_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_type", sa.String(length=20), nullable=False),
         sa.Column("actor_id", sa.Uuid(), nullable=True),
         sa.Column("subject_id", sa.Uuid(), nullable=False),
@@ -87,9 +85,9 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("password_hash", sa.String(length=200), nullable=True),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("deactivated_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("deactivated_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_staff_user_org_id_organization")),
         sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_staff_user")),
         sa.UniqueConstraint("org_id", "email", name=op.f("uq_staff_user_org_id_email")),
@@ -102,8 +100,8 @@ def upgrade() -> None:
         sa.Column("key_hash", sa.LargeBinary(length=32), nullable=False),
         sa.Column("prefix", sa.String(length=16), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=True),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["org_id", "staff_id"],
             ["staff_user.org_id", "staff_user.id"],
@@ -159,10 +157,10 @@ def upgrade() -> None:
         ),
         sa.Column("points_balance", sa.BigInteger(), nullable=False),
         sa.Column("loyalty_tier", sa.String(length=40), nullable=True),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("churned_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("deleted_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("churned_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id", "assigned_to"],

@@ -11,8 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-import patron.db.base
-
 revision = "c8e0aa84fc8c"
 down_revision = "e8c343ba2b23"
 branch_labels = None
@@ -24,7 +22,7 @@ def upgrade() -> None:
         "inquiry_rate_window",
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.Column("key", sa.String(length=400), nullable=False),
-        sa.Column("window_start", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("window_start", sa.DateTime(timezone=True), nullable=False),
         sa.Column("hits", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"], ["organization.id"], name=op.f("fk_inquiry_rate_window_org_id_organization")
@@ -47,11 +45,11 @@ def upgrade() -> None:
         sa.Column("customer_id", sa.Uuid(), nullable=True),
         sa.Column("opt_in_level", sa.String(length=10), nullable=False),
         sa.Column("token_version", sa.Integer(), nullable=False),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("subscribed_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("confirmed_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("unsubscribed_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("subscribed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("unsubscribed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["org_id"], ["organization.id"], name=op.f("fk_newsletter_subscriber_org_id_organization")
         ),
@@ -67,7 +65,7 @@ def upgrade() -> None:
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.Column("consumer", sa.String(length=40), nullable=False),
         sa.Column("seq", sa.BigInteger(), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_outbox_cursor_org_id_organization")),
         sa.PrimaryKeyConstraint("org_id", "consumer", name=op.f("pk_outbox_cursor")),
     )
@@ -83,8 +81,8 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("secret_version", sa.Integer(), nullable=False),
         sa.Column("cursor_seq", sa.BigInteger(), nullable=False),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_webhook_org_id_organization")),
         sa.PrimaryKeyConstraint("org_id", "id", name=op.f("pk_webhook")),
     )
@@ -103,9 +101,9 @@ def upgrade() -> None:
         sa.Column("lost_reason", sa.String(length=500), nullable=True),
         sa.Column("client_ip", sa.String(length=45), nullable=True),
         sa.Column("user_agent", sa.String(length=500), nullable=True),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", patron.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["org_id", "assigned_to"],
             ["staff_user.org_id", "staff_user.id"],
@@ -124,7 +122,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("subscriber_id", sa.Uuid(), nullable=False),
         sa.Column("action", sa.String(length=20), nullable=False),
-        sa.Column("occurred_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("source", sa.String(length=50), nullable=False),
         sa.Column("opt_in_level", sa.String(length=10), nullable=False),
         sa.Column(
@@ -155,9 +153,9 @@ def upgrade() -> None:
         sa.Column("event_type", sa.String(length=60), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id", "webhook_id"],
             ["webhook.org_id", "webhook.id"],
@@ -179,7 +177,7 @@ def upgrade() -> None:
         sa.Column("inquiry_id", sa.Uuid(), nullable=False),
         sa.Column("staff_id", sa.Uuid(), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
-        sa.Column("created_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id", "inquiry_id"],
             ["inquiry.org_id", "inquiry.id"],
@@ -201,7 +199,7 @@ def upgrade() -> None:
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("delivery_id", sa.Uuid(), nullable=False),
-        sa.Column("attempted_at", patron.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("attempted_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("status_code", sa.Integer(), nullable=True),
         sa.Column("error", sa.String(length=500), nullable=True),
         sa.Column("duration_ms", sa.Integer(), nullable=False),
