@@ -15,7 +15,7 @@ from patron.customers import events, rules
 from patron.customers import repository as repo
 from patron.customers.query import ListQuery
 from patron.customers.schemas import CustomerCreate, CustomerPage, CustomerRead, CustomerUpdate, PurgeResult
-from patron.db.fast import integrity_error
+from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
 from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock
@@ -46,14 +46,10 @@ def _unique_violations(*, batch: bool) -> Iterator[None]:
     """Turn a lost race on a unique index into the same answer the pre-check gives."""
     try:
         yield
-    except Exception as exc:
-        violation = integrity_error(exc)
-        if violation is None:
-            raise
-        message = str(violation)
-        if "customer_number" in message:
+    except UniqueViolation as exc:
+        if exc.constraint == "uq_customer_org_id_customer_number":
             code, field = NUMBER_TAKEN, "customer_number"
-        elif "email" in message:
+        elif exc.constraint == "uq_customer_org_id_registered_email":
             code, field = EMAIL_TAKEN, "email"
         else:
             raise

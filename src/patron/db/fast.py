@@ -14,8 +14,9 @@ stored without. PostgreSQL's driver already answers typed values.
 Statements are still built with SQLAlchemy Core, compiled by its dialect and bound with
 its types' processors; only the execution context and the row processing are skipped.
 Rows are plain dicts, to be converted with `msgspec.convert(..., strict=False)`; values a
-statement carries itself (a literal LIMIT) are bound with the caller's. Errors arrive as
-the driver's own (see `integrity_error`).
+statement carries itself (a literal LIMIT) are bound with the caller's. A unique violation
+is raised as `patron.db.errors.UniqueViolation`, as through `Connection.execute`; any other
+integrity error as SQLAlchemy's `IntegrityError`.
 """
 
 from __future__ import annotations
@@ -31,17 +32,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from patron.db.base import UTCDateTime
+from patron.db.errors import unique_violation
 
 Fixup = Callable[[Any], Any]
-
-
-def integrity_error(exc: BaseException) -> BaseException | None:
-    """The driver's integrity error behind `exc`: raised through SQLAlchemy or, on the fast path, directly."""
-    if isinstance(exc, sa.exc.IntegrityError):
-        return exc.orig
-    if isinstance(exc, sqlite3.IntegrityError | psycopg.IntegrityError):
-        return exc
-    return None
 
 
 def _json(value: Any) -> Any:
@@ -78,6 +71,16 @@ def _as_dicts(names: list[str], fetched: Any, fixups: list[tuple[str, Fixup]]) -
         for row in rows:
             row[name] = fixup(row[name])
     return rows
+
+
+# The drivers' integrity errors, raised here as SQLAlchemy's would be through `Connection.execute`.
+_INTEGRITY = (sqlite3.IntegrityError, psycopg.IntegrityError)
+
+
+def _storage_error(exc: BaseException, sql: str, values: Any) -> BaseException:
+    """A unique violation as `UniqueViolation`, any other integrity error as SQLAlchemy's."""
+    found = unique_violation(exc, statement=sql, params=values)
+    return found if found is not None else sa.exc.IntegrityError(sql, values, exc)
 
 
 class _Plan:
@@ -151,6 +154,8 @@ class Prepared:
         try:
             cursor.execute(plan.sql, plan.parameters(values))
             fetched = cursor.fetchall()
+        except _INTEGRITY as exc:
+            raise _storage_error(exc, plan.sql, values) from exc
         finally:
             cursor.close()
         return _as_dicts(plan.names, fetched, plan.fixups)
@@ -164,6 +169,8 @@ class Prepared:
                 cursor.execute(plan.sql, plan.parameters(values[0]))
             else:
                 cursor.executemany(plan.sql, [plan.parameters(v) for v in values])
+        except _INTEGRITY as exc:
+            raise _storage_error(exc, plan.sql, values) from exc
         finally:
             cursor.close()
 

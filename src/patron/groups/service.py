@@ -8,10 +8,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import msgspec
-import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
 from patron.customers import service as customers
+from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
 from patron.groups import events, rules
 from patron.groups import repository as repo
@@ -49,8 +49,8 @@ def _name_race() -> Iterator[None]:
     """A concurrent create of the same name loses on the unique key: answer as the pre-check does."""
     try:
         yield
-    except sa.exc.IntegrityError as exc:
-        if "name" not in str(exc.orig):
+    except UniqueViolation as exc:
+        if exc.constraint != "uq_customer_group_org_id_name":
             raise
         raise Conflict("another group took this name meanwhile", code=NAME_TAKEN) from None
 
