@@ -1,22 +1,38 @@
 """The fast path: Core statements compiled once and run on the driver's cursor.
 
 For the hottest statements only: customer reads (by id, and every list, count and search
-statement, cached by shape in the customer repository), a create's email check and
-insert, and the counter bump and outbox insert of every write. Customer reads come back
-as one JSON document per row (`Documents`). Measured on SQLite: a get-by-id through
-`Connection.execute` 71 µs, on the driver's cursor 35 µs with processing; fetching 26
-customer rows 485 µs, of which ~330 µs was SQLAlchemy's per-row type processing (UUID
-objects, datetimes, JSON), against 158 µs. msgspec converts the driver's values itself
-(a UUID from its 32 hex digits, a datetime from its ISO text, 0/1 to a bool), so only
-what it cannot read is fixed here: on SQLite, JSON text and the UTC offset datetimes are
-stored without. PostgreSQL's driver already answers typed values.
+statement, cached by shape in `patron.db.shapes`), a create's email check and insert, and
+the counter bump and outbox insert of every write. Nothing above the repositories sees it:
+they answer typed values (customers' read schema), and errors arrive as storage's own.
 
-Statements are still built with SQLAlchemy Core, compiled by its dialect and bound with
-its types' processors; only the execution context and the row processing are skipped.
-Rows are plain dicts, to be converted with `msgspec.convert(..., strict=False)`; values a
-statement carries itself (a literal LIMIT) are bound with the caller's. A unique violation
-is raised as `patron.db.errors.UniqueViolation`, as through `Connection.execute`; any other
-integrity error as SQLAlchemy's `IntegrityError`.
+What it skips of SQLAlchemy, and why:
+- The execution context (`Connection.execute`: the compiled cache lookup, parameter
+  processing per execution, the result's metadata and row objects). Statements are still
+  built with SQLAlchemy Core, compiled once per kind of database by its dialect, and their
+  parameters bound with its types' processors (a UUID to hex text, a bool to 0/1).
+  Measured on SQLite: a get-by-id through `Connection.execute` 71 µs, on the driver's
+  cursor 35 µs with processing.
+- The per-row type processing (UUID objects, datetimes, JSON): fetching 26 customer rows
+  took 485 µs, of which ~330 µs was that processing, against 158 µs here. Rows are plain
+  dicts of the driver's values; msgspec reads those itself (a UUID from its 32 hex digits,
+  a datetime from its ISO text, 0/1 as a bool), so only what it cannot read is fixed here:
+  on SQLite, JSON text and the UTC datetimes stored without offset. PostgreSQL's driver
+  already answers typed values. Customer reads come back as one JSON document per row
+  (`Documents`), decoded by msgspec straight into the read schema.
+- Its error translation: a unique violation is raised here as
+  `patron.db.errors.UniqueViolation`, as the engine's hook does for `Connection.execute`;
+  any other integrity error as SQLAlchemy's `IntegrityError`. Values a statement carries
+  itself (a literal LIMIT) are bound with the caller's.
+- Disconnect detection. Engines run with `pool_pre_ping=False`: a pre-ping is a round
+  trip (`SELECT 1`) on every checkout, i.e. on every write request, to guard against
+  something rare. Dead connections are handled instead by `pool_recycle` (PostgreSQL
+  connections are replaced after 30 minutes, before servers' and proxies' idle limits) and,
+  when a connection is lost anyway, by the pool's invalidation: a statement through
+  `Connection.execute` that fails on a lost connection invalidates it (and the pool's older
+  connections, as a server restart takes them all); on this path the driver's error ends the
+  unit of work, whose rollback and close hand the connection back to the pool, whose reset
+  on return fails on the dead connection and discards it. The one statement fails; the
+  next checkout gets a live connection.
 """
 
 from __future__ import annotations
