@@ -305,3 +305,15 @@ def redeem_join_code(uow: UnitOfWork, *, principal: Principal, data: JoinCodeRed
     member = _add_member(uow, principal, company, data.customer_id, row.role, row.id)
     repo.update_code(uow.conn, principal.org_id, row.id, {"used_at": clock.now(), "used_by": data.customer_id})
     return member
+
+
+def company_exists(uow: UnitOfWork, *, org_id: uuid.UUID, company_id: uuid.UUID) -> bool:
+    """Whether the organization has this company (`patron.customers.affiliations.Companies`)."""
+    return repo.get(uow.conn, org_id, company_id) is not None
+
+
+def member_company(uow: UnitOfWork, *, org_id: uuid.UUID, customer_id: uuid.UUID) -> uuid.UUID | None:
+    """The company in which the customer holds a member role, if any
+    (`patron.customers.affiliations.Companies`)."""
+    row = repo.membership(uow.conn, org_id, customer_id)
+    return None if row is None else row.company_id

@@ -201,3 +201,10 @@ def product_access(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.U
         group_id=customer.group_id if decision.level == "group" else None,
     )
     return ProductAccess(product_ref=ref, allowed=decision.allowed, decided_by=decided_by)
+
+
+def is_merchant_group(uow: UnitOfWork, *, org_id: uuid.UUID, group_id: uuid.UUID) -> bool | None:
+    """Whether the organization's group is a merchant group; None when it has no such group
+    (`patron.customers.affiliations.Groups`)."""
+    row = repo.get(uow.conn, org_id, group_id)
+    return None if row is None else bool(row.is_merchant)
