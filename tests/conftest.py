@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from litestar.testing import TestClient
 
+from patron import wiring
 from patron.app import create_app
 from patron.config import Settings
 from patron.db import migrate
@@ -72,6 +73,7 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture(scope="session")
 def database(database_url: str) -> Iterator[Database]:
+    wiring.wire()
     database = Database(create_engine(database_url, pool_size=20))
     migrate.upgrade(database.engine)
     yield database

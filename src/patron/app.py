@@ -14,7 +14,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Server
 
-from patron import __version__
+from patron import __version__, wiring
 from patron.config import Settings, parse_rate_limit, resolve_secret_key
 from patron.db.engine import create_engine
 from patron.db.uow import Database
@@ -88,6 +88,7 @@ async def _background_work(app: Litestar) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Litestar:
+    wiring.wire()
     settings = settings or Settings.from_env()
     if database is None:
         database = Database(

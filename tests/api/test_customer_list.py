@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from patron.customers import repository
+from patron.customers import listing
 from tests.factories import Api, Org
 
 
@@ -260,7 +260,7 @@ def test_total_is_capped_with_a_flag(api: Api, monkeypatch: pytest.MonkeyPatch) 
         org.create_customer(first_name=f"C{i}")
     page = org.get("/customers", params={"limit": 2}).json()
     assert (page["total"], page["total_is_capped"]) == (5, False)
-    monkeypatch.setattr(repository, "COUNT_CAP", 3)
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
     page = org.get("/customers", params={"limit": 2}).json()
     assert (page["total"], page["total_is_capped"]) == (3, True)
     assert len(page["items"]) == 2
@@ -339,7 +339,7 @@ def test_search_pages_and_counts_alike_by_either_plan(
     api: Api, monkeypatch: pytest.MonkeyPatch, sort_matches_up_to: int
 ) -> None:
     """SQLite walks the list order index past _SORT_MATCHES_UP_TO matches, else sorts them."""
-    monkeypatch.setattr(repository, "_SORT_MATCHES_UP_TO", sort_matches_up_to)
+    monkeypatch.setattr(listing, "_SORT_MATCHES_UP_TO", sort_matches_up_to)
     org = api.create_org()
     created = [org.create_customer(first_name=f"Lan{i}", last_name="Nguyễn") for i in range(7)]
     org.create_customer(first_name="Lan", last_name="Trần")
@@ -367,7 +367,7 @@ def test_search_total_is_capped_lower_with_a_flag(api: Api, monkeypatch: pytest.
     org = api.create_org()
     for i in range(4):
         org.create_customer(first_name=f"Hoa{i}")
-    monkeypatch.setattr(repository, "SEARCH_COUNT_CAP", 2)
+    monkeypatch.setattr(listing, "SEARCH_COUNT_CAP", 2)
     page = org.get("/customers", params={"q": "hoa", "limit": 1}).json()
     assert (page["total"], page["total_is_capped"]) == (2, True)
     page = org.get("/customers", params={"limit": 1}).json()

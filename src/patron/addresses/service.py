@@ -12,13 +12,13 @@ from contextlib import contextmanager
 from typing import Any
 
 import msgspec
-import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
 from patron.addresses import events, rules
 from patron.addresses import repository as repo
 from patron.addresses.schemas import AddressCreate, AddressList, AddressRead, AddressUpdate
 from patron.customers import service as customers
+from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
 from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock
@@ -38,8 +38,8 @@ def to_read(row: Row[Any]) -> AddressRead:
 def _default_race() -> Iterator[None]:
     try:
         yield
-    except sa.exc.IntegrityError as exc:
-        if "default" not in str(exc.orig):
+    except UniqueViolation as exc:
+        if not exc.constraint.startswith("uq_address_org_id_customer_id_default_"):
             raise
         raise Conflict(
             "another default address was set meanwhile; read the addresses and try again",

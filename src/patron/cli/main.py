@@ -12,6 +12,7 @@ import sqlalchemy as sa
 import typer
 from rich.console import Console
 
+from patron import wiring
 from patron.config import Settings
 from patron.db import migrate as migrations
 from patron.db.base import table
@@ -35,6 +36,7 @@ DEMO_KEY_FILE = Path(".patron-demo-key")
 
 
 def _database(settings: Settings) -> Database:
+    wiring.wire()
     return Database(create_engine(settings.database_url, pool_size=2))
 
 

@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 import msgspec
-import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
 from patron.companies import events, rules
@@ -31,6 +30,7 @@ from patron.companies.schemas import (
     MemberUpdate,
 )
 from patron.customers import service as customers
+from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
 from patron.identity import service as identity
 from patron.identity.schemas import OrganizationSettings
@@ -70,8 +70,8 @@ def _company_or_404(uow: UnitOfWork, principal: Principal, company_id: uuid.UUID
 def _vat_race() -> Iterator[None]:
     try:
         yield
-    except sa.exc.IntegrityError as exc:
-        if "vat_id" not in str(exc.orig):
+    except UniqueViolation as exc:
+        if exc.constraint != "uq_company_org_id_vat_id":
             raise
         raise Conflict("another company took this VAT id meanwhile", code=VAT_TAKEN) from None
 
@@ -305,3 +305,15 @@ def redeem_join_code(uow: UnitOfWork, *, principal: Principal, data: JoinCodeRed
     member = _add_member(uow, principal, company, data.customer_id, row.role, row.id)
     repo.update_code(uow.conn, principal.org_id, row.id, {"used_at": clock.now(), "used_by": data.customer_id})
     return member
+
+
+def company_exists(uow: UnitOfWork, *, org_id: uuid.UUID, company_id: uuid.UUID) -> bool:
+    """Whether the organization has this company (`patron.customers.affiliations.Companies`)."""
+    return repo.get(uow.conn, org_id, company_id) is not None
+
+
+def member_company(uow: UnitOfWork, *, org_id: uuid.UUID, customer_id: uuid.UUID) -> uuid.UUID | None:
+    """The company in which the customer holds a member role, if any
+    (`patron.customers.affiliations.Companies`)."""
+    row = repo.membership(uow.conn, org_id, customer_id)
+    return None if row is None else row.company_id

@@ -9,12 +9,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy.engine import Row
-
 from patron.customers import events, rules
 from patron.customers import repository as repo
 from patron.customers.schemas import CustomerRead, Tier
-from patron.customers.service import _apply_changes, _live_or_404, to_read
+from patron.customers.service import _apply_changes, _is_staff, _live_or_404
 from patron.db.uow import UnitOfWork
 from patron.kernel import clock
 from patron.kernel.errors import Conflict, PreconditionFailed, ValidationFailed
@@ -23,7 +21,7 @@ from patron.kernel.tenancy import Principal
 INVALID_TRANSITION = "customer.invalid_transition"
 
 
-def _editable(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID) -> Row[Any]:
+def _editable(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
     row = _live_or_404(uow, principal, customer_id, for_update=True)
     if row.deleted_at is not None:
         raise Conflict("the customer is deleted; restore it first", code="customer.deleted")
@@ -56,7 +54,7 @@ def change_status(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UU
     uow.record(
         events.CustomerStatusChanged(principal.org_id, row.id, {"action": action, "from": row.status, "to": target})
     )
-    return to_read(updated)
+    return updated
 
 
 def set_tier(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, tier: Tier) -> CustomerRead:
@@ -80,7 +78,7 @@ def add_tag(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, ta
     normalised = _one_tag(tag)
     row = _editable(uow, principal, customer_id)
     if normalised in row.tags:
-        return to_read(row)
+        return row
     if len(row.tags) >= _MAX_TAGS:
         raise ValidationFailed.single("tag", f"a customer has at most {_MAX_TAGS} tags")
     return _apply_changes(uow, principal, row, {"tags": [*row.tags, normalised]})
@@ -98,7 +96,7 @@ def assign(
 ) -> CustomerRead:
     """Assign the customer to a staff member of the organization (a sales rep); None unassigns."""
     row = _editable(uow, principal, customer_id)
-    if assigned_to is not None and not repo.staff_exists(uow.conn, principal.org_id, assigned_to):
+    if assigned_to is not None and not _is_staff(uow, principal.org_id, assigned_to):
         raise ValidationFailed.single("assigned_to", "is not a staff member of this organization")
     return _apply_changes(uow, principal, row, {"assigned_to": assigned_to})
 

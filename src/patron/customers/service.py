@@ -9,14 +9,14 @@ from datetime import timedelta
 from typing import Any
 
 import msgspec
-from sqlalchemy.engine import Row
 
-from patron.customers import events, rules
+from patron.customers import affiliations, events, listing, rules
 from patron.customers import repository as repo
 from patron.customers.query import ListQuery
 from patron.customers.schemas import CustomerCreate, CustomerPage, CustomerRead, CustomerUpdate, PurgeResult
-from patron.db.fast import integrity_error
+from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
+from patron.identity import service as identity
 from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock
 from patron.kernel.changes import field_changes, new_values
@@ -28,15 +28,6 @@ EMAIL_TAKEN = "customer.email_taken"
 NUMBER_TAKEN = "customer.number_taken"
 
 
-def to_read(row: Row[Any]) -> CustomerRead:
-    return msgspec.convert(dict(row._mapping), CustomerRead)
-
-
-def _read(values: dict[str, Any]) -> CustomerRead:
-    """A customer from the fast path's plain driver values (see `patron.db.fast`)."""
-    return msgspec.convert(values, CustomerRead, strict=False)
-
-
 def _jsonable(value: Any) -> Any:
     return msgspec.to_builtins(value)
 
@@ -46,14 +37,10 @@ def _unique_violations(*, batch: bool) -> Iterator[None]:
     """Turn a lost race on a unique index into the same answer the pre-check gives."""
     try:
         yield
-    except Exception as exc:
-        violation = integrity_error(exc)
-        if violation is None:
-            raise
-        message = str(violation)
-        if "customer_number" in message:
+    except UniqueViolation as exc:
+        if exc.constraint == "uq_customer_org_id_customer_number":
             code, field = NUMBER_TAKEN, "customer_number"
-        elif "email" in message:
+        elif exc.constraint == "uq_customer_org_id_registered_email":
             code, field = EMAIL_TAKEN, "email"
         else:
             raise
@@ -105,11 +92,11 @@ def create_customers(
     conn = uow.conn
     org_id = principal.org_id
     for i, values in enumerate(prepared):
-        if values["assigned_to"] is not None and not repo.staff_exists(conn, org_id, values["assigned_to"]):
+        if values["assigned_to"] is not None and not _is_staff(uow, org_id, values["assigned_to"]):
             errors.append(FieldError(field(i, "assigned_to"), "is not a staff member of this organization"))
         try:
-            _join_group(conn, org_id, values)
-            _check_company(conn, org_id, values.get("company_id"))
+            _join_group(uow, org_id, values)
+            _check_company(uow, org_id, values.get("company_id"))
         except ValidationFailed as exc:
             errors.extend(exc.prefixed(f"customers[{i}]").errors if batch else exc.errors)
     if errors:
@@ -119,11 +106,10 @@ def create_customers(
     guests_by_email: dict[str, uuid.UUID] = {}
     if registered_emails:
         for holder in repo.find_by_emails(conn, org_id, registered_emails):
-            if not holder["is_guest"]:
-                i = next(i for i, v in enumerate(prepared) if v["email"] == holder["email"] and not v["is_guest"])
+            if not holder.is_guest:
+                i = next(i for i, v in enumerate(prepared) if v["email"] == holder.email and not v["is_guest"])
                 _taken(batch, field(i, "email"), EMAIL_TAKEN, "a registered customer has this email")
-            # A plain driver value: hex text on SQLite, a UUID on PostgreSQL.
-            guests_by_email.setdefault(holder["email"], uuid.UUID(str(holder["id"])))
+            guests_by_email.setdefault(holder.email, holder.id)
 
     given_numbers = [v["customer_number"] for v in prepared if v["customer_number"]]
     if given_numbers:
@@ -153,20 +139,23 @@ def create_customers(
             inserts.append(_new_row(org_id, {**values, "locale": values["locale"] or settings.locale}, now))
             insert_positions.append(i)
         if inserts:
-            for i, stored in zip(insert_positions, repo.insert_many(conn, inserts), strict=True):
-                created = _read(stored)
+            for i, created in zip(insert_positions, repo.insert_many(conn, inserts), strict=True):
                 results[i] = (created, True)
                 summary = {"customer_number": created.customer_number, "email": created.email}
                 uow.record(events.CustomerCreated(org_id, created.id, {**summary, "is_guest": created.is_guest}))
     return [results[i] for i in range(len(prepared))]
 
 
-def _join_group(conn: Any, org_id: uuid.UUID, values: dict[str, Any]) -> None:
+def _is_staff(uow: UnitOfWork, org_id: uuid.UUID, staff_id: uuid.UUID) -> bool:
+    return identity.is_active_staff(uow, org_id=org_id, staff_id=staff_id)
+
+
+def _join_group(uow: UnitOfWork, org_id: uuid.UUID, values: dict[str, Any]) -> None:
     """Check `group_id` names a group of the organization; in a merchant group `is_merchant` is true."""
     group_id = values.get("group_id")
     if group_id is None:
         return
-    merchant = repo.group_is_merchant(conn, org_id, group_id)
+    merchant = affiliations.groups().is_merchant_group(uow, org_id=org_id, group_id=group_id)
     if merchant is None:
         raise ValidationFailed.single("group_id", "is not a customer group of this organization")
     if merchant:
@@ -175,8 +164,10 @@ def _join_group(conn: Any, org_id: uuid.UUID, values: dict[str, Any]) -> None:
         values["is_merchant"] = True
 
 
-def _check_company(conn: Any, org_id: uuid.UUID, company_id: uuid.UUID | None) -> None:
-    if company_id is not None and not repo.company_exists(conn, org_id, company_id):
+def _check_company(uow: UnitOfWork, org_id: uuid.UUID, company_id: uuid.UUID | None) -> None:
+    if company_id is None:
+        return
+    if not affiliations.companies().company_exists(uow, org_id=org_id, company_id=company_id):
         raise ValidationFailed.single("company_id", "is not a company of this organization")
 
 
@@ -220,7 +211,7 @@ def _new_row(org_id: uuid.UUID, values: dict[str, Any], now: Any) -> dict[str, A
     }
 
 
-def _register_guest(uow: UnitOfWork, principal: Principal, guest: Row[Any], values: dict[str, Any]) -> CustomerRead:
+def _register_guest(uow: UnitOfWork, principal: Principal, guest: CustomerRead, values: dict[str, Any]) -> CustomerRead:
     """The guest with this email becomes the registered customer: same id, history kept.
 
     Only what the registration states overrides the guest's data; defaults do not.
@@ -232,15 +223,14 @@ def _register_guest(uow: UnitOfWork, principal: Principal, guest: Row[Any], valu
 def _apply_changes(
     uow: UnitOfWork,
     principal: Principal,
-    row: Row[Any],
+    row: CustomerRead,
     values: dict[str, Any],
     *,
     extra: dict[str, Any] | None = None,
 ) -> CustomerRead:
-    current = row._mapping
-    changes = field_changes(current, values)
+    changes = field_changes(msgspec.structs.asdict(row), values)
     if not changes:
-        return to_read(row)
+        return row
     written = new_values(changes)
     updated = repo.update(
         uow.conn, principal.org_id, row.id, {**written, "updated_at": clock.now()}, version=row.version
@@ -254,10 +244,10 @@ def _apply_changes(
             {"sections": rules.sections_of(changes), "changes": _jsonable(changes), **(extra or {})},
         )
     )
-    return to_read(updated)
+    return updated
 
 
-def _live_or_404(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
+def _live_or_404(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, *, for_update: bool) -> CustomerRead:
     row = repo.get(uow.conn, principal.org_id, customer_id, for_update=for_update)
     if row is None:
         raise NotFound("customer not found", code="customer.not_found")
@@ -267,7 +257,7 @@ def _live_or_404(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, 
 def get_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, lock: bool = False) -> CustomerRead:
     """One customer by id, deleted ones included (they keep orders and history); `lock` holds its row."""
     if lock:
-        return to_read(_live_or_404(uow, principal, customer_id, for_update=True))
+        return _live_or_404(uow, principal, customer_id, for_update=True)
     found = repo.read_one(uow.conn, principal.org_id, customer_id)
     if found is None:
         raise NotFound("customer not found", code="customer.not_found")
@@ -279,7 +269,7 @@ def get_customer_by_email(uow: UnitOfWork, *, principal: Principal, email: str) 
     row = repo.get_by_email(uow.conn, principal.org_id, email.strip().lower())
     if row is None:
         raise NotFound("no customer has this email", code="customer.not_found")
-    return to_read(row)
+    return row
 
 
 def customer_id_for_email(uow: UnitOfWork, *, org_id: uuid.UUID, email: str) -> uuid.UUID | None:
@@ -290,10 +280,10 @@ def customer_id_for_email(uow: UnitOfWork, *, org_id: uuid.UUID, email: str) -> 
 
 def list_customers(uow: UnitOfWork, *, principal: Principal, query: ListQuery) -> CustomerPage:
     """A page of live customers matching the filters and search, in the query's order."""
-    rows, total = repo.page_and_total(uow.conn, principal.org_id, query)
+    rows, total = listing.page_and_total(uow.conn, principal.org_id, query)
     more = len(rows) > query.limit
     items = rows[: query.limit]
-    cap = repo.count_cap(query)
+    cap = listing.count_cap(query)
     return CustomerPage(
         items=items,
         total=min(total, cap),
@@ -322,18 +312,18 @@ def update_customer(
         raise Conflict("the customer is deleted; restore it first", code="customer.deleted")
     if expected_version is not None and row.version != expected_version:
         raise PreconditionFailed("the customer changed since you read it (If-Match)")
-    rules.check_record({**row._mapping, **values}, settings, changed=values.keys())
-    if values.get("assigned_to") and not repo.staff_exists(conn, principal.org_id, values["assigned_to"]):
+    rules.check_record({**msgspec.structs.asdict(row), **values}, settings, changed=values.keys())
+    if values.get("assigned_to") and not _is_staff(uow, principal.org_id, values["assigned_to"]):
         raise ValidationFailed.single("assigned_to", "is not a staff member of this organization")
     if "group_id" in values or "is_merchant" in values:
         membership = {"group_id": values.get("group_id", row.group_id)}
         if "is_merchant" in values:
             membership["is_merchant"] = values["is_merchant"]
-        _join_group(conn, principal.org_id, membership)
+        _join_group(uow, principal.org_id, membership)
         if membership.get("is_merchant"):
             values["is_merchant"] = True
     if "company_id" in values and values["company_id"] != row.company_id:
-        _change_company(conn, principal.org_id, row, values["company_id"])
+        _change_company(uow, principal.org_id, row, values["company_id"])
     is_guest = values.get("is_guest", row.is_guest)
     email = values.get("email", row.email)
     email_matters = not is_guest and ("email" in values or "is_guest" in values)
@@ -364,7 +354,7 @@ def restore_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid
     conn = uow.conn
     row = _live_or_404(uow, principal, customer_id, for_update=True)
     if row.deleted_at is None:
-        return to_read(row)
+        return row
     if not row.is_guest and repo.registered_email_holder(conn, principal.org_id, row.email, other_than=row.id):
         raise Conflict("another registered customer has taken this email meanwhile", code=EMAIL_TAKEN)
     with _unique_violations(batch=False):
@@ -373,7 +363,7 @@ def restore_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid
         )
     assert restored is not None  # the row is locked
     uow.record(events.CustomerRestored(principal.org_id, row.id, {}))
-    return to_read(restored)
+    return restored
 
 
 def purge_outdated_guests(
@@ -403,12 +393,12 @@ def make_group_members_merchants(uow: UnitOfWork, *, principal: Principal, group
     return len(rows)
 
 
-def _change_company(conn: Any, org_id: uuid.UUID, row: Row[Any], company_id: uuid.UUID | None) -> None:
+def _change_company(uow: UnitOfWork, org_id: uuid.UUID, row: CustomerRead, company_id: uuid.UUID | None) -> None:
     """A contact links to one company of the organization, never beside a sign-in account (SPEC §3)."""
-    _check_company(conn, org_id, company_id)
+    _check_company(uow, org_id, company_id)
     if company_id is not None and row.user_id is not None:
         raise ValidationFailed.single("company_id", "cannot be set for a customer with a sign-in account (user_id)")
-    if repo.member_of(conn, org_id, row.id) is not None:
+    if affiliations.companies().member_company(uow, org_id=org_id, customer_id=row.id) is not None:
         raise Conflict(
             "the customer holds a member role in its company; remove the membership first",
             code="customer.company_member",
@@ -427,7 +417,7 @@ def join_company(
     if row is None or row.deleted_at is not None:
         raise ValidationFailed.single(field, "is not a customer of this organization")
     if row.company_id == company_id:
-        return to_read(row)
+        return row
     if row.company_id is not None:
         raise Conflict("the customer is a contact of another company", code="customer.other_company")
     if row.user_id is not None:
@@ -444,5 +434,4 @@ def list_company_contacts(
     uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, limit: int, offset: int
 ) -> list[CustomerRead]:
     """Live contacts of the company, oldest first."""
-    rows = repo.company_contacts(uow.conn, principal.org_id, company_id, limit=limit, offset=offset)
-    return [to_read(r) for r in rows]
+    return repo.company_contacts(uow.conn, principal.org_id, company_id, limit=limit, offset=offset)

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from patron.db.errors import unique_violation
+
 
 def normalise_url(url: str) -> str:
     """Accept plain postgresql:// URLs and use psycopg 3 for them."""
@@ -28,10 +30,19 @@ def _json_text(value: Any) -> str:
 JSON_CODEC: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": msgspec.json.decode}
 
 
+def _unique_violations(context: sa.engine.ExceptionContext) -> BaseException | None:
+    """`Connection.execute`'s unique violations as `UniqueViolation` (the fast path does its own)."""
+    return unique_violation(context.original_exception, statement=context.statement, params=context.parameters)
+
+
 def create_engine(url: str, *, pool_size: int = 20) -> Engine:
     url = normalise_url(url)
-    if url.startswith("sqlite"):
-        return _sqlite_engine(url, pool_size=pool_size)
+    engine = _sqlite_engine(url, pool_size=pool_size) if url.startswith("sqlite") else _postgres_engine(url, pool_size)
+    event.listen(engine, "handle_error", _unique_violations, retval=True)
+    return engine
+
+
+def _postgres_engine(url: str, pool_size: int) -> Engine:
     return sa.create_engine(
         url,
         **JSON_CODEC,

@@ -1,21 +1,38 @@
 """The fast path: Core statements compiled once and run on the driver's cursor.
 
 For the hottest statements only: customer reads (by id, and every list, count and search
-statement, cached by shape in the customer repository), a create's email check and
-insert, and the counter bump and outbox insert of every write. Customer reads come back
-as one JSON document per row (`Documents`). Measured on SQLite: a get-by-id through
-`Connection.execute` 71 µs, on the driver's cursor 35 µs with processing; fetching 26
-customer rows 485 µs, of which ~330 µs was SQLAlchemy's per-row type processing (UUID
-objects, datetimes, JSON), against 158 µs. msgspec converts the driver's values itself
-(a UUID from its 32 hex digits, a datetime from its ISO text, 0/1 to a bool), so only
-what it cannot read is fixed here: on SQLite, JSON text and the UTC offset datetimes are
-stored without. PostgreSQL's driver already answers typed values.
+statement, cached by shape in `patron.db.shapes`), a create's email check and insert, and
+the counter bump and outbox insert of every write. Nothing above the repositories sees it:
+they answer typed values (customers' read schema), and errors arrive as storage's own.
 
-Statements are still built with SQLAlchemy Core, compiled by its dialect and bound with
-its types' processors; only the execution context and the row processing are skipped.
-Rows are plain dicts, to be converted with `msgspec.convert(..., strict=False)`; values a
-statement carries itself (a literal LIMIT) are bound with the caller's. Errors arrive as
-the driver's own (see `integrity_error`).
+What it skips of SQLAlchemy, and why:
+- The execution context (`Connection.execute`: the compiled cache lookup, parameter
+  processing per execution, the result's metadata and row objects). Statements are still
+  built with SQLAlchemy Core, compiled once per kind of database by its dialect, and their
+  parameters bound with its types' processors (a UUID to hex text, a bool to 0/1).
+  Measured on SQLite: a get-by-id through `Connection.execute` 71 µs, on the driver's
+  cursor 35 µs with processing.
+- The per-row type processing (UUID objects, datetimes, JSON): fetching 26 customer rows
+  took 485 µs, of which ~330 µs was that processing, against 158 µs here. Rows are plain
+  dicts of the driver's values; msgspec reads those itself (a UUID from its 32 hex digits,
+  a datetime from its ISO text, 0/1 as a bool), so only what it cannot read is fixed here:
+  on SQLite, JSON text and the UTC datetimes stored without offset. PostgreSQL's driver
+  already answers typed values. Customer reads come back as one JSON document per row
+  (`Documents`), decoded by msgspec straight into the read schema.
+- Its error translation: a unique violation is raised here as
+  `patron.db.errors.UniqueViolation`, as the engine's hook does for `Connection.execute`;
+  any other integrity error as SQLAlchemy's `IntegrityError`. Values a statement carries
+  itself (a literal LIMIT) are bound with the caller's.
+- Disconnect detection. Engines run with `pool_pre_ping=False`: a pre-ping is a round
+  trip (`SELECT 1`) on every checkout, i.e. on every write request, to guard against
+  something rare. Dead connections are handled instead by `pool_recycle` (PostgreSQL
+  connections are replaced after 30 minutes, before servers' and proxies' idle limits) and,
+  when a connection is lost anyway, by the pool's invalidation: a statement through
+  `Connection.execute` that fails on a lost connection invalidates it (and the pool's older
+  connections, as a server restart takes them all); on this path the driver's error ends the
+  unit of work, whose rollback and close hand the connection back to the pool, whose reset
+  on return fails on the dead connection and discards it. The one statement fails; the
+  next checkout gets a live connection.
 """
 
 from __future__ import annotations
@@ -31,17 +48,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from patron.db.base import UTCDateTime
+from patron.db.errors import unique_violation
 
 Fixup = Callable[[Any], Any]
-
-
-def integrity_error(exc: BaseException) -> BaseException | None:
-    """The driver's integrity error behind `exc`: raised through SQLAlchemy or, on the fast path, directly."""
-    if isinstance(exc, sa.exc.IntegrityError):
-        return exc.orig
-    if isinstance(exc, sqlite3.IntegrityError | psycopg.IntegrityError):
-        return exc
-    return None
 
 
 def _json(value: Any) -> Any:
@@ -78,6 +87,16 @@ def _as_dicts(names: list[str], fetched: Any, fixups: list[tuple[str, Fixup]]) -
         for row in rows:
             row[name] = fixup(row[name])
     return rows
+
+
+# The drivers' integrity errors, raised here as SQLAlchemy's would be through `Connection.execute`.
+_INTEGRITY = (sqlite3.IntegrityError, psycopg.IntegrityError)
+
+
+def _storage_error(exc: BaseException, sql: str, values: Any) -> BaseException:
+    """A unique violation as `UniqueViolation`, any other integrity error as SQLAlchemy's."""
+    found = unique_violation(exc, statement=sql, params=values)
+    return found if found is not None else sa.exc.IntegrityError(sql, values, exc)
 
 
 class _Plan:
@@ -151,6 +170,8 @@ class Prepared:
         try:
             cursor.execute(plan.sql, plan.parameters(values))
             fetched = cursor.fetchall()
+        except _INTEGRITY as exc:
+            raise _storage_error(exc, plan.sql, values) from exc
         finally:
             cursor.close()
         return _as_dicts(plan.names, fetched, plan.fixups)
@@ -164,6 +185,8 @@ class Prepared:
                 cursor.execute(plan.sql, plan.parameters(values[0]))
             else:
                 cursor.executemany(plan.sql, [plan.parameters(v) for v in values])
+        except _INTEGRITY as exc:
+            raise _storage_error(exc, plan.sql, values) from exc
         finally:
             cursor.close()
 

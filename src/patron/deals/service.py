@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import msgspec
-import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
 from patron.companies import service as companies
 from patron.customers import service as customers
+from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
 from patron.deals import events, rules
 from patron.deals import repository as repo
@@ -79,8 +79,8 @@ def _deal_or_404(uow: UnitOfWork, principal: Principal, deal_id: uuid.UUID, *, f
 def _name_race() -> Iterator[None]:
     try:
         yield
-    except sa.exc.IntegrityError as exc:
-        if "name" not in str(exc.orig):
+    except UniqueViolation as exc:
+        if exc.constraint != "uq_pipeline_org_id_name":
             raise
         raise Conflict("another pipeline took this name meanwhile; try again", code=NAME_TAKEN) from None
 

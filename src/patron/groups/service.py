@@ -8,10 +8,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import msgspec
-import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
 from patron.customers import service as customers
+from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
 from patron.groups import events, rules
 from patron.groups import repository as repo
@@ -49,8 +49,8 @@ def _name_race() -> Iterator[None]:
     """A concurrent create of the same name loses on the unique key: answer as the pre-check does."""
     try:
         yield
-    except sa.exc.IntegrityError as exc:
-        if "name" not in str(exc.orig):
+    except UniqueViolation as exc:
+        if exc.constraint != "uq_customer_group_org_id_name":
             raise
         raise Conflict("another group took this name meanwhile", code=NAME_TAKEN) from None
 
@@ -201,3 +201,10 @@ def product_access(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.U
         group_id=customer.group_id if decision.level == "group" else None,
     )
     return ProductAccess(product_ref=ref, allowed=decision.allowed, decided_by=decided_by)
+
+
+def is_merchant_group(uow: UnitOfWork, *, org_id: uuid.UUID, group_id: uuid.UUID) -> bool | None:
+    """Whether the organization's group is a merchant group; None when it has no such group
+    (`patron.customers.affiliations.Groups`)."""
+    row = repo.get(uow.conn, org_id, group_id)
+    return None if row is None else bool(row.is_merchant)

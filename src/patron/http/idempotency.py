@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from litestar import Response
 
 from patron.db.base import table
+from patron.db.errors import UniqueViolation
 from patron.db.models import IdempotencyRecord
 from patron.db.uow import UnitOfWork
 from patron.kernel import clock
@@ -81,7 +82,9 @@ class Idempotency:
                     created_at=clock.now(),
                 )
             )
-        except sa.exc.IntegrityError:
+        except UniqueViolation as exc:
+            if exc.constraint != "pk_idempotency_record":
+                raise
             savepoint.rollback()
             # The other request has committed (the insert waited for it): read its answer.
             return conn.execute(

@@ -52,6 +52,13 @@ def get_staff(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> Row[A
     return conn.execute(_staff_of(org_id).where(staff.c.id == staff_id)).one_or_none()
 
 
+def staff_exists(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> bool:
+    """Whether the organization has this active (not deactivated) staff member."""
+    return (
+        conn.execute(_staff_of(org_id).with_only_columns(staff.c.id).where(staff.c.id == staff_id)).first() is not None
+    )
+
+
 def get_staff_for_update(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> Row[Any] | None:
     return conn.execute(_staff_of(org_id).where(staff.c.id == staff_id).with_for_update()).one_or_none()
 

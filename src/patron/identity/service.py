@@ -213,6 +213,11 @@ def get_staff(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID) -> 
     return _staff_read(row)
 
 
+def is_active_staff(uow: UnitOfWork, *, org_id: uuid.UUID, staff_id: uuid.UUID) -> bool:
+    """Whether the staff member belongs to the organization and is not deactivated."""
+    return repo.staff_exists(uow.conn, org_id, staff_id)
+
+
 def _ensure_not_last_owner(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> None:
     owners = repo.lock_owners(conn, org_id)
     if owners == [staff_id]:

@@ -6,10 +6,10 @@ import uuid
 from typing import Any
 
 import msgspec
-import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
 from patron.customers import service as customers
+from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
 from patron.kernel import clock
 from patron.kernel.changes import field_changes, new_values
@@ -164,7 +164,9 @@ def add_item(
     }
     try:
         row = repo.insert_item(uow.conn, values)
-    except sa.exc.IntegrityError:
+    except UniqueViolation as exc:
+        if exc.constraint != "uq_customer_list_item_org_id_list_id_product_ref":
+            raise
         raise Conflict("the list has this product already", code="list.item_exists") from None
     uow.record(
         events.ListItemAdded(

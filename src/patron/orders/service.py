@@ -10,11 +10,11 @@ import uuid
 from typing import Any
 
 import msgspec
-import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
 from patron.customers import service as customers
 from patron.customers.schemas import CustomerRead
+from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
 from patron.identity.schemas import LoyaltySettings
 from patron.kernel import clock, validators
@@ -92,8 +92,8 @@ def create_order(uow: UnitOfWork, *, principal: Principal, data: OrderCreate) ->
     }
     try:
         row = repo.insert(conn, values)
-    except sa.exc.IntegrityError as exc:
-        if "external_ref" not in str(exc.orig):
+    except UniqueViolation as exc:
+        if exc.constraint != "uq_shop_order_org_id_external_ref":
             raise
         raise Conflict("another order took this external_ref meanwhile", code=REF_TAKEN) from None
     uow.record(

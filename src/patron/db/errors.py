@@ -1,0 +1,92 @@
+"""Driver errors as storage's own, so nothing above `db/` reads a driver's message.
+
+A unique violation is raised as `UniqueViolation` carrying the constraint's (or unique
+index's) name, whichever path ran the statement: `Connection.execute` (through the
+engine's `handle_error` hook, see `patron.db.engine`) or the fast path (`patron.db.fast`).
+PostgreSQL names the constraint (`diag.constraint_name`); SQLite names the columns
+("UNIQUE constraint failed: customer.org_id, customer.email"), mapped back to the name
+through the metadata.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from typing import Any
+
+import psycopg
+import sqlalchemy as sa
+
+from patron.db.base import Base
+
+
+class UniqueViolation(sa.exc.IntegrityError):
+    """A row broke the unique constraint or unique index named `constraint`.
+
+    An `IntegrityError` still, so code that catches those (a savepoint's caller) keeps working.
+    """
+
+    def __init__(self, constraint: str, *, statement: str | None, params: Any, orig: BaseException) -> None:
+        super().__init__(statement, params, orig)
+        self.constraint = constraint
+
+    def __reduce__(self) -> Any:
+        return _rebuild, (self.constraint, self.statement, self.params, self.orig)
+
+
+def _rebuild(constraint: str, statement: str | None, params: Any, orig: BaseException) -> UniqueViolation:
+    return UniqueViolation(constraint, statement=statement, params=params, orig=orig)
+
+
+def unique_violation(orig: BaseException, *, statement: str | None, params: Any) -> UniqueViolation | None:
+    """The `UniqueViolation` a driver's error stands for, None when it is another error."""
+    name: str | None = None
+    if isinstance(orig, psycopg.errors.UniqueViolation):
+        name = orig.diag.constraint_name
+    elif isinstance(orig, sqlite3.IntegrityError) and orig.sqlite_errorname in _SQLITE_UNIQUE:
+        name = _sqlite_constraint(str(orig))
+    if name is None:
+        return None
+    return UniqueViolation(name, statement=statement, params=params, orig=orig)
+
+
+_SQLITE_UNIQUE = frozenset({"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"})
+_SQLITE_PREFIX = "UNIQUE constraint failed: "
+
+
+def _sqlite_constraint(message: str) -> str | None:
+    """The constraint SQLite's message stands for: "index 'name'" for an index on expressions,
+    otherwise the columns ("table.a, table.b") looked up in the metadata."""
+    if not message.startswith(_SQLITE_PREFIX):
+        return None
+    detail = message[len(_SQLITE_PREFIX) :]
+    if detail.startswith("index '"):
+        return detail[len("index '") : -1]
+    qualified = [part.strip() for part in detail.split(",")]
+    table = qualified[0].partition(".")[0]
+    columns = frozenset(part.partition(".")[2] for part in qualified)
+    return _unique_keys().get((table, columns))
+
+
+@functools.cache
+def _unique_keys() -> dict[tuple[str, frozenset[str]], str]:
+    """Each table's primary key, unique constraints and unique indexes by their columns.
+
+    Two partial unique indexes over the same columns (an address's default shipping and
+    billing) read alike in SQLite's message: the first by name stands for both, and callers
+    that care match either.
+    """
+    import patron.db.models  # noqa: F401  (every table in the metadata)
+
+    keys: dict[tuple[str, frozenset[str]], str] = {}
+    for table in Base.metadata.sorted_tables:
+        named: list[tuple[frozenset[str], str]] = []
+        for constraint in table.constraints:
+            if isinstance(constraint, sa.PrimaryKeyConstraint | sa.UniqueConstraint) and constraint.name:
+                named.append((frozenset(c.name for c in constraint.columns), str(constraint.name)))
+        for index in table.indexes:
+            if index.unique and index.name:
+                named.append((frozenset(c.name for c in index.columns), str(index.name)))
+        for columns, name in sorted(named, key=lambda found: found[1], reverse=True):
+            keys[(table.name, columns)] = name
+    return keys

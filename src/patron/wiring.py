@@ -1,0 +1,16 @@
+"""Connections between domains that cannot import each other, made once per process.
+
+Every entry point calls `wire()` before it serves: the HTTP app (`create_app`), the CLI
+and the tests' database fixture.
+"""
+
+from __future__ import annotations
+
+from patron.companies import service as companies
+from patron.customers import affiliations
+from patron.groups import service as groups
+
+
+def wire() -> None:
+    """Groups and companies answer what customers asks of them (`patron.customers.affiliations`)."""
+    affiliations.provide(groups=groups, companies=companies)
