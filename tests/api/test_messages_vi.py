@@ -105,6 +105,22 @@ def test_401_403_429_read_in_vietnamese(api: Api) -> None:
     assert_problem(limited, 429, "title.too_many_requests", vi("inquiry.rate_limited", most=20, seconds=3600))
 
 
+def test_routing_and_parsing_problems_read_in_vietnamese(api: Api) -> None:
+    org = api.create_org()
+    no_route = org.get("/no-such-thing", headers=VI)
+    assert_problem(no_route, 404, "title.not_found", vi("route.not_found"))
+    malformed = org.post("/customers", content=b"{not json", headers={"Content-Type": "application/json", **VI})
+    body = assert_problem(malformed, 400, "title.bad_request")
+    assert body["detail"].startswith("JSON sai cú pháp: ")
+    wrong_method = api.client.get(f"/api/v1/public/{org.slug}/newsletter/subscriptions", headers=VI)
+    assert_problem(
+        wrong_method,
+        405,
+        "title.method_not_allowed",
+        vi("route.method_not_allowed", method="GET", allowed=wrong_method.headers["allow"]),
+    )
+
+
 def test_english_is_the_default_and_unchanged(api: Api) -> None:
     org = api.create_org()
     english = catalog("en")
