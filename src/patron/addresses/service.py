@@ -25,6 +25,7 @@ from patron.kernel import clock
 from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, NotFound
 from patron.kernel.ids import uuid7
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 
 _FIELDS = list(AddressCreate.__struct_fields__)
@@ -42,7 +43,7 @@ def _default_race() -> Iterator[None]:
         if not exc.constraint.startswith("uq_address_org_id_customer_id_default_"):
             raise
         raise Conflict(
-            "another default address was set meanwhile; read the addresses and try again",
+            Message("address.default_conflict"),
             code="address.default_conflict",
         ) from None
 
@@ -50,7 +51,7 @@ def _default_race() -> Iterator[None]:
 def _live_customer(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID) -> None:
     customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
     if customer.deleted_at is not None:
-        raise Conflict("the customer is deleted; restore it first", code="customer.deleted")
+        raise Conflict(Message("customer.deleted"), code="customer.deleted")
 
 
 def _address_or_404(
@@ -58,7 +59,7 @@ def _address_or_404(
 ) -> Row[Any]:
     row = repo.get(uow.conn, principal.org_id, customer_id, address_id, for_update=for_update)
     if row is None:
-        raise NotFound("address not found", code="address.not_found")
+        raise NotFound(Message("address.not_found"), code="address.not_found")
     return row
 
 

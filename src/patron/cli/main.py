@@ -22,6 +22,7 @@ from patron.db.uow import Database, UnitOfWork
 from patron.identity import service as identity
 from patron.identity.schemas import OrganizationCreate, OrganizationCreated, StaffCreate, StaffCreated
 from patron.kernel.errors import PatronError, ValidationFailed
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import SYSTEM, Principal, Role
 
 app = typer.Typer(help="Patron customer management.", no_args_is_help=True)
@@ -195,7 +196,7 @@ def staff_create(
         organizations = table(Organization)
         org_id = uow.conn.execute(sa.select(organizations.c.id).where(organizations.c.slug == org)).scalar()
         if org_id is None:
-            raise ValidationFailed.single("org", f"no organization has the slug {org!r}")
+            raise ValidationFailed.single("org", Message("organization.slug_unknown", slug=repr(org)))
         # The CLI acts with the machine's authority, as the organization's owner would.
         principal = Principal(org_id=org_id, staff_id=org_id, role=Role.OWNER, api_key_id=None)
         return identity.create_staff(uow, principal=principal, data=data)

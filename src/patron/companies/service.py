@@ -36,8 +36,9 @@ from patron.identity import service as identity
 from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock, validators
 from patron.kernel.changes import field_changes, new_values
-from patron.kernel.errors import Conflict, NotFound, ValidationFailed
+from patron.kernel.errors import Conflict, InvalidValue, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 
 VAT_TAKEN = "company.vat_id_taken"
@@ -62,7 +63,7 @@ def _code_read(row: Row[Any]) -> JoinCodeRead:
 def _company_or_404(uow: UnitOfWork, principal: Principal, company_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
     row = repo.get(uow.conn, principal.org_id, company_id, for_update=for_update)
     if row is None:
-        raise NotFound("company not found", code="company.not_found")
+        raise NotFound(Message("company.not_found"), code="company.not_found")
     return row
 
 
@@ -73,7 +74,7 @@ def _vat_race() -> Iterator[None]:
     except UniqueViolation as exc:
         if exc.constraint != "uq_company_org_id_vat_id":
             raise
-        raise Conflict("another company took this VAT id meanwhile", code=VAT_TAKEN) from None
+        raise Conflict(Message("company.vat_id_taken_meanwhile"), code=VAT_TAKEN) from None
 
 
 def _prepared(
@@ -84,22 +85,22 @@ def _prepared(
     if "name" in values:
         values["name"] = " ".join(values["name"].split())
         if not values["name"]:
-            raise ValidationFailed.single("name", "cannot be blank")
+            raise ValidationFailed.single("name", Message("field.blank"))
     if values.get("vat_id") is not None:
         vat = values["vat_id"].strip()
         try:
             values["vat_id"] = validators.normalise_vat_id(vat, settings.region) if vat else None
-        except ValueError as exc:
-            raise ValidationFailed.single("vat_id", str(exc)) from None
+        except InvalidValue as exc:
+            raise ValidationFailed.single("vat_id", exc.message) from None
     if values.get("account_manager_id") is not None:
         try:
             identity.get_staff(uow, principal=principal, staff_id=values["account_manager_id"])
         except NotFound:
-            raise ValidationFailed.single("account_manager_id", "is not a staff member of this organization") from None
+            raise ValidationFailed.single("account_manager_id", Message("staff.not_in_organization")) from None
     if values.get("vat_id"):
         holder = repo.vat_holder(uow.conn, principal.org_id, values["vat_id"])
         if holder is not None and holder != other_than:
-            raise Conflict("another company has this VAT id", code=VAT_TAKEN)
+            raise Conflict(Message("company.vat_id_taken"), code=VAT_TAKEN)
     return values
 
 
@@ -156,8 +157,10 @@ def delete_company(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UU
     linked = {"contacts": customers.count_company_contacts(uow, principal=principal, company_id=row.id)}
     linked |= repo.linked_records(uow.conn, principal.org_id, row.id)
     if any(linked.values()):
-        named = ", ".join(f"{count} {name}" for name, count in linked.items() if count)
-        raise Conflict(f"the company still has {named}", code="company.in_use", extra=linked)
+        still = Message(
+            "company.in_use", contacts=linked["contacts"], deals=linked["deals"], interactions=linked["interactions"]
+        )
+        raise Conflict(still, code="company.in_use", extra=linked)
     repo.delete(uow.conn, principal.org_id, row.id)
     uow.record(events.CompanyDeleted(principal.org_id, row.id, {"name": row.name}))
 
@@ -184,7 +187,7 @@ def _add_member(
         uow, principal=principal, customer_id=customer_id, company_id=company.id, field="customer_id"
     )
     if repo.membership(uow.conn, principal.org_id, customer_id) is not None:
-        raise Conflict("the customer is a member of this company already", code="company.already_member")
+        raise Conflict(Message("company.already_member"), code="company.already_member")
     row = repo.insert_member(
         uow.conn,
         {
@@ -214,7 +217,7 @@ def _member_or_404(uow: UnitOfWork, principal: Principal, company_id: uuid.UUID,
     company = _company_or_404(uow, principal, company_id, for_update=True)
     row = repo.get_member(uow.conn, principal.org_id, company.id, customer_id)
     if row is None:
-        raise NotFound("member not found", code="company.member_not_found")
+        raise NotFound(Message("company.member_not_found"), code="company.member_not_found")
     return row
 
 
@@ -279,9 +282,9 @@ def revoke_join_code(uow: UnitOfWork, *, principal: Principal, company_id: uuid.
     company = _company_or_404(uow, principal, company_id, for_update=False)
     row = repo.get_code(uow.conn, principal.org_id, company.id, code_id)
     if row is None:
-        raise NotFound("join code not found", code="company.join_code_not_found")
+        raise NotFound(Message("company.join_code_not_found"), code="company.join_code_not_found")
     if row.used_at is not None:
-        raise Conflict("the code has been used; remove the member instead", code="company.join_code_used")
+        raise Conflict(Message("company.join_code_used"), code="company.join_code_used")
     if row.revoked_at is not None:
         return
     repo.update_code(uow.conn, principal.org_id, row.id, {"revoked_at": clock.now()})
@@ -297,10 +300,10 @@ def redeem_join_code(uow: UnitOfWork, *, principal: Principal, data: JoinCodeRed
     code = rules.normalise_code(data.code)
     row = repo.code_by_hash(uow.conn, principal.org_id, rules.hash_code(code)) if code else None
     if row is None:
-        raise ValidationFailed.single("code", "is not a join code of this organization")
+        raise ValidationFailed.single("code", Message("company.join_code_unknown"))
     state = rules.status(expires_at=row.expires_at, used_at=row.used_at, revoked_at=row.revoked_at, now=clock.now())
     if state != "active":
-        raise Conflict(f"the join code is {state}", code=f"company.join_code_{state}")
+        raise Conflict(Message("company.join_code_unusable", state=state), code=f"company.join_code_{state}")
     company = _company_or_404(uow, principal, row.company_id, for_update=True)
     member = _add_member(uow, principal, company, data.customer_id, row.role, row.id)
     repo.update_code(uow.conn, principal.org_id, row.id, {"used_at": clock.now(), "used_by": data.customer_id})

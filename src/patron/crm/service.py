@@ -32,6 +32,7 @@ from patron.kernel import clock
 from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 
 
@@ -46,7 +47,7 @@ def _memo_read(row: Row[Any]) -> MemoRead:
 def _text(value: str, field: str) -> str:
     text = value.strip()
     if not text:
-        raise ValidationFailed.single(field, "cannot be blank")
+        raise ValidationFailed.single(field, Message("field.blank"))
     return text
 
 
@@ -58,13 +59,13 @@ def _checked(uow: UnitOfWork, principal: Principal, values: dict[str, Any]) -> d
     if values.get("occurred_at") is not None:
         at = values["occurred_at"]
         if at.tzinfo is None:
-            raise ValidationFailed.single("occurred_at", "needs a time zone (UTC: `Z`)")
+            raise ValidationFailed.single("occurred_at", Message("field.needs_timezone"))
         values["occurred_at"] = at.astimezone(UTC)
     if values.get("staff_id") is not None:
         try:
             identity.get_staff(uow, principal=principal, staff_id=values["staff_id"])
         except NotFound:
-            raise ValidationFailed.single("staff_id", "is not a staff member of this organization") from None
+            raise ValidationFailed.single("staff_id", Message("staff.not_in_organization")) from None
     return values
 
 
@@ -128,7 +129,7 @@ def _interaction_or_404(
 ) -> Row[Any]:
     row = repo.get_interaction(uow.conn, principal.org_id, interaction_id, for_update=for_update)
     if row is None:
-        raise NotFound("interaction not found", code="interaction.not_found")
+        raise NotFound(Message("interaction.not_found"), code="interaction.not_found")
     return row
 
 
@@ -191,7 +192,7 @@ def list_memos(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID,
 def _memo_or_404(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, memo_id: uuid.UUID) -> Row[Any]:
     row = repo.get_memo(uow.conn, principal.org_id, customer_id, memo_id, for_update=True)
     if row is None:
-        raise NotFound("memo not found", code="memo.not_found")
+        raise NotFound(Message("memo.not_found"), code="memo.not_found")
     return row
 
 

@@ -15,7 +15,8 @@ from patron.customers.schemas import CustomerRead, Tier
 from patron.customers.service import _apply_changes, _is_staff, _live_or_404
 from patron.db.uow import UnitOfWork
 from patron.kernel import clock
-from patron.kernel.errors import Conflict, PreconditionFailed, ValidationFailed
+from patron.kernel.errors import Conflict, InvalidValue, PreconditionFailed, ValidationFailed
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 
 INVALID_TRANSITION = "customer.invalid_transition"
@@ -24,7 +25,7 @@ INVALID_TRANSITION = "customer.invalid_transition"
 def _editable(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
     row = _live_or_404(uow, principal, customer_id, for_update=True)
     if row.deleted_at is not None:
-        raise Conflict("the customer is deleted; restore it first", code="customer.deleted")
+        raise Conflict(Message("customer.deleted"), code="customer.deleted")
     return row
 
 
@@ -38,7 +39,7 @@ def change_status(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UU
     if target is None:
         allowed = rules.allowed_transitions(row.status)
         raise Conflict(
-            f"a {row.status} customer cannot {action}; allowed: {', '.join(a['action'] for a in allowed) or 'none'}",
+            Message("customer.invalid_transition", status=row.status, action=action, allowed=_actions(allowed)),
             code=INVALID_TRANSITION,
             extra={"status_now": row.status, "action": action, "allowed": allowed},
         )
@@ -50,7 +51,7 @@ def change_status(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UU
         values["churned_at"] = None
     updated = repo.update(uow.conn, principal.org_id, row.id, values, version=row.version)
     if updated is None:
-        raise PreconditionFailed("the customer changed meanwhile; read it again")
+        raise PreconditionFailed(Message("customer.changed_meanwhile"))
     uow.record(
         events.CustomerStatusChanged(principal.org_id, row.id, {"action": action, "from": row.status, "to": target})
     )
@@ -67,8 +68,8 @@ def set_tags(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, t
     """Replace the customer's tags (trimmed, lower case, each once, in the order given)."""
     try:
         normalised = rules.normalise_tags(tags)
-    except ValueError as exc:
-        raise ValidationFailed.single("tags", str(exc)) from None
+    except InvalidValue as exc:
+        raise ValidationFailed.single("tags", exc.message) from None
     row = _editable(uow, principal, customer_id)
     return _apply_changes(uow, principal, row, {"tags": normalised})
 
@@ -80,7 +81,7 @@ def add_tag(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, ta
     if normalised in row.tags:
         return row
     if len(row.tags) >= _MAX_TAGS:
-        raise ValidationFailed.single("tag", f"a customer has at most {_MAX_TAGS} tags")
+        raise ValidationFailed.single("tag", Message("tag.too_many", limit=_MAX_TAGS))
     return _apply_changes(uow, principal, row, {"tags": [*row.tags, normalised]})
 
 
@@ -97,7 +98,7 @@ def assign(
     """Assign the customer to a staff member of the organization (a sales rep); None unassigns."""
     row = _editable(uow, principal, customer_id)
     if assigned_to is not None and not _is_staff(uow, principal.org_id, assigned_to):
-        raise ValidationFailed.single("assigned_to", "is not a staff member of this organization")
+        raise ValidationFailed.single("assigned_to", Message("staff.not_in_organization"))
     return _apply_changes(uow, principal, row, {"assigned_to": assigned_to})
 
 
@@ -106,8 +107,13 @@ _MAX_TAGS = 100
 
 def _one_tag(tag: str) -> str:
     if len(tag) > 50:
-        raise ValidationFailed.single("tag", "has more than 50 characters")
+        raise ValidationFailed.single("tag", Message("tag.too_long", limit=50))
     try:
         return rules.normalise_tag(tag)
-    except ValueError as exc:
-        raise ValidationFailed.single("tag", str(exc)) from None
+    except InvalidValue as exc:
+        raise ValidationFailed.single("tag", exc.message) from None
+
+
+def _actions(allowed: list[dict[str, Any]]) -> str:
+    # "none" is a wire value here, like the action names beside it, so it stays untranslated.
+    return ", ".join(a["action"] for a in allowed) or "none"

@@ -9,7 +9,8 @@ from typing import Any
 
 from patron.identity.schemas import CustomFieldDefinition, OrganizationSettings
 from patron.kernel import clock, validators
-from patron.kernel.errors import FieldError, ValidationFailed
+from patron.kernel.errors import FieldError, InvalidValue, ValidationFailed
+from patron.kernel.messages import Message
 
 # Which section of a customer each field belongs to, for `customer.updated` events.
 SECTIONS: dict[str, str] = {
@@ -63,7 +64,7 @@ def _blank_to_none(value: str | None) -> str | None:
 
 def _not_in_future(value: date) -> date:
     if value > clock.today():
-        raise ValueError("cannot be in the future")
+        raise InvalidValue(Message("date.in_future"))
     return value
 
 
@@ -72,7 +73,7 @@ def _tags(values: Iterable[str]) -> list[str]:
     for raw in values:
         tag = raw.strip().lower()
         if not tag:
-            raise ValueError("tags cannot be blank")
+            raise InvalidValue(Message("tag.blank_in_list"))
         seen.setdefault(tag, None)
     return list(seen)
 
@@ -110,8 +111,8 @@ def normalise_fields(values: dict[str, Any], settings: OrganizationSettings) -> 
             result[field] = normalise(value)
         except ValidationFailed as exc:
             errors.extend(FieldError(f"{field}.{e.field}", e.message) for e in exc.errors)
-        except ValueError as exc:
-            errors.append(FieldError(field, str(exc)))
+        except InvalidValue as exc:
+            errors.append(FieldError(field, exc.message))
     if errors:
         raise ValidationFailed(errors)
     return result
@@ -123,18 +124,18 @@ def _custom_fields(values: dict[str, Any], definitions: dict[str, CustomFieldDef
     for key, value in values.items():
         definition = definitions.get(key)
         if definition is None:
-            errors.append(FieldError(key, "is not a custom field of this organization"))
+            errors.append(FieldError(key, Message("custom_field.unknown")))
             continue
         if value is None:
             continue
         checked = _custom_value(definition.type, value)
         if checked is None:
-            errors.append(FieldError(key, f"must be a {definition.type}"))
+            errors.append(FieldError(key, Message("custom_field.wrong_type", type=definition.type)))
         else:
             result[key] = checked
     for key, definition in definitions.items():
         if definition.required and result.get(key) is None:
-            errors.append(FieldError(key, "is required"))
+            errors.append(FieldError(key, Message("field.required")))
     if errors:
         raise ValidationFailed(errors)
     return result
@@ -176,16 +177,16 @@ def check_record(record: dict[str, Any], settings: OrganizationSettings, *, chan
             continue
         value = record.get(field)
         if rule.mode == "disabled" and not _is_empty(value):
-            errors.append(FieldError(field, "is disabled for this organization"))
+            errors.append(FieldError(field, Message("field.disabled")))
         elif rule.mode == "required" and _is_empty(value):
             waived = field in ("first_name", "last_name") and has_company and settings.names_optional_with_company
             if not waived:
-                errors.append(FieldError(field, "is required by this organization"))
+                errors.append(FieldError(field, Message("field.required_by_organization")))
         if rule.min_length and isinstance(value, str) and len(value) < rule.min_length:
-            errors.append(FieldError(field, f"must have at least {rule.min_length} characters"))
+            errors.append(FieldError(field, Message("field.too_short", min_length=rule.min_length)))
     name_fields = {"first_name", "last_name", "company_name"}
     if (changed is None or fields & name_fields) and all(_is_empty(record.get(f)) for f in name_fields):
-        errors.append(FieldError("first_name", "give a first_name, a last_name or a company_name"))
+        errors.append(FieldError("first_name", Message("customer.name_required")))
     if errors:
         raise ValidationFailed(errors)
 

@@ -22,6 +22,7 @@ from patron.kernel import clock
 from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
 from patron.kernel.ids import uuid7
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 
 EMAIL_TAKEN = "customer.email_taken"
@@ -44,10 +45,12 @@ def _unique_violations(*, batch: bool) -> Iterator[None]:
             code, field = EMAIL_TAKEN, "email"
         else:
             raise
-        message = f"another customer took this {field.replace('_', ' ')} meanwhile"
+        taken = Message(
+            "customer.number_taken_meanwhile" if field == "customer_number" else "customer.email_taken_meanwhile"
+        )
         if batch:
-            raise ValidationFailed([FieldError("customers", message)], code=code) from None
-        raise Conflict(message, code=code) from None
+            raise ValidationFailed([FieldError("customers", taken)], code=code) from None
+        raise Conflict(taken, code=code) from None
 
 
 _CREATE_DEFAULTS = msgspec.structs.asdict(CustomerCreate(email=""))
@@ -93,7 +96,7 @@ def create_customers(
     org_id = principal.org_id
     for i, values in enumerate(prepared):
         if values["assigned_to"] is not None and not _is_staff(uow, org_id, values["assigned_to"]):
-            errors.append(FieldError(field(i, "assigned_to"), "is not a staff member of this organization"))
+            errors.append(FieldError(field(i, "assigned_to"), Message("staff.not_in_organization")))
         try:
             _join_group(uow, org_id, values)
             _check_company(uow, org_id, values.get("company_id"))
@@ -108,7 +111,7 @@ def create_customers(
         for holder in repo.find_by_emails(conn, org_id, registered_emails):
             if not holder.is_guest:
                 i = next(i for i, v in enumerate(prepared) if v["email"] == holder.email and not v["is_guest"])
-                _taken(batch, field(i, "email"), EMAIL_TAKEN, "a registered customer has this email")
+                _taken(batch, field(i, "email"), EMAIL_TAKEN, Message("customer.email_taken"))
             guests_by_email.setdefault(holder.email, holder.id)
 
     given_numbers = [v["customer_number"] for v in prepared if v["customer_number"]]
@@ -116,7 +119,7 @@ def create_customers(
         taken = repo.numbers_taken(conn, org_id, given_numbers)
         for i, values in enumerate(prepared):
             if values["customer_number"] in taken:
-                _taken(batch, field(i, "customer_number"), NUMBER_TAKEN, "another customer has this number")
+                _taken(batch, field(i, "customer_number"), NUMBER_TAKEN, Message("customer.number_taken"))
         for number in given_numbers:
             if (value := rules.generated_number_value(number)) is not None:
                 repo.reserve_number_value(conn, org_id, value)
@@ -157,10 +160,10 @@ def _join_group(uow: UnitOfWork, org_id: uuid.UUID, values: dict[str, Any]) -> N
         return
     merchant = affiliations.groups().is_merchant_group(uow, org_id=org_id, group_id=group_id)
     if merchant is None:
-        raise ValidationFailed.single("group_id", "is not a customer group of this organization")
+        raise ValidationFailed.single("group_id", Message("customer_group.not_in_organization"))
     if merchant:
         if values.get("is_merchant") is False:
-            raise ValidationFailed.single("is_merchant", "is always true for a member of a merchant group")
+            raise ValidationFailed.single("is_merchant", Message("customer.merchant_group_member"))
         values["is_merchant"] = True
 
 
@@ -168,10 +171,10 @@ def _check_company(uow: UnitOfWork, org_id: uuid.UUID, company_id: uuid.UUID | N
     if company_id is None:
         return
     if not affiliations.companies().company_exists(uow, org_id=org_id, company_id=company_id):
-        raise ValidationFailed.single("company_id", "is not a company of this organization")
+        raise ValidationFailed.single("company_id", Message("company.not_in_organization"))
 
 
-def _taken(batch: bool, field: str, code: str, message: str) -> None:
+def _taken(batch: bool, field: str, code: str, message: Message) -> None:
     if batch:
         raise ValidationFailed([FieldError(field, message)], code=code)
     raise Conflict(message, code=code)
@@ -187,11 +190,15 @@ def _check_repeats(prepared: list[dict[str, Any]], field: Any, errors: list[Fiel
         if not values["is_guest"]:
             j = first_email.setdefault(values["email"], i)
             if j != i:
-                errors.append(FieldError(field(i, "email"), f"repeats customers[{j}].email"))
+                errors.append(FieldError(field(i, "email"), Message("batch.repeats", field=f"customers[{j}].email")))
         if number := values["customer_number"]:
             j = first_number.setdefault(number, i)
             if j != i:
-                errors.append(FieldError(field(i, "customer_number"), f"repeats customers[{j}].customer_number"))
+                errors.append(
+                    FieldError(
+                        field(i, "customer_number"), Message("batch.repeats", field=f"customers[{j}].customer_number")
+                    )
+                )
 
 
 def _new_row(org_id: uuid.UUID, values: dict[str, Any], now: Any) -> dict[str, Any]:
@@ -236,7 +243,7 @@ def _apply_changes(
         uow.conn, principal.org_id, row.id, {**written, "updated_at": clock.now()}, version=row.version
     )
     if updated is None:
-        raise PreconditionFailed("the customer changed meanwhile; read it again")
+        raise PreconditionFailed(Message("customer.changed_meanwhile"))
     uow.record(
         events.CustomerUpdated(
             principal.org_id,
@@ -250,7 +257,7 @@ def _apply_changes(
 def _live_or_404(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, *, for_update: bool) -> CustomerRead:
     row = repo.get(uow.conn, principal.org_id, customer_id, for_update=for_update)
     if row is None:
-        raise NotFound("customer not found", code="customer.not_found")
+        raise NotFound(Message("customer.not_found"), code="customer.not_found")
     return row
 
 
@@ -260,7 +267,7 @@ def get_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUI
         return _live_or_404(uow, principal, customer_id, for_update=True)
     found = repo.read_one(uow.conn, principal.org_id, customer_id)
     if found is None:
-        raise NotFound("customer not found", code="customer.not_found")
+        raise NotFound(Message("customer.not_found"), code="customer.not_found")
     return found
 
 
@@ -268,7 +275,7 @@ def get_customer_by_email(uow: UnitOfWork, *, principal: Principal, email: str) 
     """The registered customer with this email (any letter case), else the latest guest."""
     row = repo.get_by_email(uow.conn, principal.org_id, email.strip().lower())
     if row is None:
-        raise NotFound("no customer has this email", code="customer.not_found")
+        raise NotFound(Message("customer.email_unknown"), code="customer.not_found")
     return row
 
 
@@ -309,12 +316,12 @@ def update_customer(
     conn = uow.conn
     row = _live_or_404(uow, principal, customer_id, for_update=True)
     if row.deleted_at is not None:
-        raise Conflict("the customer is deleted; restore it first", code="customer.deleted")
+        raise Conflict(Message("customer.deleted"), code="customer.deleted")
     if expected_version is not None and row.version != expected_version:
-        raise PreconditionFailed("the customer changed since you read it (If-Match)")
+        raise PreconditionFailed(Message("customer.version_mismatch"))
     rules.check_record({**msgspec.structs.asdict(row), **values}, settings, changed=values.keys())
     if values.get("assigned_to") and not _is_staff(uow, principal.org_id, values["assigned_to"]):
-        raise ValidationFailed.single("assigned_to", "is not a staff member of this organization")
+        raise ValidationFailed.single("assigned_to", Message("staff.not_in_organization"))
     if "group_id" in values or "is_merchant" in values:
         membership = {"group_id": values.get("group_id", row.group_id)}
         if "is_merchant" in values:
@@ -328,11 +335,11 @@ def update_customer(
     email = values.get("email", row.email)
     email_matters = not is_guest and ("email" in values or "is_guest" in values)
     if email_matters and repo.registered_email_holder(conn, principal.org_id, email, other_than=row.id):
-        raise Conflict("a registered customer has this email", code=EMAIL_TAKEN)
+        raise Conflict(Message("customer.email_taken"), code=EMAIL_TAKEN)
     number = values.get("customer_number")
     if number and number != row.customer_number:
         if repo.numbers_taken(conn, principal.org_id, [number]):
-            raise Conflict("another customer has this number", code=NUMBER_TAKEN)
+            raise Conflict(Message("customer.number_taken"), code=NUMBER_TAKEN)
         if (value := rules.generated_number_value(number)) is not None:
             repo.reserve_number_value(conn, principal.org_id, value)
     with _unique_violations(batch=False):
@@ -356,7 +363,7 @@ def restore_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid
     if row.deleted_at is None:
         return row
     if not row.is_guest and repo.registered_email_holder(conn, principal.org_id, row.email, other_than=row.id):
-        raise Conflict("another registered customer has taken this email meanwhile", code=EMAIL_TAKEN)
+        raise Conflict(Message("customer.email_taken_by_registration"), code=EMAIL_TAKEN)
     with _unique_violations(batch=False):
         restored = repo.update(
             conn, principal.org_id, row.id, {"deleted_at": None, "updated_at": clock.now()}, version=row.version
@@ -397,10 +404,10 @@ def _change_company(uow: UnitOfWork, org_id: uuid.UUID, row: CustomerRead, compa
     """A contact links to one company of the organization, never beside a sign-in account (SPEC §3)."""
     _check_company(uow, org_id, company_id)
     if company_id is not None and row.user_id is not None:
-        raise ValidationFailed.single("company_id", "cannot be set for a customer with a sign-in account (user_id)")
+        raise ValidationFailed.single("company_id", Message("customer.company_with_account"))
     if affiliations.companies().member_company(uow, org_id=org_id, customer_id=row.id) is not None:
         raise Conflict(
-            "the customer holds a member role in its company; remove the membership first",
+            Message("customer.company_member"),
             code="customer.company_member",
         )
 
@@ -415,13 +422,13 @@ def join_company(
     """
     row = repo.get(uow.conn, principal.org_id, customer_id, for_update=True)
     if row is None or row.deleted_at is not None:
-        raise ValidationFailed.single(field, "is not a customer of this organization")
+        raise ValidationFailed.single(field, Message("customer.not_in_organization"))
     if row.company_id == company_id:
         return row
     if row.company_id is not None:
-        raise Conflict("the customer is a contact of another company", code="customer.other_company")
+        raise Conflict(Message("customer.other_company"), code="customer.other_company")
     if row.user_id is not None:
-        raise ValidationFailed.single(field, "has a sign-in account; company contacts cannot (SPEC §3)")
+        raise ValidationFailed.single(field, Message("customer.contact_with_account"))
     return _apply_changes(uow, principal, row, {"company_id": company_id})
 
 

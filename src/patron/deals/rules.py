@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from patron.kernel.errors import FieldError, ValidationFailed
+from patron.kernel.messages import Message
 
 DEFAULT_PIPELINE = "Sales"
 DEFAULT_STAGES: list[tuple[str, str]] = [
@@ -25,16 +26,16 @@ def check_stages(stages: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     for i, (raw, kind) in enumerate(stages):
         name = " ".join(raw.split())
         if not name:
-            errors.append(FieldError(f"stages[{i}].name", "cannot be blank"))
+            errors.append(FieldError(f"stages[{i}].name", Message("field.blank")))
         elif name.lower() in seen:
-            errors.append(FieldError(f"stages[{i}].name", "repeats another stage's name"))
+            errors.append(FieldError(f"stages[{i}].name", Message("pipeline.stage_name_repeated")))
         seen.add(name.lower())
         result.append((name, kind))
     kinds = [kind for _, kind in result]
     if kinds.count("won") != 1 or kinds.count("lost") != 1 or "open" not in kinds:
-        errors.append(FieldError("stages", "needs open stages and exactly one won and one lost stage"))
+        errors.append(FieldError("stages", Message("pipeline.stages_shape")))
     elif any(kind == "open" for kind in kinds[kinds.index("won") :] + kinds[kinds.index("lost") :]):
-        errors.append(FieldError("stages", "the won and lost stages come after every open stage"))
+        errors.append(FieldError("stages", Message("pipeline.stages_order")))
     if errors:
         raise ValidationFailed(errors)
     return result

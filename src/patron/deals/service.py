@@ -35,8 +35,9 @@ from patron.deals.schemas import (
 from patron.identity import service as identity
 from patron.kernel import clock, validators
 from patron.kernel.changes import field_changes, new_values
-from patron.kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
+from patron.kernel.errors import Conflict, FieldError, InvalidValue, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 
 NAME_TAKEN = "pipeline.name_taken"
@@ -64,14 +65,14 @@ def to_read(row: Row[Any]) -> DealRead:
 def _pipeline_or_404(uow: UnitOfWork, principal: Principal, pipeline_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
     row = repo.get_pipeline(uow.conn, principal.org_id, pipeline_id, for_update=for_update)
     if row is None:
-        raise NotFound("pipeline not found", code="pipeline.not_found")
+        raise NotFound(Message("pipeline.not_found"), code="pipeline.not_found")
     return row
 
 
 def _deal_or_404(uow: UnitOfWork, principal: Principal, deal_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
     row = repo.get_deal(uow.conn, principal.org_id, deal_id, for_update=for_update)
     if row is None:
-        raise NotFound("deal not found", code="deal.not_found")
+        raise NotFound(Message("deal.not_found"), code="deal.not_found")
     return row
 
 
@@ -82,7 +83,7 @@ def _name_race() -> Iterator[None]:
     except UniqueViolation as exc:
         if exc.constraint != "uq_pipeline_org_id_name":
             raise
-        raise Conflict("another pipeline took this name meanwhile; try again", code=NAME_TAKEN) from None
+        raise Conflict(Message("pipeline.name_taken_meanwhile"), code=NAME_TAKEN) from None
 
 
 def _insert_pipeline(
@@ -112,11 +113,11 @@ def create_pipeline(uow: UnitOfWork, *, principal: Principal, data: PipelineCrea
     """A new pipeline; the organization's first one becomes its default."""
     name = " ".join(data.name.split())
     if not name:
-        raise ValidationFailed.single("name", "cannot be blank")
+        raise ValidationFailed.single("name", Message("field.blank"))
     specs = [(s.name, s.kind) for s in data.stages] if data.stages is not None else rules.DEFAULT_STAGES
     stages = rules.check_stages(specs)
     if repo.pipeline_name_holder(uow.conn, principal.org_id, name) is not None:
-        raise Conflict("another pipeline has this name", code=NAME_TAKEN)
+        raise Conflict(Message("pipeline.name_taken"), code=NAME_TAKEN)
     is_default = repo.default_pipeline(uow.conn, principal.org_id) is None
     return _insert_pipeline(uow, principal, name, stages, is_default=is_default)
 
@@ -153,11 +154,11 @@ def update_pipeline(
     row = _pipeline_or_404(uow, principal, pipeline_id, for_update=True)
     name = " ".join(data.name.split())
     if not name:
-        raise ValidationFailed.single("name", "cannot be blank")
+        raise ValidationFailed.single("name", Message("field.blank"))
     if name != row.name:
         holder = repo.pipeline_name_holder(uow.conn, principal.org_id, name)
         if holder is not None:
-            raise Conflict("another pipeline has this name", code=NAME_TAKEN)
+            raise Conflict(Message("pipeline.name_taken"), code=NAME_TAKEN)
         with _name_race():
             row = repo.update_pipeline(uow.conn, principal.org_id, row.id, {"name": name, "updated_at": clock.now()})
         uow.record(
@@ -170,10 +171,10 @@ def delete_pipeline(uow: UnitOfWork, *, principal: Principal, pipeline_id: uuid.
     """Delete a pipeline without deals; the default pipeline stays."""
     row = _pipeline_or_404(uow, principal, pipeline_id, for_update=True)
     if row.is_default:
-        raise Conflict("the default pipeline cannot be deleted", code="pipeline.default")
+        raise Conflict(Message("pipeline.default"), code="pipeline.default")
     deals = repo.count_deals(uow.conn, principal.org_id, {"pipeline_id": row.id})
     if deals:
-        raise Conflict(f"{deals} deal(s) are in this pipeline", code="pipeline.in_use", extra={"deals": deals})
+        raise Conflict(Message("pipeline.in_use", deals=deals), code="pipeline.in_use", extra={"deals": deals})
     repo.delete_pipeline(uow.conn, principal.org_id, row.id)
     uow.record(events.PipelineDeleted(principal.org_id, row.id, {"name": row.name}))
 
@@ -184,36 +185,36 @@ def _checked_links(uow: UnitOfWork, principal: Principal, values: dict[str, Any]
     if values.get("currency") is not None:
         try:
             values["currency"] = validators.normalise_currency(values["currency"])
-        except ValueError as exc:
-            errors.append(FieldError("currency", str(exc)))
+        except InvalidValue as exc:
+            errors.append(FieldError("currency", exc.message))
     if "title" in values:
         values["title"] = " ".join(values["title"].split())
         if not values["title"]:
-            errors.append(FieldError("title", "cannot be blank"))
+            errors.append(FieldError("title", Message("field.blank")))
     if values.get("customer_id") is not None:
         try:
             customer = customers.get_customer(uow, principal=principal, customer_id=values["customer_id"])
             if customer.deleted_at is not None:
-                errors.append(FieldError("customer_id", "is a deleted customer"))
+                errors.append(FieldError("customer_id", Message("customer.deleted_reference")))
         except NotFound:
-            errors.append(FieldError("customer_id", "is not a customer of this organization"))
+            errors.append(FieldError("customer_id", Message("customer.not_in_organization")))
     if values.get("company_id") is not None:
         try:
             companies.get_company(uow, principal=principal, company_id=values["company_id"])
         except NotFound:
-            errors.append(FieldError("company_id", "is not a company of this organization"))
+            errors.append(FieldError("company_id", Message("company.not_in_organization")))
     if values.get("owner_id") is not None:
         try:
             identity.get_staff(uow, principal=principal, staff_id=values["owner_id"])
         except NotFound:
-            errors.append(FieldError("owner_id", "is not a staff member of this organization"))
+            errors.append(FieldError("owner_id", Message("staff.not_in_organization")))
     if errors:
         raise ValidationFailed(errors)
 
 
 def _require_party(customer_id: Any, company_id: Any) -> None:
     if customer_id is None and company_id is None:
-        raise ValidationFailed.single("customer_id", "give a customer_id, a company_id or both")
+        raise ValidationFailed.single("customer_id", Message("deal.party_required"))
 
 
 def create_deal(uow: UnitOfWork, *, principal: Principal, data: DealCreate) -> DealRead:
@@ -226,7 +227,7 @@ def create_deal(uow: UnitOfWork, *, principal: Principal, data: DealCreate) -> D
         try:
             pipeline = _pipeline_or_404(uow, principal, data.pipeline_id, for_update=False)
         except NotFound:
-            raise ValidationFailed.single("pipeline_id", "is not a pipeline of this organization") from None
+            raise ValidationFailed.single("pipeline_id", Message("pipeline.not_in_organization")) from None
     else:
         pipeline = _default_pipeline(uow, principal)
     stages = repo.stages_of(uow.conn, principal.org_id, [pipeline.id])
@@ -235,10 +236,10 @@ def create_deal(uow: UnitOfWork, *, principal: Principal, data: DealCreate) -> D
     else:
         found = [s for s in stages if s.id == data.stage_id]
         if not found:
-            raise ValidationFailed.single("stage_id", "is not a stage of the deal's pipeline")
+            raise ValidationFailed.single("stage_id", Message("deal.stage_not_in_pipeline"))
         stage = found[0]
     if stage.kind != "open":
-        raise ValidationFailed.single("stage_id", "a deal starts in an open stage")
+        raise ValidationFailed.single("stage_id", Message("deal.starts_open"))
     now = clock.now()
     values |= {
         "org_id": principal.org_id,
@@ -316,7 +317,7 @@ def _stage_in(stages: list[Row[Any]], stage_id: uuid.UUID) -> Row[Any]:
     for stage in stages:
         if stage.id == stage_id:
             return stage
-    raise ValidationFailed.single("stage_id", "is not a stage of the deal's pipeline")
+    raise ValidationFailed.single("stage_id", Message("deal.stage_not_in_pipeline"))
 
 
 def move_deal(uow: UnitOfWork, *, principal: Principal, deal_id: uuid.UUID, data: DealMove) -> DealRead:
@@ -328,7 +329,7 @@ def move_deal(uow: UnitOfWork, *, principal: Principal, deal_id: uuid.UUID, data
     stages = repo.stages_of(uow.conn, principal.org_id, [row.pipeline_id])
     stage = _stage_in(stages, data.stage_id)
     if row.status != "open":
-        raise Conflict(f"the deal is {row.status}; an owner may reopen it", code="deal.closed")
+        raise Conflict(Message("deal.closed", status=row.status), code="deal.closed")
     if stage.id == row.stage_id:
         return to_read(row)
     return _move(uow, principal, row, stage, stages)
@@ -341,11 +342,11 @@ def reopen_deal(uow: UnitOfWork, *, principal: Principal, deal_id: uuid.UUID, da
     if data.stage_id is not None:
         stage = _stage_in(stages, data.stage_id)
         if stage.kind != "open":
-            raise ValidationFailed.single("stage_id", "a reopened deal goes to an open stage")
+            raise ValidationFailed.single("stage_id", Message("deal.reopens_open"))
     else:
         stage = [s for s in stages if s.kind == "open"][-1]
     if row.status == "open":
-        raise Conflict("the deal is open already", code="deal.not_closed")
+        raise Conflict(Message("deal.not_closed"), code="deal.not_closed")
     return _move(uow, principal, row, stage, stages)
 
 

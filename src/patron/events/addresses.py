@@ -7,10 +7,18 @@ import socket
 from urllib.parse import urlsplit
 
 from patron.events.webhook_rules import refusal
+from patron.kernel.messages import Message
 
 
 class AddressRefused(Exception):
     """The URL may not receive webhooks (bad form, unresolvable, or a forbidden address)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -22,7 +30,7 @@ def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise AddressRefused(f"cannot resolve {host}: {exc}") from None
+        raise AddressRefused(Message("webhook.url_unresolvable", host=host, reason=str(exc))) from None
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
@@ -34,18 +42,18 @@ def check_url(url: str, allowances: frozenset[str]) -> tuple[str, int, str]:
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise AddressRefused("must be an http or https URL")
+        raise AddressRefused(Message("webhook.url_scheme"))
     if parts.username or parts.password:
-        raise AddressRefused("must not carry credentials")
+        raise AddressRefused(Message("webhook.url_credentials"))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise AddressRefused("has an invalid port") from None
+        raise AddressRefused(Message("webhook.url_port")) from None
     addresses = resolve(parts.hostname, port)
     if not addresses:
-        raise AddressRefused(f"{parts.hostname} resolves to no address")
+        raise AddressRefused(Message("webhook.url_no_address", host=parts.hostname))
     for address in addresses:
         reason = refusal(address, allowances)
         if reason is not None:
-            raise AddressRefused(f"resolves to {reason}")
+            raise AddressRefused(reason)
     return parts.hostname, port, addresses[0]

@@ -12,6 +12,7 @@ from patron.events.schemas import EventActor, EventPage, EventRead
 from patron.identity import permissions
 from patron.kernel import b64
 from patron.kernel.errors import ValidationFailed
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 
 _CURSOR_PREFIX = "ev1:"
@@ -28,7 +29,7 @@ def decode_cursor(cursor: str) -> int:
         raw = ""
     number = raw.removeprefix(_CURSOR_PREFIX)
     if not raw.startswith(_CURSOR_PREFIX) or not number.isdigit():
-        raise ValidationFailed.single("after", "is not a cursor given by this API")
+        raise ValidationFailed.single("after", Message("cursor.invalid"))
     return int(number)
 
 

@@ -10,6 +10,8 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from patron.kernel.messages import Message
+
 # `*`, a domain's every event (`inquiry.*`) or one type (`inquiry.created`).
 EVENT_PATTERN = re.compile(r"^(\*|[a-z][a-z_]*\.(\*|[a-z][a-z_]*))$")
 
@@ -58,7 +60,7 @@ def parse_allowances(value: str) -> frozenset[str]:
     return found
 
 
-def refusal(address: str, allowances: frozenset[str]) -> str | None:
+def refusal(address: str, allowances: frozenset[str]) -> Message | None:
     """Why an address may not receive webhooks, or None when it may.
 
     Link-local (cloud metadata at 169.254.169.254), multicast, reserved and unspecified
@@ -68,9 +70,9 @@ def refusal(address: str, allowances: frozenset[str]) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     if ip.is_loopback:
-        return None if "loopback" in allowances else f"{ip} is a loopback address"
+        return None if "loopback" in allowances else Message("webhook.url_loopback", address=str(ip))
     if ip.is_link_local or ip.is_multicast or ip.is_unspecified or ip.is_reserved:
-        return f"{ip} is a link-local, multicast or reserved address"
+        return Message("webhook.url_reserved", address=str(ip))
     if ip.is_private or not ip.is_global:
-        return None if "private" in allowances else f"{ip} is a private address"
+        return None if "private" in allowances else Message("webhook.url_private", address=str(ip))
     return None

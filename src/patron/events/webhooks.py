@@ -30,6 +30,7 @@ from patron.events.webhook_rules import derive_secret
 from patron.kernel import clock
 from patron.kernel.errors import NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 
 
@@ -50,14 +51,14 @@ def _checked_url(url: str, policy: WebhookPolicy) -> str:
     try:
         check_url(url, policy.allowances)
     except AddressRefused as exc:
-        raise ValidationFailed.single("url", str(exc)) from None
+        raise ValidationFailed.single("url", exc.message) from None
     return url
 
 
 def _webhook_or_404(uow: UnitOfWork, principal: Principal, webhook_id: uuid.UUID, *, lock: bool) -> Row[Any]:
     row = repo.get(uow.conn, principal.org_id, webhook_id, for_update=lock)
     if row is None:
-        raise NotFound("webhook not found", code="webhook.not_found")
+        raise NotFound(Message("webhook.not_found"), code="webhook.not_found")
     return row
 
 

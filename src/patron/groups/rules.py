@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from patron.kernel.errors import FieldError, ValidationFailed
+from patron.kernel.errors import FieldError, InvalidValue, ValidationFailed
+from patron.kernel.messages import Message
 
 Level = Literal["customer", "group", "default"]
 Rule = Literal["deny", "allow", "allow_list", "default"]
@@ -55,9 +56,9 @@ def normalise_ref(value: str) -> str:
     """A product reference as stored: trimmed, not blank, no control characters; case is kept (SKUs)."""
     ref = value.strip()
     if not ref:
-        raise ValueError("cannot be blank")
+        raise InvalidValue(Message("field.blank"))
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in ref):
-        raise ValueError("cannot contain control characters")
+        raise InvalidValue(Message("field.control_characters"))
     return ref
 
 
@@ -68,8 +69,8 @@ def normalise_refs(values: Iterable[str], field: str) -> list[str]:
     for i, value in enumerate(values):
         try:
             result.add(normalise_ref(value))
-        except ValueError as exc:
-            errors.append(FieldError(f"{field}[{i}]", str(exc)))
+        except InvalidValue as exc:
+            errors.append(FieldError(f"{field}[{i}]", exc.message))
     if errors:
         raise ValidationFailed(errors)
     return sorted(result)
@@ -78,5 +79,5 @@ def normalise_refs(values: Iterable[str], field: str) -> list[str]:
 def normalise_name(value: str) -> str:
     name = " ".join(value.split())
     if not name:
-        raise ValidationFailed.single("name", "cannot be blank")
+        raise ValidationFailed.single("name", Message("field.blank"))
     return name

@@ -26,8 +26,9 @@ from patron.groups.schemas import (
 )
 from patron.kernel import clock
 from patron.kernel.changes import field_changes, new_values
-from patron.kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
+from patron.kernel.errors import Conflict, FieldError, InvalidValue, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 
 NAME_TAKEN = "customer_group.name_taken"
@@ -40,7 +41,7 @@ def to_read(row: Row[Any]) -> GroupRead:
 def _group_or_404(uow: UnitOfWork, principal: Principal, group_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
     row = repo.get(uow.conn, principal.org_id, group_id, for_update=for_update)
     if row is None:
-        raise NotFound("customer group not found", code="customer_group.not_found")
+        raise NotFound(Message("customer_group.not_found"), code="customer_group.not_found")
     return row
 
 
@@ -52,13 +53,13 @@ def _name_race() -> Iterator[None]:
     except UniqueViolation as exc:
         if exc.constraint != "uq_customer_group_org_id_name":
             raise
-        raise Conflict("another group took this name meanwhile", code=NAME_TAKEN) from None
+        raise Conflict(Message("customer_group.name_taken_meanwhile"), code=NAME_TAKEN) from None
 
 
 def _check_name_free(uow: UnitOfWork, principal: Principal, name: str, *, other_than: uuid.UUID | None) -> None:
     holder = repo.name_holder(uow.conn, principal.org_id, name)
     if holder is not None and holder != other_than:
-        raise Conflict("another customer group has this name", code=NAME_TAKEN)
+        raise Conflict(Message("customer_group.name_taken"), code=NAME_TAKEN)
 
 
 def create_group(uow: UnitOfWork, *, principal: Principal, data: GroupCreate) -> GroupRead:
@@ -119,7 +120,7 @@ def delete_group(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) 
     members = customers.count_group_members(uow, principal=principal, group_id=row.id)
     if members:
         raise Conflict(
-            f"{members} customer(s) belong to this group; move them first",
+            Message("customer_group.in_use", members=members),
             code="customer_group.in_use",
             extra={"members": members},
         )
@@ -186,8 +187,8 @@ def product_access(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.U
     """May the customer buy the product? The answer names the rule that decided (see groups.rules)."""
     try:
         ref = rules.normalise_ref(product_ref)
-    except ValueError as exc:
-        raise ValidationFailed.single("product_ref", str(exc)) from None
+    except InvalidValue as exc:
+        raise ValidationFailed.single("product_ref", exc.message) from None
     customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
     conn = uow.conn
     own = _frozen(repo.customer_rules(conn, principal.org_id, customer.id))

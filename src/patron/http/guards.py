@@ -22,6 +22,7 @@ from patron.identity import service as identity
 from patron.identity.permissions import Permission
 from patron.identity.schemas import OrganizationSettings
 from patron.kernel.errors import Forbidden, Unauthorized
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Actor, ActorType, Principal
 
 
@@ -95,7 +96,7 @@ def _bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("send `Authorization: Bearer <api key>`")
+        raise Unauthorized(Message("auth.bearer_required"))
     return token.strip()
 
 
@@ -109,18 +110,18 @@ async def authorize(connection: ASGIConnection[Any, Any, Any, Any], handler: Bas
     if access is Access.PLATFORM:
         expected = connection.app.state.settings.admin_token
         if not expected:
-            raise Unauthorized("the platform admin token is not configured (PATRON_ADMIN_TOKEN)")
+            raise Unauthorized(Message("auth.admin_token_unset"))
         if not hmac.compare_digest(_bearer(connection).encode(), expected.encode()):
-            raise Unauthorized("invalid admin token")
+            raise Unauthorized(Message("auth.admin_token_invalid"))
         state.actor = Actor(ActorType.PLATFORM)
         return
     if not isinstance(access, Permission):
-        raise Forbidden("this route declares no access rule")
+        raise Forbidden(Message("auth.no_access_rule"))
     context = await connection.app.state.authenticator.authenticate(_bearer(connection))
     if context is None:
-        raise Unauthorized("invalid or revoked API key")
+        raise Unauthorized(Message("auth.api_key_invalid"))
     if not permissions.allows(context.principal.role, access):
-        raise Forbidden(f"the {context.principal.role} role may not do this ({access})")
+        raise Forbidden(Message("auth.role_forbidden", role=context.principal.role, permission=str(access)))
     state.principal = context.principal
     state.org_settings = context.settings
     state.actor = context.principal.actor

@@ -23,6 +23,7 @@ from patron.db.models import IdempotencyRecord
 from patron.db.uow import UnitOfWork
 from patron.kernel import clock
 from patron.kernel.errors import Conflict, ValidationFailed
+from patron.kernel.messages import Message
 
 _record = table(IdempotencyRecord)
 _KEPT_HEADERS = ("location", "etag")
@@ -43,7 +44,7 @@ class Idempotency:
         if self.key is None or self.org_id is None:
             return produce()
         if not 1 <= len(self.key) <= 255:
-            raise ValidationFailed.single("Idempotency-Key", "must have 1 to 255 characters")
+            raise ValidationFailed.single("Idempotency-Key", Message("idempotency.key_length"))
         request_hash = hashlib.sha256(self.scope.encode() + b"\n" + msgspec.json.encode(body)).digest()
         conn = self.uow.conn
         where = (_record.c.org_id == self.org_id, _record.c.key == self.key)
@@ -96,10 +97,10 @@ class Idempotency:
     def _replay(self, stored: Any, request_hash: bytes) -> Response[Any]:
         if stored.request_hash != request_hash:
             raise ValidationFailed.single(
-                "Idempotency-Key", "was used before with a different request body", code="idempotency.key_reused"
+                "Idempotency-Key", Message("idempotency.key_reused"), code="idempotency.key_reused"
             )
         if stored.status_code == 0:
-            raise Conflict("a request with this Idempotency-Key is still in progress", code="idempotency.in_progress")
+            raise Conflict(Message("idempotency.in_progress"), code="idempotency.in_progress")
         headers = {**stored.response_headers, "Idempotent-Replayed": "true"}
         return Response(
             stored.response_body, status_code=stored.status_code, headers=headers, media_type="application/json"

@@ -17,8 +17,9 @@ from litestar.exceptions import (
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 
-from patron.http.i18n import to_vietnamese
-from patron.kernel.errors import FieldError, PatronError
+from patron.http.i18n import allowed_values, decode_message, request_locale
+from patron.kernel.errors import FieldError, PatronError, join_field_errors
+from patron.kernel.messages import Message
 
 log = logging.getLogger("patron.http")
 
@@ -41,21 +42,10 @@ SERVER_OWNED = frozenset(
 )
 LIFECYCLE_FIELDS = frozenset({"status"})
 
-_TITLES_VI = {
-    "Bad request": "Yêu cầu không hợp lệ",
-    "Not found": "Không tìm thấy",
-    "Conflict": "Xung đột dữ liệu",
-    "Precondition failed": "Điều kiện tiên quyết không thỏa",
-    "Unauthenticated": "Chưa xác thực",
-    "Forbidden": "Không có quyền",
-    "Validation failed": "Dữ liệu không hợp lệ",
-    "Method not allowed": "Phương thức không được hỗ trợ",
-    "Too many requests": "Quá nhiều yêu cầu",
-    "Internal server error": "Lỗi máy chủ",
-}
-
 _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+_MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '([^']+)'")
+_MALFORMED_JSON = re.compile(r"^JSON is malformed: (.+)$")
 
 
 class ProblemFieldError(msgspec.Struct):
@@ -99,41 +89,29 @@ def document_problems(handler: HTTPRouteHandler, *, extra: tuple[int, ...] = ())
     handler.responses = declared
 
 
-def _wants_vietnamese(request: Request[Any, Any, Any]) -> bool:
-    header = request.headers.get("accept-language", "")
-    first = header.split(",")[0].strip().lower()
-    return first.startswith("vi")
-
-
 def problem(
     request: Request[Any, Any, Any],
     *,
     status: int,
     code: str,
-    title: str,
-    detail: str,
+    title: Message,
+    detail: Message,
     errors: list[FieldError] | None = None,
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[dict[str, Any]]:
-    vietnamese = _wants_vietnamese(request)
-    if vietnamese:
-        title = _TITLES_VI.get(title, title)
-        detail = to_vietnamese(detail)
-        if errors:
-            errors = [FieldError(e.field, to_vietnamese(e.message)) for e in errors]
-    if errors:
-        detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
+    """The problem+json answer, every text rendered in the request's language."""
+    locale = request_locale(request.headers.get("accept-language", ""))
     body: dict[str, Any] = {
         "type": f"https://patron.dev/problems/{code}",
-        "title": title,
+        "title": title.render(locale),
         "status": status,
-        "detail": detail,
+        "detail": join_field_errors(errors, locale) if errors else detail.render(locale),
         "code": code,
         "instance": request.url.path,
     }
     if errors is not None:
-        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+        body["errors"] = [{"field": e.field, "message": e.message.render(locale)} for e in errors]
     if extra:
         body.update(extra)
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
@@ -160,66 +138,114 @@ def _headers_of(exc: PatronError) -> dict[str, str] | None:
     return None
 
 
-def _field_error(item: dict[str, Any]) -> FieldError:
+def _field_error(request: Request[Any, Any, Any], item: dict[str, Any]) -> FieldError:
     key = str(item.get("key") or "body")
-    message = str(item.get("message") or "is invalid")
+    message = str(item.get("message") or "")
     if match := _UNKNOWN_FIELD.search(message):
         name = match.group(1)
         field = name if key in ("data", "body") else f"{key}.{name}"
         if name in SERVER_OWNED:
-            return FieldError(field, "is set by the server and cannot be written")
+            return FieldError(field, Message("field.server_owned"))
         if name in LIFECYCLE_FIELDS:
-            return FieldError(field, "changes only through the lifecycle routes")
-        return FieldError(field, "is not a known field")
+            return FieldError(field, Message("field.lifecycle_only"))
+        return FieldError(field, Message("field.unknown"))
     if match := _MISSING_FIELD.search(message):
         name = match.group(1)
-        return FieldError(name if key in ("data", "body") else f"{key}.{name}", "is required")
+        return FieldError(name if key in ("data", "body") else f"{key}.{name}", Message("field.required"))
     if key == "data":
         key = "body"
-    return FieldError(key, message)
+    decoded = decode_message(message)
+    if decoded.id == "enum.invalid_value" and (allowed := _allowed_values(request, item, key)):
+        decoded = Message("enum.invalid", value=decoded.params["value"], allowed=", ".join(allowed))
+    return FieldError(key, decoded)
+
+
+def _allowed_values(request: Request[Any, Any, Any], item: dict[str, Any], key: str) -> list[str] | None:
+    """The choices of the field an enum error names, read from the route handler's signature."""
+    parameters = request.route_handler.parsed_fn_signature.parameters
+    if item.get("source") == "body" and "data" in parameters:
+        return allowed_values(parameters["data"].annotation, key)
+    name, _, rest = key.partition(".")
+    if name in parameters:
+        return allowed_values(parameters[name].annotation, rest)
+    return None
 
 
 def handle_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
     """Litestar's decode/validation failures: 422 naming each field."""
     items = exc.extra if isinstance(exc.extra, list) else []
-    errors = [_field_error(item) for item in items if isinstance(item, dict)]
+    errors = [_field_error(request, item) for item in items if isinstance(item, dict)]
     if not errors:
-        errors = [FieldError("body", str(exc.detail))]
-    detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
+        text = str(exc.detail)
+        if match := _MISSING_PARAMETER.match(text):
+            errors = [FieldError(match.group(1), Message("field.required"))]
+        else:
+            errors = [FieldError("body", decode_message(text))]
     return problem(
-        request, status=422, code="request.validation_failed", title="Validation failed", detail=detail, errors=errors
+        request,
+        status=422,
+        code="request.validation_failed",
+        title=Message("title.validation_failed"),
+        detail=Message("request.invalid_input"),
+        errors=errors,
     )
 
 
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     status = exc.status_code
     detail = str(exc.detail)
-    if status == 400 and "JSON is malformed" in detail:
-        return problem(request, status=400, code="request.malformed_json", title="Bad request", detail=detail)
+    bad_request = Message("title.bad_request")
+    if status == 400 and (match := _MALFORMED_JSON.match(detail)):
+        return problem(
+            request,
+            status=400,
+            code="request.malformed_json",
+            title=bad_request,
+            detail=Message("request.malformed_json", reason=match.group(1)),
+        )
     if isinstance(exc, NotFoundException):
-        return problem(request, status=404, code="route.not_found", title="Not found", detail="no such route")
+        return problem(
+            request,
+            status=404,
+            code="route.not_found",
+            title=Message("title.not_found"),
+            detail=Message("route.not_found"),
+        )
     if isinstance(exc, MethodNotAllowedException):
+        headers = dict(exc.headers or {})
         return problem(
             request,
             status=405,
             code="route.method_not_allowed",
-            title="Method not allowed",
-            detail=detail,
-            headers=dict(exc.headers or {}),
+            title=Message("title.method_not_allowed"),
+            detail=Message("route.method_not_allowed", method=request.method, allowed=headers.get("allow", "")),
+            headers=headers,
         )
     if status == 429:
         return problem(
             request,
             status=429,
             code="request.rate_limited",
-            title="Too many requests",
-            detail=detail,
+            title=Message("title.too_many_requests"),
+            detail=Message("request.rate_limited"),
             headers=dict(exc.headers or {}),
         )
     if status >= 500:
         log.error("HTTP %s: %s", status, detail)
-        return problem(request, status=status, code="server.error", title="Internal server error", detail="")
-    return problem(request, status=status, code="request.invalid", title="Bad request", detail=detail)
+        return problem(
+            request,
+            status=status,
+            code="server.error",
+            title=Message("title.server_error"),
+            detail=Message("server.error"),
+        )
+    return problem(
+        request,
+        status=status,
+        code="request.invalid",
+        title=bad_request,
+        detail=Message("request.invalid", reason=detail),
+    )
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
@@ -228,8 +254,8 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
         request,
         status=500,
         code="server.error",
-        title="Internal server error",
-        detail="an unexpected error happened; it has been logged",
+        title=Message("title.server_error"),
+        detail=Message("server.error"),
     )
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from patron.identity.schemas import OrganizationSettings
 from patron.kernel import validators
-from patron.kernel.errors import FieldError, ValidationFailed
+from patron.kernel.errors import FieldError, InvalidValue, ValidationFailed
+from patron.kernel.messages import Message
 
 # Optional customer fields whose behaviour an organization may configure.
 CONFIGURABLE_FIELDS = frozenset(
@@ -42,19 +43,19 @@ def normalise_settings(settings: OrganizationSettings) -> OrganizationSettings:
     for name, normalise in _NORMALISERS.items():
         try:
             values[name] = normalise(getattr(settings, name))
-        except ValueError as exc:
-            errors.append(FieldError(name, str(exc)))
+        except InvalidValue as exc:
+            errors.append(FieldError(name, exc.message))
     for field, rule in settings.field_rules.items():
         if field not in CONFIGURABLE_FIELDS:
             allowed = ", ".join(sorted(CONFIGURABLE_FIELDS))
-            errors.append(FieldError(f"field_rules.{field}", f"is not a configurable field (one of: {allowed})"))
+            errors.append(FieldError(f"field_rules.{field}", Message("field_rules.unknown_field", allowed=allowed)))
         elif rule.min_length is not None and field not in _TEXT_FIELDS:
-            errors.append(FieldError(f"field_rules.{field}.min_length", "applies to text fields only"))
+            errors.append(FieldError(f"field_rules.{field}.min_length", Message("field_rules.min_length_text_only")))
     for key in settings.custom_fields:
         if not key.isidentifier() or len(key) > 60:
-            errors.append(FieldError(f"custom_fields.{key}", "keys are identifiers of at most 60 characters"))
+            errors.append(FieldError(f"custom_fields.{key}", Message("custom_field.bad_key")))
     if not settings.loyalty.tiers:
-        errors.append(FieldError("loyalty.tiers", "needs at least one tier"))
+        errors.append(FieldError("loyalty.tiers", Message("loyalty.tiers_required")))
     if errors:
         raise ValidationFailed(errors)
     for name, value in values.items():

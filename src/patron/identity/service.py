@@ -27,8 +27,9 @@ from patron.identity.schemas import (
     StaffUpdate,
 )
 from patron.kernel import clock, validators
-from patron.kernel.errors import Conflict, NotFound, ValidationFailed
+from patron.kernel.errors import Conflict, InvalidValue, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal, Role
 
 
@@ -63,8 +64,8 @@ def _api_key_read(row: Row[Any]) -> ApiKeyRead:
 def _email(value: str, field: str) -> str:
     try:
         return validators.normalise_email(value)
-    except ValueError as exc:
-        raise ValidationFailed.single(field, str(exc)) from None
+    except InvalidValue as exc:
+        raise ValidationFailed.single(field, exc.message) from None
 
 
 def create_organization(uow: UnitOfWork, *, data: OrganizationCreate) -> OrganizationCreated:
@@ -74,7 +75,7 @@ def create_organization(uow: UnitOfWork, *, data: OrganizationCreate) -> Organiz
     settings = rules.normalise_settings(OrganizationSettings(**overrides))
     conn = uow.conn
     if repo.slug_taken(conn, data.slug):
-        raise Conflict(f"the slug {data.slug!r} is taken", code="organization.slug_taken")
+        raise Conflict(Message("organization.slug_taken", slug=repr(data.slug)), code="organization.slug_taken")
     now = clock.now()
     org = repo.insert_organization(
         conn,
@@ -101,7 +102,7 @@ def get_organization(uow: UnitOfWork, *, principal: Principal) -> OrganizationRe
     """The caller's organization."""
     row = repo.get_organization(uow.conn, principal.org_id)
     if row is None:
-        raise NotFound("organization not found")
+        raise NotFound(Message("organization.not_found"))
     return _organization_read(row)
 
 
@@ -110,7 +111,7 @@ def update_organization(uow: UnitOfWork, *, principal: Principal, data: Organiza
     conn = uow.conn
     row = repo.get_organization(conn, principal.org_id)
     if row is None:
-        raise NotFound("organization not found")
+        raise NotFound(Message("organization.not_found"))
     changes = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not msgspec.UNSET}
     name = changes.pop("name", row.name)
     merged = msgspec.structs.replace(_settings_of(row), **changes)
@@ -128,7 +129,7 @@ def find_organization(uow: UnitOfWork, *, slug: str) -> tuple[uuid.UUID, Organiz
     """The id and settings of the organization with this slug (public routes name it so)."""
     row = repo.get_organization_by_slug(uow.conn, slug)
     if row is None:
-        raise NotFound("organization not found", code="organization.not_found")
+        raise NotFound(Message("organization.not_found"), code="organization.not_found")
     return row.id, _settings_of(row)
 
 
@@ -136,14 +137,14 @@ def organization_slug(uow: UnitOfWork, *, org_id: uuid.UUID) -> str:
     """The slug that names the organization outside (public routes, event subjects)."""
     row = repo.get_organization(uow.conn, org_id)
     if row is None:
-        raise NotFound("organization not found", code="organization.not_found")
+        raise NotFound(Message("organization.not_found"), code="organization.not_found")
     return str(row.slug)
 
 
 def load_settings(conn: Connection, org_id: uuid.UUID) -> OrganizationSettings:
     row = repo.get_organization(conn, org_id)
     if row is None:
-        raise NotFound("organization not found")
+        raise NotFound(Message("organization.not_found"))
     return _settings_of(row)
 
 
@@ -192,7 +193,7 @@ def create_staff(uow: UnitOfWork, *, principal: Principal, data: StaffCreate) ->
     email = _email(data.email, "email")
     conn = uow.conn
     if repo.staff_email_taken(conn, principal.org_id, email):
-        raise Conflict("a staff member with this email exists", code="staff.email_taken")
+        raise Conflict(Message("staff.email_taken"), code="staff.email_taken")
     row = _insert_staff(
         conn, org_id=principal.org_id, email=email, name=data.name, role=data.role, password=data.password
     )
@@ -209,7 +210,7 @@ def list_staff(uow: UnitOfWork, *, principal: Principal) -> list[StaffRead]:
 def get_staff(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID) -> StaffRead:
     row = repo.get_staff(uow.conn, principal.org_id, staff_id)
     if row is None:
-        raise NotFound("staff member not found")
+        raise NotFound(Message("staff.not_found"))
     return _staff_read(row)
 
 
@@ -221,7 +222,7 @@ def is_active_staff(uow: UnitOfWork, *, org_id: uuid.UUID, staff_id: uuid.UUID) 
 def _ensure_not_last_owner(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> None:
     owners = repo.lock_owners(conn, org_id)
     if owners == [staff_id]:
-        raise Conflict("the organization's only owner cannot be removed or demoted", code="staff.last_owner")
+        raise Conflict(Message("staff.last_owner"), code="staff.last_owner")
 
 
 def update_staff(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID, data: StaffUpdate) -> StaffRead:
@@ -229,7 +230,7 @@ def update_staff(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID, 
     conn = uow.conn
     row = repo.get_staff_for_update(conn, principal.org_id, staff_id)
     if row is None:
-        raise NotFound("staff member not found")
+        raise NotFound(Message("staff.not_found"))
     values: dict[str, Any] = {"updated_at": clock.now()}
     if data.name is not msgspec.UNSET:
         values["name"] = data.name.strip()
@@ -250,7 +251,7 @@ def delete_staff(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID) 
     conn = uow.conn
     row = repo.get_staff_for_update(conn, principal.org_id, staff_id)
     if row is None:
-        raise NotFound("staff member not found")
+        raise NotFound(Message("staff.not_found"))
     if row.role == Role.OWNER:
         _ensure_not_last_owner(conn, principal.org_id, staff_id)
     now = clock.now()
@@ -264,7 +265,7 @@ def create_api_key(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID
     """Issue another key for a staff member; the key is in this answer only."""
     conn = uow.conn
     if repo.get_staff(conn, principal.org_id, staff_id) is None:
-        raise NotFound("staff member not found")
+        raise NotFound(Message("staff.not_found"))
     plaintext, key_row = _insert_api_key(conn, org_id=principal.org_id, staff_id=staff_id, name=data.name)
     uow.record(events.ApiKeyCreated(principal.org_id, key_row.id, {"staff_id": str(staff_id)}))
     return ApiKeyCreated(api_key=plaintext, key=_api_key_read(key_row))
@@ -274,7 +275,7 @@ def revoke_api_key(uow: UnitOfWork, *, principal: Principal, key_id: uuid.UUID) 
     """Revoke a key at once; returns its hash so caches can forget it."""
     conn = uow.conn
     if repo.get_api_key(conn, principal.org_id, key_id) is None:
-        raise NotFound("API key not found")
+        raise NotFound(Message("api_key.not_found"))
     revoked = repo.revoke_api_keys(conn, principal.org_id, clock.now(), key_id=key_id)
     uow.record(events.ApiKeyRevoked(principal.org_id, key_id, {}))
     return revoked

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from patron.kernel.errors import Conflict
+from patron.kernel.messages import Message
 
 Action = Literal["assign", "reply", "convert", "lose"]
 
@@ -26,7 +27,7 @@ def next_status(action: Action, current: str) -> str:
     if target is None:
         allowed = ", ".join(sorted(TRANSITIONS[action]))
         raise Conflict(
-            f"cannot {action} an inquiry that is {current} (only when {allowed})",
+            Message("inquiry.invalid_transition", action=action, status=current, allowed=allowed),
             code="inquiry.invalid_transition",
             extra={"status": current},
         )

@@ -27,8 +27,9 @@ from patron.inquiries.schemas import (
     InquiryStatus,
 )
 from patron.kernel import clock, validators
-from patron.kernel.errors import FieldError, NotFound, TooManyRequests, ValidationFailed
+from patron.kernel.errors import FieldError, InvalidValue, NotFound, TooManyRequests, ValidationFailed
 from patron.kernel.ids import uuid7
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 
 
@@ -46,16 +47,16 @@ def _validated(data: InquiryCreate, settings: OrganizationSettings) -> dict[str,
     values["company_name"] = _blank_to_none(data.company_name)
     for field in ("name", "message"):
         if not values[field]:
-            errors.append(FieldError(field, "cannot be blank"))
+            errors.append(FieldError(field, Message("field.blank")))
     try:
         values["email"] = validators.normalise_email(data.email)
-    except ValueError as exc:
-        errors.append(FieldError("email", str(exc)))
+    except InvalidValue as exc:
+        errors.append(FieldError("email", exc.message))
     phone = _blank_to_none(data.phone)
     try:
         values["phone"] = validators.normalise_phone(phone, settings.region) if phone else None
-    except ValueError as exc:
-        errors.append(FieldError("phone", str(exc)))
+    except InvalidValue as exc:
+        errors.append(FieldError("phone", exc.message))
     if errors:
         raise ValidationFailed(errors)
     return values
@@ -70,7 +71,7 @@ def _count_against_limits(
     for key in keys:
         if repo.hit(uow.conn, org_id, key, start) > most:
             raise TooManyRequests(
-                f"too many inquiries; at most {most} per {seconds} seconds from one address or email",
+                Message("inquiry.rate_limited", most=most, seconds=seconds),
                 extra={"retry_after": rules.retry_after(now, seconds)},
             )
 
@@ -144,7 +145,7 @@ def list_inquiries(
 def _inquiry_or_404(uow: UnitOfWork, principal: Principal, inquiry_id: uuid.UUID, *, lock: bool) -> Row[Any]:
     row = repo.get(uow.conn, principal.org_id, inquiry_id, for_update=lock)
     if row is None:
-        raise NotFound("inquiry not found", code="inquiry.not_found")
+        raise NotFound(Message("inquiry.not_found"), code="inquiry.not_found")
     return row
 
 
@@ -193,7 +194,7 @@ def assign_inquiry(
     try:
         identity.get_staff(uow, principal=principal, staff_id=staff_id)
     except NotFound:
-        raise ValidationFailed.single("staff_id", "is not a staff member of this organization") from None
+        raise ValidationFailed.single("staff_id", Message("staff.not_in_organization")) from None
     updated = _move(uow, principal, row, "assign", {"assigned_to": staff_id}, {"assigned_to": str(staff_id)})
     uow.record(events.InquiryAssigned(principal.org_id, row.id, {"assigned_to": str(staff_id)}))
     return _detail(uow, principal, updated)
@@ -205,7 +206,7 @@ def reply_to_inquiry(uow: UnitOfWork, *, principal: Principal, inquiry_id: uuid.
     rules.next_status("reply", row.status)
     text = message.strip()
     if not text:
-        raise ValidationFailed.single("message", "cannot be blank")
+        raise ValidationFailed.single("message", Message("field.blank"))
     reply_id = uuid7()
     repo.insert_reply(
         uow.conn,
@@ -269,6 +270,6 @@ def lose_inquiry(uow: UnitOfWork, *, principal: Principal, inquiry_id: uuid.UUID
     text = reason.strip()
     rules.next_status("lose", row.status)
     if not text:
-        raise ValidationFailed.single("reason", "cannot be blank")
+        raise ValidationFailed.single("reason", Message("field.blank"))
     updated = _move(uow, principal, row, "lose", {"lost_reason": text}, {"reason": text})
     return _detail(uow, principal, updated)

@@ -1,9 +1,15 @@
-"""Errors the domain raises; the HTTP layer turns each into problem+json."""
+"""Errors the domain raises; the HTTP layer turns each into problem+json.
+
+Every text an error carries is a `Message` (an id in the catalogs), never a `str`: the HTTP
+layer renders it in the caller's language, `str(exc)` and logs in English.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, ClassVar
+
+from patron.kernel.messages import Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,7 +17,28 @@ class FieldError:
     """One invalid input field, named by its path in the request (`customers[3].email`)."""
 
     field: str
-    message: str
+    message: Message
+
+    def __post_init__(self) -> None:
+        _require_message(self.message)
+
+
+def _require_message(value: object) -> None:
+    # mypy strict rejects a str here already; this catches callers outside type checking.
+    if not isinstance(value, Message):
+        raise TypeError(f"errors carry a kernel.messages.Message, not {type(value).__name__}: {value!r}")
+
+
+class InvalidValue(ValueError):
+    """A value a normaliser refused, with the message for the user (a ValueError, so callers may catch either)."""
+
+    def __init__(self, message: Message) -> None:
+        _require_message(message)
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class PatronError(Exception):
@@ -19,44 +46,48 @@ class PatronError(Exception):
 
     status: ClassVar[int] = 400
     code: ClassVar[str] = "request.invalid"
-    title: ClassVar[str] = "Bad request"
+    title: ClassVar[Message] = Message("title.bad_request")
 
-    def __init__(self, detail: str, *, code: str | None = None, extra: dict[str, Any] | None = None) -> None:
+    def __init__(self, detail: Message, *, code: str | None = None, extra: dict[str, Any] | None = None) -> None:
+        _require_message(detail)
         super().__init__(detail)
         self.detail = detail
         if code is not None:
             self.code = code  # type: ignore[misc]
         self.extra = extra or {}
 
+    def __str__(self) -> str:
+        return str(self.detail)
+
 
 class NotFound(PatronError):
     status = 404
     code = "resource.not_found"
-    title = "Not found"
+    title = Message("title.not_found")
 
 
 class Conflict(PatronError):
     status = 409
     code = "resource.conflict"
-    title = "Conflict"
+    title = Message("title.conflict")
 
 
 class PreconditionFailed(PatronError):
     status = 412
     code = "resource.version_mismatch"
-    title = "Precondition failed"
+    title = Message("title.precondition_failed")
 
 
 class Unauthorized(PatronError):
     status = 401
     code = "auth.unauthenticated"
-    title = "Unauthenticated"
+    title = Message("title.unauthenticated")
 
 
 class Forbidden(PatronError):
     status = 403
     code = "auth.forbidden"
-    title = "Forbidden"
+    title = Message("title.forbidden")
 
 
 class TooManyRequests(PatronError):
@@ -64,7 +95,7 @@ class TooManyRequests(PatronError):
 
     status = 429
     code = "request.rate_limited"
-    title = "Too many requests"
+    title = Message("title.too_many_requests")
 
 
 class ValidationFailed(PatronError):
@@ -72,17 +103,24 @@ class ValidationFailed(PatronError):
 
     status = 422
     code = "request.validation_failed"
-    title = "Validation failed"
+    title = Message("title.validation_failed")
 
     def __init__(self, errors: list[FieldError], *, code: str | None = None) -> None:
-        detail = "; ".join(f"{e.field}: {e.message}" for e in errors) or "invalid input"
-        super().__init__(detail, code=code)
+        super().__init__(Message("request.invalid_input"), code=code)
         self.errors = errors
 
+    def __str__(self) -> str:
+        return join_field_errors(self.errors) or str(self.detail)
+
     @classmethod
-    def single(cls, field: str, message: str, *, code: str | None = None) -> ValidationFailed:
+    def single(cls, field: str, message: Message, *, code: str | None = None) -> ValidationFailed:
         return cls([FieldError(field, message)], code=code)
 
     def prefixed(self, prefix: str) -> ValidationFailed:
         """The same errors with field paths under `prefix` (for batch rows)."""
         return ValidationFailed([FieldError(f"{prefix}.{e.field}", e.message) for e in self.errors], code=self.code)
+
+
+def join_field_errors(errors: list[FieldError], locale: str = "en") -> str:
+    """`field: message; field: message`, the detail of a 422."""
+    return "; ".join(f"{e.field}: {e.message.render(locale)}" for e in errors)

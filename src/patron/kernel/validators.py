@@ -1,11 +1,13 @@
 """Normalisers for values with real-world formats, each backed by a maintained library.
 
-Each returns the canonical form or raises ValueError with a message fit for a user.
+Each returns the canonical form or raises InvalidValue (a ValueError) carrying the message id for the user.
 """
 
 from __future__ import annotations
 
+import re
 import zoneinfo
+from collections.abc import Callable
 from typing import Any
 
 import phonenumbers
@@ -16,13 +18,16 @@ from stdnum import get_cc_module
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
 
+from patron.kernel.errors import InvalidValue
+from patron.kernel.messages import Message
+
 
 def normalise_email(value: str) -> str:
     """Syntax-checked (no DNS lookup), lower-cased address."""
     try:
         result = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ValueError(str(exc)) from None
+        raise InvalidValue(email_message(str(exc))) from None
     return result.normalized.lower()
 
 
@@ -31,9 +36,9 @@ def normalise_phone(value: str, region: str | None) -> str:
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
-        raise ValueError("is not a phone number") from None
+        raise InvalidValue(Message("phone.unparsable")) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError("is not a valid phone number")
+        raise InvalidValue(Message("phone.invalid"))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -44,21 +49,21 @@ def normalise_vat_id(value: str, region: str | None) -> str:
     """
     compact = "".join(ch for ch in value.upper() if ch.isalnum())
     if not compact:
-        raise ValueError("is empty")
+        raise InvalidValue(Message("field.empty"))
     prefix = compact[:2].lower() if compact[:2].isalpha() else None
     if prefix in eu_vat.MEMBER_STATES or prefix == "el":
         try:
             return str(eu_vat.validate(compact))
         except StdnumError:
-            raise ValueError(f"is not a valid VAT id for {compact[:2]}") from None
+            raise InvalidValue(Message("vat.invalid", country=compact[:2])) from None
     country, number = (prefix, compact[2:]) if prefix else ((region or "").lower(), compact)
     module = _vat_module(country)
     if module is None:
-        raise ValueError("has no country whose VAT rule is known: prefix it with its ISO country code")
+        raise InvalidValue(Message("vat.unknown_country"))
     try:
         module.validate(number)
     except StdnumError:
-        raise ValueError(f"is not a valid VAT id for {country.upper()}") from None
+        raise InvalidValue(Message("vat.invalid", country=country.upper())) from None
     return compact
 
 
@@ -81,18 +86,18 @@ def normalise_locale(value: str) -> str:
             script = part.title()
         elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
             if region is not None:
-                raise ValueError("is not a BCP 47 locale")
+                raise InvalidValue(Message("locale.invalid"))
             region = part.upper()
         else:
-            raise ValueError("is not a BCP 47 locale this service understands")
+            raise InvalidValue(Message("locale.unsupported"))
     if not (2 <= len(language) <= 3 and language.isalpha()):
-        raise ValueError("is not a BCP 47 locale")
+        raise InvalidValue(Message("locale.invalid"))
     try:
         Locale(language)
     except (UnknownLocaleError, ValueError):
-        raise ValueError(f"has an unknown language {language!r}") from None
+        raise InvalidValue(Message("locale.unknown_language", language=repr(language))) from None
     if region is not None and region.isalpha() and pycountry.countries.get(alpha_2=region) is None:
-        raise ValueError(f"has an unknown region {region!r}")
+        raise InvalidValue(Message("locale.unknown_region", region=repr(region)))
     return "-".join(p for p in (language, script, region) if p)
 
 
@@ -100,18 +105,93 @@ def normalise_country(value: str) -> str:
     """ISO 3166-1 alpha-2, upper case."""
     country = pycountry.countries.get(alpha_2=value.strip().upper())
     if country is None:
-        raise ValueError("is not an ISO 3166-1 alpha-2 country code")
+        raise InvalidValue(Message("country.invalid"))
     return str(country.alpha_2)
 
 
 def normalise_currency(value: str) -> str:
     currency = pycountry.currencies.get(alpha_3=value.strip().upper())
     if currency is None:
-        raise ValueError("is not an ISO 4217 currency code")
+        raise InvalidValue(Message("currency.invalid"))
     return str(currency.alpha_3)
 
 
 def normalise_timezone(value: str) -> str:
     if value not in zoneinfo.available_timezones():
-        raise ValueError("is not an IANA time zone")
+        raise InvalidValue(Message("timezone.invalid"))
     return value
+
+
+# email-validator writes English sentences; the ones a person typing an address meets get their own
+# id, the rest keep the library's sentence as a parameter (still English inside a Vietnamese frame).
+_EMAIL_MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Message]]] = [
+    (re.compile(r"^An email address must have an @-sign\.$"), lambda m: Message("email.no_at_sign")),
+    (re.compile(r"^There must be something before the @-sign\.$"), lambda m: Message("email.nothing_before_at")),
+    (re.compile(r"^There must be something after the @-sign\.$"), lambda m: Message("email.nothing_after_at")),
+    (
+        re.compile(r"^The part after the @-sign is not valid\. It should have a period\.$"),
+        lambda m: Message("email.domain_needs_period"),
+    ),
+    (
+        re.compile(r"^The part after the @-sign is not valid\. It is not within a valid top-level domain\.$"),
+        lambda m: Message("email.unknown_top_level_domain"),
+    ),
+    (
+        re.compile(r"^The part after the @-sign is a special-use or reserved name that cannot be used with email\.$"),
+        lambda m: Message("email.reserved_domain"),
+    ),
+    (re.compile(r"^An email address cannot have two periods in a row\.$"), lambda m: Message("email.two_periods")),
+    (
+        re.compile(r"^An email address cannot have a period and a hyphen next to each other\.$"),
+        lambda m: Message("email.period_next_to_hyphen"),
+    ),
+    (re.compile(r"^An email address cannot start with a period\.$"), lambda m: Message("email.starts_with_period")),
+    (re.compile(r"^An email address cannot end with a period\.$"), lambda m: Message("email.ends_with_period")),
+    (
+        re.compile(r"^An email address cannot have a period immediately before the @-sign\.$"),
+        lambda m: Message("email.period_before_at"),
+    ),
+    (
+        re.compile(r"^An email address cannot have a period immediately after the @-sign\.$"),
+        lambda m: Message("email.period_after_at"),
+    ),
+    (re.compile(r"^An email address cannot start with a hyphen\.$"), lambda m: Message("email.starts_with_hyphen")),
+    (re.compile(r"^An email address cannot end with a hyphen\.$"), lambda m: Message("email.ends_with_hyphen")),
+    (
+        re.compile(r"^An email address cannot have a hyphen immediately before the @-sign\.$"),
+        lambda m: Message("email.hyphen_before_at"),
+    ),
+    (
+        re.compile(r"^An email address cannot have a hyphen immediately after the @-sign\.$"),
+        lambda m: Message("email.hyphen_after_at"),
+    ),
+    (
+        re.compile(r"^The email address contains invalid characters before the @-sign: (.+)\.$"),
+        lambda m: Message("email.bad_characters_before_at", characters=m[1]),
+    ),
+    (
+        re.compile(r"^The part after the @-sign contains invalid characters: (.+)\.$"),
+        lambda m: Message("email.bad_characters_after_at", characters=m[1]),
+    ),
+    (re.compile(r"^There can't be anything after the email address\.$"), lambda m: Message("email.text_after_address")),
+    (
+        re.compile(r"^The email address is too long before the @-sign \((\d+) characters? too many\)\.$"),
+        lambda m: Message("email.too_long_before_at", excess=int(m[1])),
+    ),
+    (
+        re.compile(r"^The email address is too long after the @-sign \((\d+) characters? too many\)\.$"),
+        lambda m: Message("email.too_long_after_at", excess=int(m[1])),
+    ),
+    (
+        re.compile(r"^The email address is too long \((\d+) characters? too many\)\.$"),
+        lambda m: Message("email.too_long", excess=int(m[1])),
+    ),
+]
+
+
+def email_message(text: str) -> Message:
+    """The message id of one of email-validator's errors."""
+    for pattern, build in _EMAIL_MESSAGES:
+        if match := pattern.match(text):
+            return build(match)
+    return Message("email.invalid", reason=text)

@@ -15,6 +15,7 @@ from patron.kernel import clock
 from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 from patron.lists import events, rules
 from patron.lists import repository as repo
@@ -59,7 +60,7 @@ def _with_items(uow: UnitOfWork, principal: Principal, row: Row[Any]) -> ListRea
 def _live_customer(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID) -> None:
     customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
     if customer.deleted_at is not None:
-        raise Conflict("the customer is deleted; restore it first", code="customer.deleted")
+        raise Conflict(Message("customer.deleted"), code="customer.deleted")
 
 
 def _list_or_404(
@@ -67,14 +68,14 @@ def _list_or_404(
 ) -> Row[Any]:
     row = repo.get(uow.conn, principal.org_id, customer_id, list_id, for_update=for_update)
     if row is None:
-        raise NotFound("list not found", code="list.not_found")
+        raise NotFound(Message("list.not_found"), code="list.not_found")
     return row
 
 
 def _name(value: str) -> str:
     name = value.strip()
     if not name:
-        raise ValidationFailed.single("name", "must not be blank")
+        raise ValidationFailed.single("name", Message("field.must_not_be_blank"))
     return name
 
 
@@ -148,7 +149,7 @@ def add_item(
     """Add a product; 409 `list.item_exists` when the list has it already (change its quantity instead)."""
     product_ref = data.product_ref.strip()
     if not product_ref:
-        raise ValidationFailed.single("product_ref", "must not be blank")
+        raise ValidationFailed.single("product_ref", Message("field.must_not_be_blank"))
     _live_customer(uow, principal, customer_id)
     _list_or_404(uow, principal, customer_id, list_id, for_update=True)
     now = clock.now()
@@ -167,7 +168,7 @@ def add_item(
     except UniqueViolation as exc:
         if exc.constraint != "uq_customer_list_item_org_id_list_id_product_ref":
             raise
-        raise Conflict("the list has this product already", code="list.item_exists") from None
+        raise Conflict(Message("list.item_exists"), code="list.item_exists") from None
     uow.record(
         events.ListItemAdded(
             principal.org_id,
@@ -181,7 +182,7 @@ def add_item(
 def _item_or_404(uow: UnitOfWork, principal: Principal, list_id: uuid.UUID, item_id: uuid.UUID) -> Row[Any]:
     row = repo.get_item(uow.conn, principal.org_id, list_id, item_id)
     if row is None:
-        raise NotFound("list item not found", code="list_item.not_found")
+        raise NotFound(Message("list_item.not_found"), code="list_item.not_found")
     return row
 
 
@@ -260,7 +261,7 @@ def get_shared_list(uow: UnitOfWork, *, token: str) -> SharedListRead:
     """The list a link names; a revoked, replaced or made-up token answers 404."""
     row = repo.shared(uow.conn, rules.token_hash(token)) if 16 <= len(token) <= 200 else None
     if row is None or row.shared_at is None:
-        raise NotFound("shared list not found", code="shared_list.not_found")
+        raise NotFound(Message("shared_list.not_found"), code="shared_list.not_found")
     item_rows = repo.items_of(uow.conn, row.org_id, [row.id])
     return SharedListRead(
         name=row.name,

@@ -22,6 +22,7 @@ from patron.identity.schemas import LoyaltySettings
 from patron.kernel import clock
 from patron.kernel.errors import Conflict, ValidationFailed
 from patron.kernel.ids import parse_uuid, uuid7
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 from patron.loyalty import events, rules
 from patron.loyalty import repository as repo
@@ -58,7 +59,7 @@ def _sync_tier(uow: UnitOfWork, org_id: uuid.UUID, customer_id: uuid.UUID, setti
 def _writable_customer(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
     customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
     if customer.deleted_at is not None:
-        raise Conflict("the customer is deleted; restore it first", code="customer.deleted")
+        raise Conflict(Message("customer.deleted"), code="customer.deleted")
     return customer
 
 
@@ -130,13 +131,13 @@ def redeem_points(
     _writable_customer(uow, principal, customer_id)
     balance = repo.spend(uow.conn, org_id, customer_id, data.points)
     if balance is None:
-        raise Conflict(f"the customer has fewer than {data.points} points", code=INSUFFICIENT_POINTS)
+        raise Conflict(Message("loyalty.insufficient_points", points=data.points), code=INSUFFICIENT_POINTS)
     values = _entry(org_id, customer_id, "redemption", -data.points, order_id=data.order_id)
     try:
         row = repo.insert(uow.conn, values)
     except sa.exc.IntegrityError:
         # The composite foreign key: the order is not one of this organization's.
-        raise ValidationFailed.single("order_id", "is not an order of this organization") from None
+        raise ValidationFailed.single("order_id", Message("order.not_in_organization")) from None
     data_out: dict[str, Any] = {"points": -data.points, "balance": balance}
     if data.order_id is not None:
         data_out["order_id"] = str(data.order_id)
@@ -151,16 +152,16 @@ def adjust_points(
     org_id = principal.org_id
     reason = data.reason.strip()
     if data.points == 0:
-        raise ValidationFailed.single("points", "must not be zero")
+        raise ValidationFailed.single("points", Message("loyalty.zero_points"))
     if not reason:
-        raise ValidationFailed.single("reason", "must not be blank")
+        raise ValidationFailed.single("reason", Message("field.must_not_be_blank"))
     _writable_customer(uow, principal, customer_id)
     if data.points > 0:
         balance = repo.add_to_balance(uow.conn, org_id, customer_id, data.points)
     else:
         spent = repo.spend(uow.conn, org_id, customer_id, -data.points)
         if spent is None:
-            raise Conflict(f"the customer has fewer than {-data.points} points", code=INSUFFICIENT_POINTS)
+            raise Conflict(Message("loyalty.insufficient_points", points=-data.points), code=INSUFFICIENT_POINTS)
         balance = spent
     lifetime = max(data.points, 0)
     values = _entry(org_id, customer_id, "adjustment", data.points, lifetime_points=lifetime, reason=reason)
@@ -186,7 +187,7 @@ def get_points(
     if after is not None:
         before = parse_uuid(after)
         if before is None:
-            raise ValidationFailed.single("after", "is not a cursor given by this API")
+            raise ValidationFailed.single("after", Message("cursor.invalid"))
     customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
     conn = uow.conn
     rows = repo.page(conn, principal.org_id, customer_id, limit=limit, before=before)

@@ -14,8 +14,9 @@ from patron.db.uow import UnitOfWork
 from patron.identity import service as identity
 from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock, validators
-from patron.kernel.errors import NotFound, ValidationFailed
+from patron.kernel.errors import InvalidValue, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 from patron.newsletter import events, rules
 from patron.newsletter import repository as repo
@@ -32,7 +33,7 @@ from patron.newsletter.schemas import (
 )
 
 STATUSES = ("pending", "subscribed", "unsubscribed")
-_LINK_NOT_FOUND = "this link is not valid (it may have been replaced by a newer one)"
+_LINK_NOT_FOUND = Message("subscriber.link_not_found")
 
 
 def to_read(row: Row[Any], links: LinkSigner) -> SubscriberRead:
@@ -46,12 +47,12 @@ def to_read(row: Row[Any], links: LinkSigner) -> SubscriberRead:
 def _validated(data: SubscriptionCreate) -> tuple[str, list[str], str | None]:
     try:
         email = validators.normalise_email(data.email)
-    except ValueError as exc:
-        raise ValidationFailed.single("email", str(exc)) from None
+    except InvalidValue as exc:
+        raise ValidationFailed.single("email", exc.message) from None
     try:
         locale = validators.normalise_locale(data.locale) if data.locale else None
-    except ValueError as exc:
-        raise ValidationFailed.single("locale", str(exc)) from None
+    except InvalidValue as exc:
+        raise ValidationFailed.single("locale", exc.message) from None
     return email, rules.normalise_topics(data.topics), locale
 
 
@@ -222,7 +223,7 @@ def list_subscribers(
 def _subscriber_or_404(uow: UnitOfWork, principal: Principal, subscriber_id: uuid.UUID, *, lock: bool) -> Row[Any]:
     row = repo.get(uow.conn, principal.org_id, subscriber_id, for_update=lock)
     if row is None:
-        raise NotFound("subscriber not found", code="subscriber.not_found")
+        raise NotFound(Message("subscriber.not_found"), code="subscriber.not_found")
     return row
 
 

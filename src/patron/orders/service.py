@@ -18,8 +18,9 @@ from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
 from patron.identity.schemas import LoyaltySettings
 from patron.kernel import clock, validators
-from patron.kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
+from patron.kernel.errors import Conflict, FieldError, InvalidValue, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
+from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 from patron.loyalty import service as loyalty
 from patron.orders import events, rules
@@ -38,16 +39,16 @@ def _attachable_customer(uow: UnitOfWork, principal: Principal, customer_id: uui
     try:
         customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
     except NotFound:
-        raise ValidationFailed.single("customer_id", "is not a customer of this organization") from None
+        raise ValidationFailed.single("customer_id", Message("customer.not_in_organization")) from None
     if customer.deleted_at is not None:
-        raise ValidationFailed.single("customer_id", "is a deleted customer; restore it first")
+        raise ValidationFailed.single("customer_id", Message("customer.deleted_reference_restore"))
     return customer
 
 
 def _order_or_404(uow: UnitOfWork, principal: Principal, order_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
     row = repo.get(uow.conn, principal.org_id, order_id, for_update=for_update)
     if row is None:
-        raise NotFound("order not found", code="order.not_found")
+        raise NotFound(Message("order.not_found"), code="order.not_found")
     return row
 
 
@@ -62,18 +63,18 @@ def create_order(uow: UnitOfWork, *, principal: Principal, data: OrderCreate) ->
     errors: list[FieldError] = []
     external_ref = data.external_ref.strip()
     if not external_ref:
-        errors.append(FieldError("external_ref", "must not be blank"))
+        errors.append(FieldError("external_ref", Message("field.must_not_be_blank")))
     currency = ""
     try:
         currency = validators.normalise_currency(data.currency)
-    except ValueError as exc:
-        errors.append(FieldError("currency", str(exc)))
+    except InvalidValue as exc:
+        errors.append(FieldError("currency", exc.message))
     if errors:
         raise ValidationFailed(errors)
     customer = _attachable_customer(uow, principal, data.customer_id) if data.customer_id else None
     conn = uow.conn
     if repo.ref_taken(conn, principal.org_id, external_ref):
-        raise Conflict("another order has this external_ref", code=REF_TAKEN)
+        raise Conflict(Message("order.external_ref_taken"), code=REF_TAKEN)
     now = clock.now()
     values = {
         "org_id": principal.org_id,
@@ -95,7 +96,7 @@ def create_order(uow: UnitOfWork, *, principal: Principal, data: OrderCreate) ->
     except UniqueViolation as exc:
         if exc.constraint != "uq_shop_order_org_id_external_ref":
             raise
-        raise Conflict("another order took this external_ref meanwhile", code=REF_TAKEN) from None
+        raise Conflict(Message("order.external_ref_taken_meanwhile"), code=REF_TAKEN) from None
     uow.record(
         events.OrderCreated(
             principal.org_id,
@@ -139,7 +140,7 @@ def attach_customer(
     if row.customer_id == customer_id:
         return to_read(row, customer)
     if row.customer_id is not None:
-        raise Conflict("the order belongs to another customer", code="order.customer_attached")
+        raise Conflict(Message("order.other_customer"), code="order.customer_attached")
     updated = repo.set_customer(
         uow.conn, principal.org_id, order_id, {"customer_id": customer_id, "updated_at": clock.now()}
     )
@@ -172,7 +173,9 @@ def _move(uow: UnitOfWork, principal: Principal, order_id: uuid.UUID, target: st
     row = _order_or_404(uow, principal, order_id, for_update=False)
     if row.status == target:
         return row, False
-    raise Conflict(f"a {row.status} order cannot become {target}", code="order.invalid_transition")
+    raise Conflict(
+        Message("order.invalid_transition", status=row.status, target=target), code="order.invalid_transition"
+    )
 
 
 def pay_order(uow: UnitOfWork, *, principal: Principal, settings: LoyaltySettings, order_id: uuid.UUID) -> OrderRead:

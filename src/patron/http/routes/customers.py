@@ -26,6 +26,7 @@ from patron.http.routes._shared import path_id
 from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 from patron.kernel.errors import ValidationFailed
+from patron.kernel.messages import Message
 
 READ = requires(Permission.CUSTOMERS_READ)
 CREATE = requires(Permission.CUSTOMERS_CREATE)
@@ -44,7 +45,7 @@ def parse_if_match(value: str | None) -> int | None:
         return None
     tag = value.strip().removeprefix("W/").strip('"')
     if not tag.isdigit():
-        raise ValidationFailed.single("If-Match", "must be an ETag given by this API")
+        raise ValidationFailed.single("If-Match", Message("request.bad_etag"))
     return int(tag)
 
 
