@@ -19,9 +19,9 @@ from patron.kernel.tenancy import Principal, Role
 
 DEMO_SLUG = "demo"
 SEED = 20261122
-# 1 point per 10 000 VND; silver from 3 million VND spent, gold from 10 million (a few regulars).
+# 1 point per 10 000 VND; silver from 3 million VND spent, gold from 7 million (a few regulars).
 LOYALTY = LoyaltySettings(
-    enabled=True, earn_amount=10_000, earn_points=1, tiers={"bronze": 0, "silver": 300, "gold": 1_000}
+    enabled=True, earn_amount=10_000, earn_points=1, tiers={"bronze": 0, "silver": 300, "gold": 700}
 )
 
 
