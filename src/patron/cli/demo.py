@@ -1,32 +1,32 @@
-"""A demo organization with realistic customers, for a first look."""
+"""A demo organization that shows the product: a Vietnamese shop with 18 months of history.
+
+Everything is created through the services, as the HTTP routes would, so every invariant
+holds and every event is in the outbox. A seeded random source makes the data the same on
+every run; only the dates move with the clock (orders are placed relative to now).
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import random
 
-from patron.customers import service as customers
-from patron.customers.schemas import CustomerCreate
+from patron.cli import demo_activity as activity
+from patron.cli import demo_people as people
 from patron.db.uow import UnitOfWork
 from patron.identity import service as identity
-from patron.identity.schemas import OrganizationCreate, OrganizationCreated
+from patron.identity.schemas import LoyaltySettings, OrganizationCreate, OrganizationCreated, OrganizationUpdate
+from patron.kernel import clock
 from patron.kernel.tenancy import Principal, Role
 
 DEMO_SLUG = "demo"
-
-_PEOPLE = [
-    ("Lan", "Nguyễn", "lan.nguyen@example.vn", "0912 345 678", "female", date(1990, 4, 12), ["vip"]),
-    ("Minh", "Trần", "minh.tran@example.vn", "0987 654 321", "male", date(1985, 9, 3), []),
-    ("Thảo", "Đặng", "thao.dang@example.vn", "0903 111 222", "female", None, ["newsletter"]),
-    ("Jürgen", "Müller", "juergen.mueller@example.de", "+49 30 901820", "male", date(1978, 1, 30), ["b2b"]),
-    ("Chloé", "Lefèvre", "chloe.lefevre@example.fr", "+33 1 42 68 53 00", "female", None, []),
-    ("Hùng", "Phạm", "hung.pham@example.vn", "0938 222 333", "male", date(1995, 12, 1), ["vip", "pos"]),
-    ("Ngọc", "Võ", "ngoc.vo@example.vn", None, None, None, []),
-    ("Sara", "Lindqvist", "sara.lindqvist@example.se", "+46 8 123 456 78", "female", date(1988, 6, 21), []),
-]
+SEED = 20261122
+# 1 point per 10 000 VND; silver from 3 million VND spent, gold from 7 million (a few regulars).
+LOYALTY = LoyaltySettings(
+    enabled=True, earn_amount=10_000, earn_points=1, tiers={"bronze": 0, "silver": 300, "gold": 700}
+)
 
 
 def create_demo(uow: UnitOfWork) -> OrganizationCreated:
-    """The demo organization, its owner key and a handful of customers."""
+    """The demo organization, its owner key, staff, customers and their history."""
     created = identity.create_organization(
         uow,
         data=OrganizationCreate(
@@ -34,28 +34,35 @@ def create_demo(uow: UnitOfWork) -> OrganizationCreated:
             slug=DEMO_SLUG,
             owner_email="owner@demo.patron.dev",
             owner_name="Demo Owner",
-            locale="vi",
+            # Currency (VND) and locale (vi) follow from the region.
             region="VN",
-            currency="VND",
             timezone="Asia/Ho_Chi_Minh",
         ),
     )
-    principal = Principal(org_id=created.organization.id, staff_id=created.owner.id, role=Role.OWNER, api_key_id=None)
-    settings = identity.load_settings(uow.conn, principal.org_id)
-    people = [
-        CustomerCreate(
-            email=email,
-            first_name=first,
-            last_name=last,
-            phone=phone,
-            gender=gender,  # type: ignore[arg-type]
-            birthday=birthday,
-            tags=tags,
-            source="pos" if "pos" in tags else "website",
-        )
-        for first, last, email, phone, gender, birthday, tags in _PEOPLE
-    ]
-    people.append(CustomerCreate(email="sales@acme.example", company_name="ACME Việt Nam", vat_id="0100109106"))
-    people.append(CustomerCreate(email="walkin@example.vn", first_name="Khách", is_guest=True, source="pos"))
-    customers.create_customers(uow, principal=principal, settings=settings, data=people, batch=True)
+    org_id = created.organization.id
+    owner = Principal(org_id=org_id, staff_id=created.owner.id, role=Role.OWNER, api_key_id=None)
+    identity.update_organization(
+        uow, principal=owner, data=OrganizationUpdate(loyalty=LOYALTY, double_opt_in=True, guest_retention_days=730)
+    )
+    cast = people.Cast(
+        uow=uow,
+        rng=random.Random(SEED),
+        now=clock.now(),
+        org_id=org_id,
+        slug=DEMO_SLUG,
+        owner=owner,
+        settings=identity.load_settings(uow.conn, org_id),
+    )
+    people.add_staff(cast)
+    people.add_groups_and_companies(cast)
+    people.add_customers(cast)
+    people.add_addresses(cast)
+    people.add_members(cast)
+    activity.add_orders(cast)
+    activity.spend_points(cast)
+    activity.add_subscribers(cast)
+    activity.add_inquiries(cast)
+    activity.add_deals(cast)
+    activity.add_notes(cast)
+    people.retire_some(cast)
     return created

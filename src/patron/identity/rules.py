@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
+from datetime import date
 from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_territory_currencies
 
 from patron.identity.schemas import OrganizationSettings
 from patron.kernel import validators
@@ -34,6 +39,27 @@ _NORMALISERS: dict[str, Callable[[str], str]] = {
     "currency": validators.normalise_currency,
     "timezone": validators.normalise_timezone,
 }
+
+
+def region_defaults(region: str, *, on: date) -> dict[str, str]:
+    """The currency and language a country most likely uses, from CLDR (Babel's data).
+
+    The currency is the first legal tender on `on` (`VN` → `VND`, `PA` → `PAB`), the language
+    CLDR's likely subtag for the country (`und-VN` → `vi`). A country CLDR knows nothing for
+    (`AQ`, or a code that is no country) gets no default, so the generic one stays and a bad
+    region is reported by `normalise_settings` as such.
+    """
+    territory = region.strip().upper()
+    if len(territory) != 2 or not territory.isalpha():
+        return {}
+    defaults: dict[str, str] = {}
+    # A CLDR currency or language the validators do not accept leaves the generic default.
+    with suppress(ValueError):
+        for code in get_territory_currencies(territory, on, tender=True)[:1]:
+            defaults["currency"] = validators.normalise_currency(code)
+    with suppress(UnknownLocaleError, ValueError):
+        defaults["locale"] = validators.normalise_locale(Locale.parse(f"und_{territory}").language)
+    return defaults
 
 
 def normalise_settings(settings: OrganizationSettings) -> OrganizationSettings:

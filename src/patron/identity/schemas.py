@@ -61,9 +61,9 @@ class OrganizationCreate(Struct, forbid_unknown_fields=True):
     slug: Slug
     owner_email: Annotated[str, Meta(examples=["owner@pho24.vn"])]
     owner_name: Name | None = None
-    locale: str | None = None
-    region: str | None = None
-    currency: str | None = None
+    locale: Annotated[str, Meta(description="BCP 47; default the region's language (VN: vi), else en")] | None = None
+    region: Annotated[str, Meta(description="ISO 3166-1 alpha-2 country, default US", examples=["VN"])] | None = None
+    currency: Annotated[str, Meta(description="ISO 4217; default the region's (VN: VND), else USD")] | None = None
     timezone: str | None = None
 
 

@@ -72,6 +72,9 @@ def create_organization(uow: UnitOfWork, *, data: OrganizationCreate) -> Organiz
     """Create an organization with its owner and the owner's first API key."""
     owner_email = _email(data.owner_email, "owner_email")
     overrides = {k: v for k in ("locale", "region", "currency", "timezone") if (v := getattr(data, k)) is not None}
+    if data.region is not None:
+        # A Vietnamese shop means VND and Vietnamese unless it says otherwise, not USD and English.
+        overrides = {**rules.region_defaults(data.region, on=clock.today()), **overrides}
     settings = rules.normalise_settings(OrganizationSettings(**overrides))
     conn = uow.conn
     if repo.slug_taken(conn, data.slug):
