@@ -53,9 +53,7 @@ def change_status(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UU
     updated = repo.update(uow.conn, principal.org_id, row.id, values, version=row.version)
     if updated is None:
         raise PreconditionFailed("the customer changed meanwhile; read it again")
-    uow.record(
-        events.CustomerStatusChanged(principal.org_id, row.id, {"action": action, "from": row.status, "to": target})
-    )
+    uow.record(events.CustomerStatusChanged(principal.org_id, row.id, action=action, from_=row.status, to=target))
     return to_read(updated)
 
 

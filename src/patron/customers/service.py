@@ -21,6 +21,7 @@ from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock
 from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
+from patron.kernel.events import changes_of
 from patron.kernel.ids import uuid7
 from patron.kernel.tenancy import Principal
 
@@ -35,10 +36,6 @@ def to_read(row: Row[Any]) -> CustomerRead:
 def _read(values: dict[str, Any]) -> CustomerRead:
     """A customer from the fast path's plain driver values (see `patron.db.fast`)."""
     return msgspec.convert(values, CustomerRead, strict=False)
-
-
-def _jsonable(value: Any) -> Any:
-    return msgspec.to_builtins(value)
 
 
 @contextmanager
@@ -156,8 +153,15 @@ def create_customers(
             for i, stored in zip(insert_positions, repo.insert_many(conn, inserts), strict=True):
                 created = _read(stored)
                 results[i] = (created, True)
-                summary = {"customer_number": created.customer_number, "email": created.email}
-                uow.record(events.CustomerCreated(org_id, created.id, {**summary, "is_guest": created.is_guest}))
+                uow.record(
+                    events.CustomerCreated(
+                        org_id,
+                        created.id,
+                        customer_number=created.customer_number,
+                        email=created.email,
+                        is_guest=created.is_guest,
+                    )
+                )
     return [results[i] for i in range(len(prepared))]
 
 
@@ -226,7 +230,7 @@ def _register_guest(uow: UnitOfWork, principal: Principal, guest: Row[Any], valu
     Only what the registration states overrides the guest's data; defaults do not.
     """
     incoming = {k: v for k, v in values.items() if k == "is_guest" or v != _CREATE_DEFAULTS.get(k)}
-    return _apply_changes(uow, principal, guest, incoming, extra={"registered_guest": True})
+    return _apply_changes(uow, principal, guest, incoming, registered_guest=True)
 
 
 def _apply_changes(
@@ -235,7 +239,8 @@ def _apply_changes(
     row: Row[Any],
     values: dict[str, Any],
     *,
-    extra: dict[str, Any] | None = None,
+    reason: events.UpdateReason | msgspec.UnsetType = msgspec.UNSET,
+    registered_guest: bool | msgspec.UnsetType = msgspec.UNSET,
 ) -> CustomerRead:
     current = row._mapping
     changes = field_changes(current, values)
@@ -251,7 +256,10 @@ def _apply_changes(
         events.CustomerUpdated(
             principal.org_id,
             row.id,
-            {"sections": rules.sections_of(changes), "changes": _jsonable(changes), **(extra or {})},
+            sections=rules.sections_of(changes),
+            changes=changes_of(changes),
+            reason=reason,
+            registered_guest=registered_guest,
         )
     )
     return to_read(updated)
@@ -356,7 +364,7 @@ def delete_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.
         return
     now = clock.now()
     repo.update(uow.conn, principal.org_id, row.id, {"deleted_at": now, "updated_at": now}, version=row.version)
-    uow.record(events.CustomerDeleted(principal.org_id, row.id, {"email": row.email}))
+    uow.record(events.CustomerDeleted(principal.org_id, row.id, email=row.email))
 
 
 def restore_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
@@ -372,7 +380,7 @@ def restore_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid
             conn, principal.org_id, row.id, {"deleted_at": None, "updated_at": clock.now()}, version=row.version
         )
     assert restored is not None  # the row is locked
-    uow.record(events.CustomerRestored(principal.org_id, row.id, {}))
+    uow.record(events.CustomerRestored(principal.org_id, row.id))
     return to_read(restored)
 
 
@@ -386,7 +394,7 @@ def purge_outdated_guests(
     ids = repo.outdated_guests(conn, principal.org_id, inactive_since=cutoff)
     purged = repo.delete_many(conn, principal.org_id, ids)
     for customer_id in ids:
-        uow.record(events.CustomerPurged(principal.org_id, customer_id, {"reason": "outdated_guest"}))
+        uow.record(events.CustomerPurged(principal.org_id, customer_id, reason="outdated_guest"))
     return PurgeResult(purged=purged, older_than_days=days)
 
 
@@ -399,7 +407,7 @@ def make_group_members_merchants(uow: UnitOfWork, *, principal: Principal, group
     """Members of a group that became a merchant group become merchants; one `customer.updated` each."""
     rows = repo.non_merchants_in_group(uow.conn, principal.org_id, group_id)
     for row in rows:
-        _apply_changes(uow, principal, row, {"is_merchant": True}, extra={"reason": "merchant_group"})
+        _apply_changes(uow, principal, row, {"is_merchant": True}, reason="merchant_group")
     return len(rows)
 
 
