@@ -159,9 +159,9 @@ def update_pipeline(
         holder = repo.pipeline_name_holder(uow.conn, principal.org_id, name)
         if holder is not None:
             raise Conflict("another pipeline has this name", code=NAME_TAKEN)
+        renamed = {"name": FieldChange(old=row.name, new=name)}
         with _name_race():
             row = repo.update_pipeline(uow.conn, principal.org_id, row.id, {"name": name, "updated_at": clock.now()})
-        renamed = {"name": FieldChange(old=row.name, new=name)}
         uow.record(events.PipelineUpdated(principal.org_id, row.id, changes=renamed))
     return _pipeline_read(row, repo.stages_of(uow.conn, principal.org_id, [row.id]))
 
