@@ -11,3 +11,13 @@ def test_renaming_a_pipeline_records_its_old_name(api: Api) -> None:
     assert org.patch(f"/pipelines/{pipeline['id']}", json={"name": "Wholesale"}).status_code == 200
     [event] = [e for e in org.events(type="pipeline.updated") if e["subject_id"] == pipeline["id"]]
     assert event["data"] == {"changes": {"name": {"old": "Retail", "new": "Wholesale"}}}
+
+
+def test_registering_a_guest_says_so_as_the_update_reason(api: Api) -> None:
+    org = api.create_org()
+    guest = org.create_customer(email="guest@example.com", is_guest=True)
+    registered = org.post("/customers", json={"email": "guest@example.com", "first_name": "Lan", "is_guest": False})
+    assert registered.status_code == 200, registered.text
+    [event] = [e for e in org.events(type="customer.updated") if e["subject_id"] == guest["id"]]
+    assert event["data"]["reason"] == "registered_guest"
+    assert "registered_guest" not in event["data"]

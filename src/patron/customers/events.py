@@ -9,7 +9,7 @@ from msgspec import UNSET, Meta, UnsetType, field
 from patron.customers import rules
 from patron.kernel.events import Changes, DomainEvent
 
-UpdateReason = Literal["merchant_group"]
+UpdateReason = Literal["registered_guest", "merchant_group"]
 _SECTIONS = sorted({*rules.SECTIONS.values(), "other"})
 _STATUS = Meta(description="lead, prospect, customer or churned")
 
@@ -36,10 +36,10 @@ class CustomerUpdated(DomainEvent, frozen=True, kw_only=True):
     changes: Changes
     reason: Annotated[
         UpdateReason | UnsetType,
-        Meta(description="`merchant_group`: its group became a merchant group; absent for an update as such"),
-    ] = UNSET
-    registered_guest: Annotated[
-        bool | UnsetType, Meta(description="true when a registration with this guest's email registered it")
+        Meta(
+            description="what else the change came from: `registered_guest` (a registration took over this guest), "
+            "`merchant_group` (its group became a merchant group); absent for an update as such"
+        ),
     ] = UNSET
 
 

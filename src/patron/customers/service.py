@@ -230,7 +230,7 @@ def _register_guest(uow: UnitOfWork, principal: Principal, guest: Row[Any], valu
     Only what the registration states overrides the guest's data; defaults do not.
     """
     incoming = {k: v for k, v in values.items() if k == "is_guest" or v != _CREATE_DEFAULTS.get(k)}
-    return _apply_changes(uow, principal, guest, incoming, registered_guest=True)
+    return _apply_changes(uow, principal, guest, incoming, reason="registered_guest")
 
 
 def _apply_changes(
@@ -240,7 +240,6 @@ def _apply_changes(
     values: dict[str, Any],
     *,
     reason: events.UpdateReason | msgspec.UnsetType = msgspec.UNSET,
-    registered_guest: bool | msgspec.UnsetType = msgspec.UNSET,
 ) -> CustomerRead:
     current = row._mapping
     changes = field_changes(current, values)
@@ -254,12 +253,7 @@ def _apply_changes(
         raise PreconditionFailed("the customer changed meanwhile; read it again")
     uow.record(
         events.CustomerUpdated(
-            principal.org_id,
-            row.id,
-            sections=rules.sections_of(changes),
-            changes=changes_of(changes),
-            reason=reason,
-            registered_guest=registered_guest,
+            principal.org_id, row.id, sections=rules.sections_of(changes), changes=changes_of(changes), reason=reason
         )
     )
     return to_read(updated)
