@@ -21,3 +21,13 @@ def test_registering_a_guest_says_so_as_the_update_reason(api: Api) -> None:
     [event] = [e for e in org.events(type="customer.updated") if e["subject_id"] == guest["id"]]
     assert event["data"]["reason"] == "registered_guest"
     assert "registered_guest" not in event["data"]
+
+
+def test_a_join_code_event_gives_its_expiry_as_the_api_does(api: Api) -> None:
+    org = api.create_org()
+    company = org.post("/companies", json={"name": "Acme"}).json()
+    created = org.post(f"/companies/{company['id']}/join-codes", json={"role": "buyer", "expires_in_hours": 1})
+    assert created.status_code == 201, created.text
+    [event] = org.events(type="company.join_code_created")
+    assert event["data"]["expires_at"] == created.json()["join_code"]["expires_at"]
+    assert event["data"]["expires_at"].endswith("Z")

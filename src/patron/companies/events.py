@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated
 
 import msgspec
@@ -79,7 +80,7 @@ class CompanyJoinCodeCreated(DomainEvent, frozen=True, kw_only=True):
     subject = "company"
     join_code_id: uuid.UUID
     role: MemberRole
-    expires_at: Annotated[str, Meta(description="ISO 8601 with a +00:00 offset")]
+    expires_at: datetime
 
 
 class CompanyJoinCodeRevoked(DomainEvent, frozen=True, kw_only=True):

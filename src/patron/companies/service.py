@@ -267,7 +267,7 @@ def create_join_code(
         },
     )
     event = events.CompanyJoinCodeCreated(
-        principal.org_id, company.id, join_code_id=row.id, role=row.role, expires_at=row.expires_at.isoformat()
+        principal.org_id, company.id, join_code_id=row.id, role=row.role, expires_at=row.expires_at
     )
     uow.record(event)
     return JoinCodeCreated(code=code, join_code=_code_read(row))
