@@ -85,7 +85,7 @@ def test_a_read_only_unit_refuses_events(database: Database) -> None:
 
     uow = database.unit_of_work(actor=SYSTEM, readonly=True)
     with pytest.raises(RuntimeError):
-        uow.record(OrganizationUpdated(uuid.uuid4(), uuid.uuid4(), {}))
+        uow.record(OrganizationUpdated(uuid.uuid4(), uuid.uuid4(), fields=["name"]))
 
 
 def _organization_named(database: Database, slug: str) -> bool:

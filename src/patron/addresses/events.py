@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
 
-from patron.kernel.events import DomainEvent
+from patron.kernel.events import Changes, DomainEvent
 
 
-@dataclass(frozen=True, slots=True)
-class AddressCreated(DomainEvent):
+class AddressCreated(DomainEvent, frozen=True, kw_only=True):
+    """An address was added to the customer's address book."""
+
     type = "address.created"
+    subject = "customer"
+    address_id: uuid.UUID
 
 
-@dataclass(frozen=True, slots=True)
-class AddressUpdated(DomainEvent):
-    """`data` holds `address_id` and `changes` ({field: {old, new}})."""
+class AddressUpdated(DomainEvent, frozen=True, kw_only=True):
+    """Fields of one of the customer's addresses changed."""
 
     type = "address.updated"
+    subject = "customer"
+    address_id: uuid.UUID
+    changes: Changes
 
 
-@dataclass(frozen=True, slots=True)
-class AddressDeleted(DomainEvent):
+class AddressDeleted(DomainEvent, frozen=True, kw_only=True):
+    """An address was removed from the customer's address book."""
+
     type = "address.deleted"
+    subject = "customer"
+    address_id: uuid.UUID
+
+
+EVENTS = (AddressCreated, AddressUpdated, AddressDeleted)

@@ -24,6 +24,7 @@ from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock
 from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, NotFound
+from patron.kernel.events import changes_of
 from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
@@ -106,7 +107,7 @@ def create_address(
                 "updated_at": now,
             },
         )
-    uow.record(events.AddressCreated(principal.org_id, customer_id, {"address_id": str(row.id)}))
+    uow.record(events.AddressCreated(principal.org_id, customer_id, address_id=row.id))
     return to_read(row)
 
 
@@ -137,9 +138,7 @@ def update_address(
             address_id,
             {**new_values(changes), "updated_at": clock.now()},
         )
-    uow.record(
-        events.AddressUpdated(principal.org_id, customer_id, {"address_id": str(address_id), "changes": changes})
-    )
+    uow.record(events.AddressUpdated(principal.org_id, customer_id, address_id=address_id, changes=changes_of(changes)))
     return to_read(updated)
 
 
@@ -147,4 +146,4 @@ def delete_address(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.U
     """Remove an address from the book."""
     _address_or_404(uow, principal, customer_id, address_id, for_update=True)
     repo.delete(uow.conn, principal.org_id, customer_id, address_id)
-    uow.record(events.AddressDeleted(principal.org_id, customer_id, {"address_id": str(address_id)}))
+    uow.record(events.AddressDeleted(principal.org_id, customer_id, address_id=address_id))

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import typer
 from rich.console import Console
 
-from patron import wiring
+from patron import event_types, wiring
 from patron.config import Settings
 from patron.db import migrate as migrations
 from patron.db.base import table
@@ -138,6 +138,14 @@ def serve(
         log_level=os.environ.get("PATRON_LOG_LEVEL", "info"),
         access_log=False,
     )
+
+
+@app.command("events-doc")
+def events_doc(output: Annotated[Path, typer.Option(help="The file to write.")] = Path("docs/events.md")) -> None:
+    """Write the list of every event type with its payload fields, generated from the event classes."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(event_types.document(), encoding="utf-8")
+    console.print(f"{len(event_types.REGISTRY)} event types written to {output}")
 
 
 @app.command()

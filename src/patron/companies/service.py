@@ -27,6 +27,7 @@ from patron.companies.schemas import (
     MemberAdd,
     MemberList,
     MemberRead,
+    MemberRole,
     MemberUpdate,
 )
 from patron.customers import service as customers
@@ -37,6 +38,7 @@ from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock, validators
 from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, InvalidValue, NotFound, ValidationFailed
+from patron.kernel.events import changes_of
 from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
@@ -114,7 +116,7 @@ def create_company(
         row = repo.insert(
             uow.conn, {**values, "org_id": principal.org_id, "id": uuid7(), "created_at": now, "updated_at": now}
         )
-    uow.record(events.CompanyCreated(principal.org_id, row.id, {"name": row.name, "vat_id": row.vat_id}))
+    uow.record(events.CompanyCreated(principal.org_id, row.id, name=row.name, vat_id=row.vat_id))
     return to_read(row)
 
 
@@ -147,7 +149,7 @@ def update_company(
         return to_read(row)
     with _vat_race():
         updated = repo.update(uow.conn, principal.org_id, row.id, new_values(changes) | {"updated_at": clock.now()})
-    uow.record(events.CompanyUpdated(principal.org_id, row.id, {"changes": msgspec.to_builtins(changes)}))
+    uow.record(events.CompanyUpdated(principal.org_id, row.id, changes=changes_of(changes)))
     return to_read(updated)
 
 
@@ -162,7 +164,7 @@ def delete_company(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UU
         )
         raise Conflict(still, code="company.in_use", extra=linked)
     repo.delete(uow.conn, principal.org_id, row.id)
-    uow.record(events.CompanyDeleted(principal.org_id, row.id, {"name": row.name}))
+    uow.record(events.CompanyDeleted(principal.org_id, row.id, name=row.name))
 
 
 def list_contacts(
@@ -181,7 +183,7 @@ def list_members(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID
 
 
 def _add_member(
-    uow: UnitOfWork, principal: Principal, company: Row[Any], customer_id: uuid.UUID, role: str, code_id: Any
+    uow: UnitOfWork, principal: Principal, company: Row[Any], customer_id: uuid.UUID, role: MemberRole, code_id: Any
 ) -> MemberRead:
     customers.join_company(
         uow, principal=principal, customer_id=customer_id, company_id=company.id, field="customer_id"
@@ -199,8 +201,10 @@ def _add_member(
             "join_code_id": code_id,
         },
     )
-    data = {"customer_id": str(customer_id), "role": role, "join_code_id": str(code_id) if code_id else None}
-    uow.record(events.CompanyMemberAdded(principal.org_id, company.id, data))
+    added = events.CompanyMemberAdded(
+        principal.org_id, company.id, customer_id=customer_id, role=role, join_code_id=code_id
+    )
+    uow.record(added)
     return _member_read(row)
 
 
@@ -229,8 +233,8 @@ def update_member(
     if row.role == data.role:
         return _member_read(row)
     updated = repo.update_member(uow.conn, principal.org_id, company_id, customer_id, {"role": data.role})
-    change = {"customer_id": str(customer_id), "role": {"old": row.role, "new": data.role}}
-    uow.record(events.CompanyMemberUpdated(principal.org_id, company_id, change))
+    change = events.MemberRoleChange(old=row.role, new=data.role)
+    uow.record(events.CompanyMemberUpdated(principal.org_id, company_id, customer_id=customer_id, role=change))
     return _member_read(updated)
 
 
@@ -238,8 +242,7 @@ def remove_member(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUI
     """Take the member role away; the customer stays a contact of the company."""
     row = _member_or_404(uow, principal, company_id, customer_id)
     repo.delete_member(uow.conn, principal.org_id, company_id, customer_id)
-    data = {"customer_id": str(customer_id), "role": row.role}
-    uow.record(events.CompanyMemberRemoved(principal.org_id, company_id, data))
+    uow.record(events.CompanyMemberRemoved(principal.org_id, company_id, customer_id=customer_id, role=row.role))
 
 
 def create_join_code(
@@ -266,8 +269,10 @@ def create_join_code(
             "revoked_at": None,
         },
     )
-    event = {"join_code_id": str(row.id), "role": row.role, "expires_at": row.expires_at.isoformat()}
-    uow.record(events.CompanyJoinCodeCreated(principal.org_id, company.id, event))
+    event = events.CompanyJoinCodeCreated(
+        principal.org_id, company.id, join_code_id=row.id, role=row.role, expires_at=row.expires_at
+    )
+    uow.record(event)
     return JoinCodeCreated(code=code, join_code=_code_read(row))
 
 
@@ -288,7 +293,7 @@ def revoke_join_code(uow: UnitOfWork, *, principal: Principal, company_id: uuid.
     if row.revoked_at is not None:
         return
     repo.update_code(uow.conn, principal.org_id, row.id, {"revoked_at": clock.now()})
-    uow.record(events.CompanyJoinCodeRevoked(principal.org_id, company.id, {"join_code_id": str(row.id)}))
+    uow.record(events.CompanyJoinCodeRevoked(principal.org_id, company.id, join_code_id=row.id))
 
 
 def redeem_join_code(uow: UnitOfWork, *, principal: Principal, data: JoinCodeRedeem) -> MemberRead:

@@ -31,6 +31,7 @@ from patron.identity import service as identity
 from patron.kernel import clock
 from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import NotFound, ValidationFailed
+from patron.kernel.events import changes_of
 from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
@@ -95,13 +96,12 @@ def log_interaction(
         "updated_at": now,
     }
     row = repo.insert_interaction(uow.conn, values)
-    about = {"kind": row.kind, "customer_id": _str(customer_id), "company_id": _str(company_id)}
-    uow.record(events.InteractionLogged(principal.org_id, row.id, about))
+    uow.record(
+        events.InteractionLogged(
+            principal.org_id, row.id, kind=row.kind, customer_id=customer_id, company_id=company_id
+        )
+    )
     return _interaction_read(row)
-
-
-def _str(value: uuid.UUID | None) -> str | None:
-    return str(value) if value is not None else None
 
 
 def list_interactions(
@@ -150,7 +150,7 @@ def update_interaction(
         return _interaction_read(row)
     written = new_values(changes) | {"updated_at": clock.now()}
     updated = repo.update_interaction(uow.conn, principal.org_id, row.id, written)
-    uow.record(events.InteractionUpdated(principal.org_id, row.id, {"changes": msgspec.to_builtins(changes)}))
+    uow.record(events.InteractionUpdated(principal.org_id, row.id, changes=changes_of(changes)))
     return _interaction_read(updated)
 
 
@@ -158,7 +158,7 @@ def delete_interaction(uow: UnitOfWork, *, principal: Principal, interaction_id:
     """Delete an interaction."""
     row = _interaction_or_404(uow, principal, interaction_id, for_update=True)
     repo.delete_interaction(uow.conn, principal.org_id, row.id)
-    uow.record(events.InteractionDeleted(principal.org_id, row.id, {"kind": row.kind}))
+    uow.record(events.InteractionDeleted(principal.org_id, row.id, kind=row.kind))
 
 
 def add_memo(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, data: MemoCreate) -> MemoRead:
@@ -178,7 +178,7 @@ def add_memo(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, d
             "updated_at": now,
         },
     )
-    uow.record(events.MemoAdded(principal.org_id, row.id, {"customer_id": str(customer.id)}))
+    uow.record(events.MemoAdded(principal.org_id, row.id, customer_id=customer.id))
     return _memo_read(row)
 
 
@@ -205,7 +205,7 @@ def update_memo(
     if body == row.body:
         return _memo_read(row)
     updated = repo.update_memo(uow.conn, principal.org_id, row.id, {"body": body, "updated_at": clock.now()})
-    uow.record(events.MemoUpdated(principal.org_id, row.id, {"customer_id": str(customer_id)}))
+    uow.record(events.MemoUpdated(principal.org_id, row.id, customer_id=customer_id))
     return _memo_read(updated)
 
 
@@ -213,7 +213,7 @@ def delete_memo(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID
     """Delete a memo."""
     row = _memo_or_404(uow, principal, customer_id, memo_id)
     repo.delete_memo(uow.conn, principal.org_id, row.id)
-    uow.record(events.MemoDeleted(principal.org_id, row.id, {"customer_id": str(customer_id)}))
+    uow.record(events.MemoDeleted(principal.org_id, row.id, customer_id=customer_id))
 
 
 def timeline(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, limit: int, offset: int) -> Timeline:

@@ -52,9 +52,7 @@ def change_status(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UU
     updated = repo.update(uow.conn, principal.org_id, row.id, values, version=row.version)
     if updated is None:
         raise PreconditionFailed(Message("customer.changed_meanwhile"))
-    uow.record(
-        events.CustomerStatusChanged(principal.org_id, row.id, {"action": action, "from": row.status, "to": target})
-    )
+    uow.record(events.CustomerStatusChanged(principal.org_id, row.id, action=action, from_=row.status, to=target))
     return updated
 
 

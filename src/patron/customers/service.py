@@ -21,16 +21,13 @@ from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock
 from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
+from patron.kernel.events import changes_of
 from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 
 EMAIL_TAKEN = "customer.email_taken"
 NUMBER_TAKEN = "customer.number_taken"
-
-
-def _jsonable(value: Any) -> Any:
-    return msgspec.to_builtins(value)
 
 
 @contextmanager
@@ -144,8 +141,15 @@ def create_customers(
         if inserts:
             for i, created in zip(insert_positions, repo.insert_many(conn, inserts), strict=True):
                 results[i] = (created, True)
-                summary = {"customer_number": created.customer_number, "email": created.email}
-                uow.record(events.CustomerCreated(org_id, created.id, {**summary, "is_guest": created.is_guest}))
+                uow.record(
+                    events.CustomerCreated(
+                        org_id,
+                        created.id,
+                        customer_number=created.customer_number,
+                        email=created.email,
+                        is_guest=created.is_guest,
+                    )
+                )
     return [results[i] for i in range(len(prepared))]
 
 
@@ -224,7 +228,7 @@ def _register_guest(uow: UnitOfWork, principal: Principal, guest: CustomerRead, 
     Only what the registration states overrides the guest's data; defaults do not.
     """
     incoming = {k: v for k, v in values.items() if k == "is_guest" or v != _CREATE_DEFAULTS.get(k)}
-    return _apply_changes(uow, principal, guest, incoming, extra={"registered_guest": True})
+    return _apply_changes(uow, principal, guest, incoming, reason="registered_guest")
 
 
 def _apply_changes(
@@ -233,7 +237,7 @@ def _apply_changes(
     row: CustomerRead,
     values: dict[str, Any],
     *,
-    extra: dict[str, Any] | None = None,
+    reason: events.UpdateReason | msgspec.UnsetType = msgspec.UNSET,
 ) -> CustomerRead:
     changes = field_changes(msgspec.structs.asdict(row), values)
     if not changes:
@@ -246,9 +250,7 @@ def _apply_changes(
         raise PreconditionFailed(Message("customer.changed_meanwhile"))
     uow.record(
         events.CustomerUpdated(
-            principal.org_id,
-            row.id,
-            {"sections": rules.sections_of(changes), "changes": _jsonable(changes), **(extra or {})},
+            principal.org_id, row.id, sections=rules.sections_of(changes), changes=changes_of(changes), reason=reason
         )
     )
     return updated
@@ -353,7 +355,7 @@ def delete_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.
         return
     now = clock.now()
     repo.update(uow.conn, principal.org_id, row.id, {"deleted_at": now, "updated_at": now}, version=row.version)
-    uow.record(events.CustomerDeleted(principal.org_id, row.id, {"email": row.email}))
+    uow.record(events.CustomerDeleted(principal.org_id, row.id, email=row.email))
 
 
 def restore_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
@@ -369,7 +371,7 @@ def restore_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid
             conn, principal.org_id, row.id, {"deleted_at": None, "updated_at": clock.now()}, version=row.version
         )
     assert restored is not None  # the row is locked
-    uow.record(events.CustomerRestored(principal.org_id, row.id, {}))
+    uow.record(events.CustomerRestored(principal.org_id, row.id))
     return restored
 
 
@@ -383,7 +385,7 @@ def purge_outdated_guests(
     ids = repo.outdated_guests(conn, principal.org_id, inactive_since=cutoff)
     purged = repo.delete_many(conn, principal.org_id, ids)
     for customer_id in ids:
-        uow.record(events.CustomerPurged(principal.org_id, customer_id, {"reason": "outdated_guest"}))
+        uow.record(events.CustomerPurged(principal.org_id, customer_id, reason="outdated_guest"))
     return PurgeResult(purged=purged, older_than_days=days)
 
 
@@ -396,7 +398,7 @@ def make_group_members_merchants(uow: UnitOfWork, *, principal: Principal, group
     """Members of a group that became a merchant group become merchants; one `customer.updated` each."""
     rows = repo.non_merchants_in_group(uow.conn, principal.org_id, group_id)
     for row in rows:
-        _apply_changes(uow, principal, row, {"is_merchant": True}, extra={"reason": "merchant_group"})
+        _apply_changes(uow, principal, row, {"is_merchant": True}, reason="merchant_group")
     return len(rows)
 
 

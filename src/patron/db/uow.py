@@ -223,7 +223,7 @@ class UnitOfWork:
                         "actor_type": self.actor.type.value,
                         "actor_id": self.actor.id,
                         "subject_id": event.subject_id,
-                        "data": event.data,
+                        "data": event.payload(),
                     }
                 )
         _INSERT_EVENT.execute(self._conn, rows)

@@ -36,6 +36,7 @@ from patron.identity import service as identity
 from patron.kernel import clock, validators
 from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, FieldError, InvalidValue, NotFound, ValidationFailed
+from patron.kernel.events import FieldChange, changes_of
 from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
@@ -105,7 +106,7 @@ def _insert_pipeline(
     }
     with _name_race():
         row = repo.insert_pipeline(uow.conn, values, stage_rows)
-    uow.record(events.PipelineCreated(principal.org_id, row.id, {"name": name, "stages": [n for n, _ in stages]}))
+    uow.record(events.PipelineCreated(principal.org_id, row.id, name=name, stages=[n for n, _ in stages]))
     return _pipeline_read(row, repo.stages_of(uow.conn, principal.org_id, [row.id]))
 
 
@@ -159,11 +160,10 @@ def update_pipeline(
         holder = repo.pipeline_name_holder(uow.conn, principal.org_id, name)
         if holder is not None:
             raise Conflict(Message("pipeline.name_taken"), code=NAME_TAKEN)
+        renamed = {"name": FieldChange(old=row.name, new=name)}
         with _name_race():
             row = repo.update_pipeline(uow.conn, principal.org_id, row.id, {"name": name, "updated_at": clock.now()})
-        uow.record(
-            events.PipelineUpdated(principal.org_id, row.id, {"changes": {"name": {"old": row.name, "new": name}}})
-        )
+        uow.record(events.PipelineUpdated(principal.org_id, row.id, changes=renamed))
     return _pipeline_read(row, repo.stages_of(uow.conn, principal.org_id, [row.id]))
 
 
@@ -176,7 +176,7 @@ def delete_pipeline(uow: UnitOfWork, *, principal: Principal, pipeline_id: uuid.
     if deals:
         raise Conflict(Message("pipeline.in_use", deals=deals), code="pipeline.in_use", extra={"deals": deals})
     repo.delete_pipeline(uow.conn, principal.org_id, row.id)
-    uow.record(events.PipelineDeleted(principal.org_id, row.id, {"name": row.name}))
+    uow.record(events.PipelineDeleted(principal.org_id, row.id, name=row.name))
 
 
 def _checked_links(uow: UnitOfWork, principal: Principal, values: dict[str, Any]) -> None:
@@ -253,8 +253,10 @@ def create_deal(uow: UnitOfWork, *, principal: Principal, data: DealCreate) -> D
         "version": 1,
     }
     row = repo.insert_deal(uow.conn, values)
-    data_out = {"title": row.title, "value": row.value, "currency": row.currency, "stage": stage.name}
-    uow.record(events.DealCreated(principal.org_id, row.id, data_out))
+    created = events.DealCreated(
+        principal.org_id, row.id, title=row.title, value=row.value, currency=row.currency, stage=stage.name
+    )
+    uow.record(created)
     return to_read(row)
 
 
@@ -281,7 +283,7 @@ def update_deal(uow: UnitOfWork, *, principal: Principal, deal_id: uuid.UUID, da
         return to_read(row)
     written = new_values(changes)
     updated = repo.update_deal(uow.conn, principal.org_id, row.id, {**written, "updated_at": clock.now()})
-    uow.record(events.DealUpdated(principal.org_id, row.id, {"changes": msgspec.to_builtins(changes)}))
+    uow.record(events.DealUpdated(principal.org_id, row.id, changes=changes_of(changes)))
     return to_read(updated)
 
 
@@ -289,7 +291,7 @@ def delete_deal(uow: UnitOfWork, *, principal: Principal, deal_id: uuid.UUID) ->
     """Delete a deal."""
     row = _deal_or_404(uow, principal, deal_id, for_update=True)
     repo.delete_deal(uow.conn, principal.org_id, row.id)
-    uow.record(events.DealDeleted(principal.org_id, row.id, {"title": row.title}))
+    uow.record(events.DealDeleted(principal.org_id, row.id, title=row.title))
 
 
 def _move(uow: UnitOfWork, principal: Principal, row: Row[Any], stage: Row[Any], stages: list[Row[Any]]) -> DealRead:
@@ -302,14 +304,16 @@ def _move(uow: UnitOfWork, principal: Principal, row: Row[Any], stage: Row[Any],
         "updated_at": now,
     }
     updated = repo.update_deal(uow.conn, principal.org_id, row.id, values)
-    change = {
-        "from_stage": current.name,
-        "to_stage": stage.name,
-        "from_status": row.status,
-        "to_status": stage.kind,
-        "reopened": row.status != "open",
-    }
-    uow.record(events.DealStageChanged(principal.org_id, row.id, change))
+    change = events.DealStageChanged(
+        principal.org_id,
+        row.id,
+        from_stage=current.name,
+        to_stage=stage.name,
+        from_status=row.status,
+        to_status=stage.kind,
+        reopened=row.status != "open",
+    )
+    uow.record(change)
     return to_read(updated)
 
 

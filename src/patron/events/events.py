@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Annotated
+
+from msgspec import Meta
 
 from patron.kernel.events import DomainEvent
 
 
-@dataclass(frozen=True, slots=True)
-class WebhookCreated(DomainEvent):
+class WebhookCreated(DomainEvent, frozen=True, kw_only=True):
+    """A webhook was registered."""
+
     type = "webhook.created"
+    subject = "webhook"
+    url: str
+    event_types: list[str]
 
 
-@dataclass(frozen=True, slots=True)
-class WebhookUpdated(DomainEvent):
+class WebhookUpdated(DomainEvent, frozen=True, kw_only=True):
+    """A webhook was changed, or its signing secret rotated."""
+
     type = "webhook.updated"
+    subject = "webhook"
+    fields: Annotated[list[str], Meta(description="the names of the changed fields, sorted; `secret` after a rotation")]
 
 
-@dataclass(frozen=True, slots=True)
-class WebhookDeleted(DomainEvent):
+class WebhookDeleted(DomainEvent, frozen=True, kw_only=True):
+    """A webhook was removed with its delivery log."""
+
     type = "webhook.deleted"
+    subject = "webhook"
+
+
+EVENTS = (WebhookCreated, WebhookUpdated, WebhookDeleted)

@@ -83,7 +83,7 @@ def create_webhook(
             "updated_at": now,
         },
     )
-    uow.record(WebhookCreatedEvent(principal.org_id, row.id, {"url": url, "event_types": row.event_types}))
+    uow.record(WebhookCreatedEvent(principal.org_id, row.id, url=url, event_types=row.event_types))
     secret = derive_secret(policy.server_secret, principal.org_id, row.id, row.secret_version)
     return WebhookCreated(webhook=to_read(row), secret=secret)
 
@@ -111,7 +111,7 @@ def update_webhook(
         # Re-enabled: deliver what happens from now, not what happened while off.
         values["cursor_seq"] = outbox.last_seq(uow.conn, principal.org_id)
     updated = repo.update(uow.conn, principal.org_id, webhook_id, {**values, "updated_at": clock.now()})
-    uow.record(WebhookUpdated(principal.org_id, webhook_id, {"fields": sorted(k for k in values if k != "cursor_seq")}))
+    uow.record(WebhookUpdated(principal.org_id, webhook_id, fields=sorted(k for k in values if k != "cursor_seq")))
     return to_read(updated)
 
 
@@ -122,7 +122,7 @@ def rotate_secret(
     row = _webhook_or_404(uow, principal, webhook_id, lock=True)
     values = {"secret_version": row.secret_version + 1, "updated_at": clock.now()}
     updated = repo.update(uow.conn, principal.org_id, webhook_id, values)
-    uow.record(WebhookUpdated(principal.org_id, webhook_id, {"fields": ["secret"]}))
+    uow.record(WebhookUpdated(principal.org_id, webhook_id, fields=["secret"]))
     secret = derive_secret(policy.server_secret, principal.org_id, webhook_id, updated.secret_version)
     return WebhookCreated(webhook=to_read(updated), secret=secret)
 
@@ -131,7 +131,7 @@ def delete_webhook(uow: UnitOfWork, *, principal: Principal, webhook_id: uuid.UU
     """Remove the webhook with its delivery log."""
     _webhook_or_404(uow, principal, webhook_id, lock=True)
     repo.delete(uow.conn, principal.org_id, webhook_id)
-    uow.record(WebhookDeleted(principal.org_id, webhook_id, {}))
+    uow.record(WebhookDeleted(principal.org_id, webhook_id))
 
 
 def list_deliveries(uow: UnitOfWork, *, principal: Principal, webhook_id: uuid.UUID, limit: int) -> WebhookDeliveryList:

@@ -27,6 +27,7 @@ from patron.groups.schemas import (
 from patron.kernel import clock
 from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, FieldError, InvalidValue, NotFound, ValidationFailed
+from patron.kernel.events import changes_of
 from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
@@ -77,7 +78,7 @@ def create_group(uow: UnitOfWork, *, principal: Principal, data: GroupCreate) ->
     }
     with _name_race():
         row = repo.insert(uow.conn, values)
-    uow.record(events.CustomerGroupCreated(principal.org_id, row.id, {"name": name, "is_merchant": data.is_merchant}))
+    uow.record(events.CustomerGroupCreated(principal.org_id, row.id, name=name, is_merchant=data.is_merchant))
     return to_read(row)
 
 
@@ -108,7 +109,7 @@ def update_group(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID, 
         return to_read(row)
     with _name_race():
         updated = repo.update(uow.conn, principal.org_id, row.id, new_values(changes) | {"updated_at": clock.now()})
-    uow.record(events.CustomerGroupUpdated(principal.org_id, row.id, {"changes": changes}))
+    uow.record(events.CustomerGroupUpdated(principal.org_id, row.id, changes=changes_of(changes)))
     if changes.get("is_merchant", {}).get("new") is True:
         customers.make_group_members_merchants(uow, principal=principal, group_id=row.id)
     return to_read(updated)
@@ -125,7 +126,7 @@ def delete_group(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) 
             extra={"members": members},
         )
     repo.delete(uow.conn, principal.org_id, row.id)
-    uow.record(events.CustomerGroupDeleted(principal.org_id, row.id, {"name": row.name}))
+    uow.record(events.CustomerGroupDeleted(principal.org_id, row.id, name=row.name))
 
 
 def _lists(data: ProductRestrictions) -> dict[str, list[str]]:
@@ -156,7 +157,10 @@ def set_group_restrictions(
     old = repo.group_rules(uow.conn, principal.org_id, row.id)
     if old != lists:
         repo.replace_group_rules(uow.conn, principal.org_id, row.id, lists)
-        uow.record(events.GroupProductRestrictionsChanged(principal.org_id, row.id, {"old": old, "new": lists}))
+        changed = events.GroupProductRestrictionsChanged(
+            principal.org_id, row.id, old=events.ProductLists(**old), new=events.ProductLists(**lists)
+        )
+        uow.record(changed)
     return ProductRestrictions(**lists)
 
 
@@ -175,7 +179,10 @@ def set_customer_restrictions(
     old = repo.customer_rules(uow.conn, principal.org_id, customer.id)
     if old != lists:
         repo.replace_customer_rules(uow.conn, principal.org_id, customer.id, lists)
-        uow.record(events.CustomerProductRestrictionsChanged(principal.org_id, customer.id, {"old": old, "new": lists}))
+        changed = events.CustomerProductRestrictionsChanged(
+            principal.org_id, customer.id, old=events.ProductLists(**old), new=events.ProductLists(**lists)
+        )
+        uow.record(changed)
     return ProductRestrictions(**lists)
 
 

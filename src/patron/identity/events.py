@@ -2,41 +2,80 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from typing import Annotated
 
+from msgspec import Meta
+
+from patron.identity.schemas import RoleName
 from patron.kernel.events import DomainEvent
 
+_CHANGED = Meta(description="the names of the changed fields, sorted")
 
-@dataclass(frozen=True, slots=True)
-class OrganizationCreated(DomainEvent):
+
+class OrganizationCreated(DomainEvent, frozen=True, kw_only=True):
+    """An organization was created with its owner (followed by the owner's `staff.created`)."""
+
     type = "organization.created"
+    subject = "organization"
+    slug: str
+    name: str
 
 
-@dataclass(frozen=True, slots=True)
-class OrganizationUpdated(DomainEvent):
+class OrganizationUpdated(DomainEvent, frozen=True, kw_only=True):
+    """The organization's name or settings changed."""
+
     type = "organization.updated"
+    subject = "organization"
+    fields: Annotated[list[str], _CHANGED]
 
 
-@dataclass(frozen=True, slots=True)
-class StaffCreated(DomainEvent):
+class StaffCreated(DomainEvent, frozen=True, kw_only=True):
+    """A staff member was added (with a first API key)."""
+
     type = "staff.created"
+    subject = "staff member"
+    email: str
+    role: RoleName
 
 
-@dataclass(frozen=True, slots=True)
-class StaffUpdated(DomainEvent):
+class StaffUpdated(DomainEvent, frozen=True, kw_only=True):
+    """A staff member's name, role or password changed (`password`, never the password itself)."""
+
     type = "staff.updated"
+    subject = "staff member"
+    fields: Annotated[list[str], _CHANGED]
 
 
-@dataclass(frozen=True, slots=True)
-class StaffDeleted(DomainEvent):
+class StaffDeleted(DomainEvent, frozen=True, kw_only=True):
+    """A staff member was deactivated and their API keys revoked."""
+
     type = "staff.deleted"
+    subject = "staff member"
+    email: str
 
 
-@dataclass(frozen=True, slots=True)
-class ApiKeyCreated(DomainEvent):
+class ApiKeyCreated(DomainEvent, frozen=True, kw_only=True):
+    """Another API key was issued for a staff member (never the key itself)."""
+
     type = "api_key.created"
+    subject = "API key"
+    staff_id: uuid.UUID
 
 
-@dataclass(frozen=True, slots=True)
-class ApiKeyRevoked(DomainEvent):
+class ApiKeyRevoked(DomainEvent, frozen=True, kw_only=True):
+    """An API key was revoked."""
+
     type = "api_key.revoked"
+    subject = "API key"
+
+
+EVENTS = (
+    OrganizationCreated,
+    OrganizationUpdated,
+    StaffCreated,
+    StaffUpdated,
+    StaffDeleted,
+    ApiKeyCreated,
+    ApiKeyRevoked,
+)

@@ -96,8 +96,8 @@ def create_organization(uow: UnitOfWork, *, data: OrganizationCreate) -> Organiz
         conn, org_id=org.id, email=owner_email, name=data.owner_name or owner_email, role=Role.OWNER, password=None
     )
     plaintext, _ = _insert_api_key(conn, org_id=org.id, staff_id=owner.id, name="owner")
-    uow.record(events.OrganizationCreated(org.id, org.id, {"slug": org.slug, "name": org.name}))
-    uow.record(events.StaffCreated(org.id, owner.id, {"email": owner.email, "role": owner.role}))
+    uow.record(events.OrganizationCreated(org.id, org.id, slug=org.slug, name=org.name))
+    uow.record(events.StaffCreated(org.id, owner.id, email=owner.email, role=owner.role))
     return OrganizationCreated(organization=_organization_read(org), owner=_staff_read(owner), owner_api_key=plaintext)
 
 
@@ -124,7 +124,7 @@ def update_organization(uow: UnitOfWork, *, principal: Principal, data: Organiza
         principal.org_id,
         {"name": name.strip(), "settings": msgspec.to_builtins(settings), "updated_at": clock.now()},
     )
-    uow.record(events.OrganizationUpdated(principal.org_id, principal.org_id, {"fields": sorted([*changes, "name"])}))
+    uow.record(events.OrganizationUpdated(principal.org_id, principal.org_id, fields=sorted([*changes, "name"])))
     return _organization_read(updated)
 
 
@@ -201,7 +201,7 @@ def create_staff(uow: UnitOfWork, *, principal: Principal, data: StaffCreate) ->
         conn, org_id=principal.org_id, email=email, name=data.name, role=data.role, password=data.password
     )
     plaintext, _ = _insert_api_key(conn, org_id=principal.org_id, staff_id=row.id, name=None)
-    uow.record(events.StaffCreated(principal.org_id, row.id, {"email": email, "role": row.role}))
+    uow.record(events.StaffCreated(principal.org_id, row.id, email=email, role=row.role))
     return StaffCreated(staff=_staff_read(row), api_key=plaintext)
 
 
@@ -245,7 +245,7 @@ def update_staff(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID, 
         values["password_hash"] = passwords.hash_password(data.password)
     updated = repo.update_staff(conn, principal.org_id, staff_id, values)
     changed = sorted(k if k != "password_hash" else "password" for k in values if k != "updated_at")
-    uow.record(events.StaffUpdated(principal.org_id, staff_id, {"fields": changed}))
+    uow.record(events.StaffUpdated(principal.org_id, staff_id, fields=changed))
     return _staff_read(updated)
 
 
@@ -260,7 +260,7 @@ def delete_staff(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID) 
     now = clock.now()
     repo.update_staff(conn, principal.org_id, staff_id, {"deactivated_at": now, "updated_at": now})
     revoked = repo.revoke_api_keys(conn, principal.org_id, now, staff_id=staff_id)
-    uow.record(events.StaffDeleted(principal.org_id, staff_id, {"email": row.email}))
+    uow.record(events.StaffDeleted(principal.org_id, staff_id, email=row.email))
     return revoked
 
 
@@ -270,7 +270,7 @@ def create_api_key(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID
     if repo.get_staff(conn, principal.org_id, staff_id) is None:
         raise NotFound(Message("staff.not_found"))
     plaintext, key_row = _insert_api_key(conn, org_id=principal.org_id, staff_id=staff_id, name=data.name)
-    uow.record(events.ApiKeyCreated(principal.org_id, key_row.id, {"staff_id": str(staff_id)}))
+    uow.record(events.ApiKeyCreated(principal.org_id, key_row.id, staff_id=staff_id))
     return ApiKeyCreated(api_key=plaintext, key=_api_key_read(key_row))
 
 
@@ -280,7 +280,7 @@ def revoke_api_key(uow: UnitOfWork, *, principal: Principal, key_id: uuid.UUID) 
     if repo.get_api_key(conn, principal.org_id, key_id) is None:
         raise NotFound(Message("api_key.not_found"))
     revoked = repo.revoke_api_keys(conn, principal.org_id, clock.now(), key_id=key_id)
-    uow.record(events.ApiKeyRevoked(principal.org_id, key_id, {}))
+    uow.record(events.ApiKeyRevoked(principal.org_id, key_id))
     return revoked
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
+from msgspec import UNSET, UnsetType
 from sqlalchemy.engine import Row
 
 from patron.customers import service as customers
@@ -115,9 +116,7 @@ def submit_inquiry(
             "closed_at": None,
         },
     )
-    uow.record(
-        events.InquiryCreated(org_id, row.id, {"name": row.name, "email": row.email, "company_name": row.company_name})
-    )
+    uow.record(events.InquiryCreated(org_id, row.id, name=row.name, email=row.email, company_name=row.company_name))
     return InquiryReceipt(id=row.id, status="new", created_at=row.created_at)
 
 
@@ -168,7 +167,11 @@ def _move(
     row: Row[Any],
     action: rules.Action,
     values: dict[str, Any],
-    data: dict[str, Any],
+    *,
+    assigned_to: uuid.UUID | UnsetType = UNSET,
+    customer_id: uuid.UUID | UnsetType = UNSET,
+    customer_created: bool | UnsetType = UNSET,
+    reason: str | UnsetType = UNSET,
 ) -> Row[Any]:
     status = rules.next_status(action, row.status)
     now = clock.now()
@@ -179,7 +182,15 @@ def _move(
     if status != row.status:
         uow.record(
             events.InquiryStatusChanged(
-                principal.org_id, row.id, {"from": row.status, "to": status, "action": action, **data}
+                principal.org_id,
+                row.id,
+                from_=row.status,
+                to=status,
+                action=action,
+                assigned_to=assigned_to,
+                customer_id=customer_id,
+                customer_created=customer_created,
+                reason=reason,
             )
         )
     return updated
@@ -195,8 +206,8 @@ def assign_inquiry(
         identity.get_staff(uow, principal=principal, staff_id=staff_id)
     except NotFound:
         raise ValidationFailed.single("staff_id", Message("staff.not_in_organization")) from None
-    updated = _move(uow, principal, row, "assign", {"assigned_to": staff_id}, {"assigned_to": str(staff_id)})
-    uow.record(events.InquiryAssigned(principal.org_id, row.id, {"assigned_to": str(staff_id)}))
+    updated = _move(uow, principal, row, "assign", {"assigned_to": staff_id}, assigned_to=staff_id)
+    uow.record(events.InquiryAssigned(principal.org_id, row.id, assigned_to=staff_id))
     return _detail(uow, principal, updated)
 
 
@@ -219,8 +230,8 @@ def reply_to_inquiry(uow: UnitOfWork, *, principal: Principal, inquiry_id: uuid.
             "created_at": clock.now(),
         },
     )
-    updated = _move(uow, principal, row, "reply", {}, {})
-    uow.record(events.InquiryReplied(principal.org_id, row.id, {"reply_id": str(reply_id)}))
+    updated = _move(uow, principal, row, "reply", {})
+    uow.record(events.InquiryReplied(principal.org_id, row.id, reply_id=reply_id))
     return _detail(uow, principal, updated)
 
 
@@ -254,12 +265,7 @@ def convert_inquiry(
         )
         customer_id = customer.id
     updated = _move(
-        uow,
-        principal,
-        row,
-        "convert",
-        {"customer_id": customer_id},
-        {"customer_id": str(customer_id), "customer_created": created},
+        uow, principal, row, "convert", {"customer_id": customer_id}, customer_id=customer_id, customer_created=created
     )
     return _detail(uow, principal, updated)
 
@@ -271,5 +277,5 @@ def lose_inquiry(uow: UnitOfWork, *, principal: Principal, inquiry_id: uuid.UUID
     rules.next_status("lose", row.status)
     if not text:
         raise ValidationFailed.single("reason", Message("field.blank"))
-    updated = _move(uow, principal, row, "lose", {"lost_reason": text}, {"reason": text})
+    updated = _move(uow, principal, row, "lose", {"lost_reason": text}, reason=text)
     return _detail(uow, principal, updated)

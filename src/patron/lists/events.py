@@ -2,46 +2,90 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
 
-from patron.kernel.events import DomainEvent
+from patron.kernel.events import Changes, DomainEvent
+from patron.lists.schemas import ListKind
 
 
-@dataclass(frozen=True, slots=True)
-class ListCreated(DomainEvent):
+class ListCreated(DomainEvent, frozen=True, kw_only=True):
+    """The customer got a new list (a wishlist or another list of products)."""
+
     type = "list.created"
+    subject = "customer"
+    list_id: uuid.UUID
+    kind: ListKind
 
 
-@dataclass(frozen=True, slots=True)
-class ListUpdated(DomainEvent):
+class ListUpdated(DomainEvent, frozen=True, kw_only=True):
+    """Fields of one of the customer's lists changed."""
+
     type = "list.updated"
+    subject = "customer"
+    list_id: uuid.UUID
+    changes: Changes
 
 
-@dataclass(frozen=True, slots=True)
-class ListDeleted(DomainEvent):
+class ListDeleted(DomainEvent, frozen=True, kw_only=True):
+    """A list was removed with its items."""
+
     type = "list.deleted"
+    subject = "customer"
+    list_id: uuid.UUID
 
 
-@dataclass(frozen=True, slots=True)
-class ListItemAdded(DomainEvent):
+class ListItemAdded(DomainEvent, frozen=True, kw_only=True):
+    """A product was put on a list."""
+
     type = "list.item_added"
+    subject = "customer"
+    list_id: uuid.UUID
+    product_ref: str
+    quantity: int
 
 
-@dataclass(frozen=True, slots=True)
-class ListItemChanged(DomainEvent):
+class ListItemChanged(DomainEvent, frozen=True, kw_only=True):
+    """A list item's quantity or note changed."""
+
     type = "list.item_changed"
+    subject = "customer"
+    list_id: uuid.UUID
+    product_ref: str
+    changes: Changes
 
 
-@dataclass(frozen=True, slots=True)
-class ListItemRemoved(DomainEvent):
+class ListItemRemoved(DomainEvent, frozen=True, kw_only=True):
+    """A product was taken off a list."""
+
     type = "list.item_removed"
+    subject = "customer"
+    list_id: uuid.UUID
+    product_ref: str
 
 
-@dataclass(frozen=True, slots=True)
-class ListShared(DomainEvent):
+class ListShared(DomainEvent, frozen=True, kw_only=True):
+    """A new share link was made for a list (an earlier one stops working)."""
+
     type = "list.shared"
+    subject = "customer"
+    list_id: uuid.UUID
 
 
-@dataclass(frozen=True, slots=True)
-class ListUnshared(DomainEvent):
+class ListUnshared(DomainEvent, frozen=True, kw_only=True):
+    """A list's share link was revoked."""
+
     type = "list.unshared"
+    subject = "customer"
+    list_id: uuid.UUID
+
+
+EVENTS = (
+    ListCreated,
+    ListUpdated,
+    ListDeleted,
+    ListItemAdded,
+    ListItemChanged,
+    ListItemRemoved,
+    ListShared,
+    ListUnshared,
+)

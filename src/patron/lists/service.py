@@ -14,6 +14,7 @@ from patron.db.uow import UnitOfWork
 from patron.kernel import clock
 from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, NotFound, ValidationFailed
+from patron.kernel.events import changes_of
 from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
@@ -113,7 +114,7 @@ def create_list(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID
             "updated_at": now,
         },
     )
-    uow.record(events.ListCreated(principal.org_id, customer_id, {"list_id": str(row.id), "kind": data.kind}))
+    uow.record(events.ListCreated(principal.org_id, customer_id, list_id=row.id, kind=data.kind))
     return _list_read(row, [])
 
 
@@ -132,7 +133,7 @@ def update_list(
         return _with_items(uow, principal, row)
     written = new_values(changes)
     updated = repo.update_list(uow.conn, principal.org_id, list_id, {**written, "updated_at": clock.now()})
-    uow.record(events.ListUpdated(principal.org_id, customer_id, {"list_id": str(list_id), "changes": changes}))
+    uow.record(events.ListUpdated(principal.org_id, customer_id, list_id=list_id, changes=changes_of(changes)))
     return _with_items(uow, principal, updated)
 
 
@@ -140,7 +141,7 @@ def delete_list(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID
     """Remove a list with its items; its shared link stops working."""
     _list_or_404(uow, principal, customer_id, list_id, for_update=True)
     repo.delete_list(uow.conn, principal.org_id, list_id)
-    uow.record(events.ListDeleted(principal.org_id, customer_id, {"list_id": str(list_id)}))
+    uow.record(events.ListDeleted(principal.org_id, customer_id, list_id=list_id))
 
 
 def add_item(
@@ -171,9 +172,7 @@ def add_item(
         raise Conflict(Message("list.item_exists"), code="list.item_exists") from None
     uow.record(
         events.ListItemAdded(
-            principal.org_id,
-            customer_id,
-            {"list_id": str(list_id), "product_ref": product_ref, "quantity": data.quantity},
+            principal.org_id, customer_id, list_id=list_id, product_ref=product_ref, quantity=data.quantity
         )
     )
     return _item_read(row)
@@ -210,9 +209,7 @@ def update_item(
     updated = repo.update_item(uow.conn, principal.org_id, item_id, {**written, "updated_at": clock.now()})
     uow.record(
         events.ListItemChanged(
-            principal.org_id,
-            customer_id,
-            {"list_id": str(list_id), "product_ref": row.product_ref, "changes": changes},
+            principal.org_id, customer_id, list_id=list_id, product_ref=row.product_ref, changes=changes_of(changes)
         )
     )
     return _item_read(updated)
@@ -225,9 +222,7 @@ def remove_item(
     _list_or_404(uow, principal, customer_id, list_id, for_update=True)
     row = _item_or_404(uow, principal, list_id, item_id)
     repo.delete_item(uow.conn, principal.org_id, item_id)
-    uow.record(
-        events.ListItemRemoved(principal.org_id, customer_id, {"list_id": str(list_id), "product_ref": row.product_ref})
-    )
+    uow.record(events.ListItemRemoved(principal.org_id, customer_id, list_id=list_id, product_ref=row.product_ref))
 
 
 def share_list(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, list_id: uuid.UUID) -> ShareCreated:
@@ -242,7 +237,7 @@ def share_list(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID,
         list_id,
         {"share_token_hash": rules.token_hash(token), "shared_at": now, "updated_at": now},
     )
-    uow.record(events.ListShared(principal.org_id, customer_id, {"list_id": str(list_id)}))
+    uow.record(events.ListShared(principal.org_id, customer_id, list_id=list_id))
     return ShareCreated(token=token, path=SHARED_PATH + token)
 
 
@@ -254,7 +249,7 @@ def unshare_list(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUI
     repo.update_list(
         uow.conn, principal.org_id, list_id, {"share_token_hash": None, "shared_at": None, "updated_at": clock.now()}
     )
-    uow.record(events.ListUnshared(principal.org_id, customer_id, {"list_id": str(list_id)}))
+    uow.record(events.ListUnshared(principal.org_id, customer_id, list_id=list_id))
 
 
 def get_shared_list(uow: UnitOfWork, *, token: str) -> SharedListRead:

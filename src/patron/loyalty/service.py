@@ -82,9 +82,7 @@ def award_for_order(
         return None
     balance = repo.add_to_balance(uow.conn, org_id, customer_id, points)
     _sync_tier(uow, org_id, customer_id, settings)
-    uow.record(
-        events.PointsAwarded(org_id, customer_id, {"order_id": str(order_id), "points": points, "balance": balance})
-    )
+    uow.record(events.PointsAwarded(org_id, customer_id, order_id=order_id, points=points, balance=balance))
     return to_read(row)
 
 
@@ -115,9 +113,7 @@ def reverse_for_order(
     _sync_tier(uow, org_id, customer_id, settings)
     uow.record(
         events.PointsReversed(
-            org_id,
-            customer_id,
-            {"order_id": str(order_id), "points": -taken, "shortfall": shortfall, "balance": new_balance},
+            org_id, customer_id, order_id=order_id, points=-taken, shortfall=shortfall, balance=new_balance
         )
     )
     return to_read(row)
@@ -138,10 +134,8 @@ def redeem_points(
     except sa.exc.IntegrityError:
         # The composite foreign key: the order is not one of this organization's.
         raise ValidationFailed.single("order_id", Message("order.not_in_organization")) from None
-    data_out: dict[str, Any] = {"points": -data.points, "balance": balance}
-    if data.order_id is not None:
-        data_out["order_id"] = str(data.order_id)
-    uow.record(events.PointsRedeemed(org_id, customer_id, data_out))
+    on_order = msgspec.UNSET if data.order_id is None else data.order_id
+    uow.record(events.PointsRedeemed(org_id, customer_id, points=-data.points, balance=balance, order_id=on_order))
     return to_read(row)
 
 
@@ -167,9 +161,7 @@ def adjust_points(
     values = _entry(org_id, customer_id, "adjustment", data.points, lifetime_points=lifetime, reason=reason)
     row = repo.insert(uow.conn, values)
     _sync_tier(uow, org_id, customer_id, settings)
-    uow.record(
-        events.PointsAdjusted(org_id, customer_id, {"points": data.points, "reason": reason, "balance": balance})
-    )
+    uow.record(events.PointsAdjusted(org_id, customer_id, points=data.points, reason=reason, balance=balance))
     return to_read(row)
 
 

@@ -116,7 +116,7 @@ def subscribe(
         if row is None:
             return SubscriptionStatus(status=existing.status), False
     else:
-        uow.record(events.SubscriberSubscribed(org_id, row.id, {"status": row.status, "topics": row.topics}))
+        uow.record(events.SubscriberSubscribed(org_id, row.id, status=row.status, topics=row.topics))
     _evidence(uow, row, action="subscribe", source=data.source, client=client, consent_text=data.consent_text)
     return SubscriptionStatus(status=row.status), created
 
@@ -149,9 +149,9 @@ def _sign_up_again(
         return None
     updated = repo.update(uow.conn, row.org_id, row.id, {**values, "updated_at": now})
     if status != row.status:
-        uow.record(events.SubscriberSubscribed(row.org_id, row.id, {"status": status, "topics": merged}))
+        uow.record(events.SubscriberSubscribed(row.org_id, row.id, status=status, topics=merged))
     elif merged != row.topics:
-        uow.record(events.SubscriberTopicsChanged(row.org_id, row.id, {"topics": merged}))
+        uow.record(events.SubscriberTopicsChanged(row.org_id, row.id, topics=merged))
     return updated
 
 
@@ -171,7 +171,7 @@ def confirm(uow: UnitOfWork, *, links: LinkSigner, token: str, client: ClientInf
     now = clock.now()
     values = {"status": "subscribed", "subscribed_at": now, "confirmed_at": now, "updated_at": now}
     updated = repo.update(uow.conn, row.org_id, row.id, values)
-    uow.record(events.SubscriberConfirmed(row.org_id, row.id, {"topics": row.topics}))
+    uow.record(events.SubscriberConfirmed(row.org_id, row.id, topics=row.topics))
     _evidence(uow, updated, action="confirm", source="confirmation_link", client=client, consent_text=None)
     return SubscriptionStatus(status="subscribed")
 
@@ -185,7 +185,7 @@ def unsubscribe(uow: UnitOfWork, *, links: LinkSigner, token: str, client: Clien
     updated = repo.update(
         uow.conn, row.org_id, row.id, {"status": "unsubscribed", "unsubscribed_at": now, "updated_at": now}
     )
-    uow.record(events.SubscriberUnsubscribed(row.org_id, row.id, {"previous_status": row.status}))
+    uow.record(events.SubscriberUnsubscribed(row.org_id, row.id, previous_status=row.status))
     _evidence(uow, updated, action="unsubscribe", source="unsubscribe_link", client=client, consent_text=None)
     return SubscriptionStatus(status="unsubscribed")
 
@@ -246,7 +246,7 @@ def revoke_links(
     row = _subscriber_or_404(uow, principal, subscriber_id, lock=True)
     values = {"token_version": row.token_version + 1, "updated_at": clock.now()}
     updated = repo.update(uow.conn, principal.org_id, subscriber_id, values)
-    uow.record(events.SubscriberLinksRevoked(principal.org_id, subscriber_id, {}))
+    uow.record(events.SubscriberLinksRevoked(principal.org_id, subscriber_id))
     return to_read(updated, links)
 
 

@@ -101,12 +101,10 @@ def create_order(uow: UnitOfWork, *, principal: Principal, data: OrderCreate) ->
         events.OrderCreated(
             principal.org_id,
             row.id,
-            {
-                "external_ref": external_ref,
-                "total": data.total,
-                "currency": currency,
-                "customer_id": str(data.customer_id) if data.customer_id else None,
-            },
+            external_ref=external_ref,
+            total=data.total,
+            currency=currency,
+            customer_id=data.customer_id,
         )
     )
     return to_read(row, customer)
@@ -144,7 +142,7 @@ def attach_customer(
     updated = repo.set_customer(
         uow.conn, principal.org_id, order_id, {"customer_id": customer_id, "updated_at": clock.now()}
     )
-    uow.record(events.OrderCustomerAttached(principal.org_id, order_id, {"customer_id": str(customer_id)}))
+    uow.record(events.OrderCustomerAttached(principal.org_id, order_id, customer_id=customer_id))
     if updated.status == "paid":
         award = loyalty.award_for_order(
             uow,
@@ -184,13 +182,7 @@ def pay_order(uow: UnitOfWork, *, principal: Principal, settings: LoyaltySetting
     if moved:
         uow.record(
             events.OrderPaid(
-                principal.org_id,
-                order_id,
-                {
-                    "total": row.total,
-                    "currency": row.currency,
-                    "customer_id": str(row.customer_id) if row.customer_id else None,
-                },
+                principal.org_id, order_id, total=row.total, currency=row.currency, customer_id=row.customer_id
             )
         )
     if row.customer_id is not None:
@@ -210,7 +202,7 @@ def refund_order(uow: UnitOfWork, *, principal: Principal, settings: LoyaltySett
     """Mark a paid order refunded and reverse its award (at most the balance; the rest is the shortfall)."""
     row, moved = _move(uow, principal, order_id, "refunded")
     if moved:
-        uow.record(events.OrderRefunded(principal.org_id, order_id, {"total": row.total, "currency": row.currency}))
+        uow.record(events.OrderRefunded(principal.org_id, order_id, total=row.total, currency=row.currency))
     loyalty.reverse_for_order(uow, org_id=principal.org_id, settings=settings, order_id=order_id)
     return _with_customer(uow, principal, row)
 
@@ -219,5 +211,5 @@ def cancel_order(uow: UnitOfWork, *, principal: Principal, order_id: uuid.UUID) 
     """Cancel an open order; a paid one is refunded instead."""
     row, moved = _move(uow, principal, order_id, "cancelled")
     if moved:
-        uow.record(events.OrderCancelled(principal.org_id, order_id, {}))
+        uow.record(events.OrderCancelled(principal.org_id, order_id))
     return _with_customer(uow, principal, row)
