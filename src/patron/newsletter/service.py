@@ -189,14 +189,6 @@ def unsubscribe(uow: UnitOfWork, *, links: LinkSigner, token: str, client: Clien
     return SubscriptionStatus(status="unsubscribed")
 
 
-def confirmation_url(uow: UnitOfWork, *, links: LinkSigner, org_id: uuid.UUID, subscriber_id: uuid.UUID) -> str | None:
-    """The confirmation link of a pending subscriber (what the confirmation mail carries)."""
-    row = repo.get(uow.conn, org_id, subscriber_id)
-    if row is None or row.status != "pending":
-        return None
-    return links.url("confirm", org_id, row.id, row.token_version)
-
-
 def list_subscribers(
     uow: UnitOfWork,
     *,
