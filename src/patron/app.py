@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar import Litestar, Request, Response, Router, get
-from litestar.config.response_cache import ResponseCacheConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Server
@@ -123,7 +122,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[metrics.PROMETHEUS.middleware],
         openapi_config=_openapi(),
-        response_cache_config=ResponseCacheConfig(),
         debug=settings.debug,
         on_shutdown=[database.dispose],
         lifespan=[_background_work],

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -36,9 +37,16 @@ err = Console(stderr=True, soft_wrap=True)
 DEMO_KEY_FILE = Path(".patron-demo-key")
 
 
-def _database(settings: Settings) -> Database:
+@contextlib.contextmanager
+def _database(settings: Settings) -> Iterator[Database]:
+    """The command's database, disposed when the command ends: its pooled connections are closed,
+    not left to the garbage collector (psycopg warns of each one it finds open)."""
     wiring.wire()
-    return Database(create_engine(settings.database_url, pool_size=2))
+    database = Database(create_engine(settings.database_url, pool_size=2))
+    try:
+        yield database
+    finally:
+        database.dispose()
 
 
 T = TypeVar("T")
@@ -71,8 +79,8 @@ def _run(database: Database, action: Callable[[UnitOfWork], T]) -> T:
 def migrate() -> None:
     """Bring the database to the newest schema."""
     settings = Settings.from_env()
-    database = _database(settings)
-    migrations.upgrade(database.engine)
+    with _database(settings) as database:
+        migrations.upgrade(database.engine)
     console.print(f"database at [bold]{_safe_url(settings.database_url)}[/bold] is up to date")
 
 
@@ -103,9 +111,9 @@ def _ensure_demo(database: Database) -> None:
 @app.command()
 def demo() -> None:
     """Load the demo organization with realistic customers."""
-    database = _database(Settings.from_env())
-    migrations.upgrade(database.engine)
-    _ensure_demo(database)
+    with _database(Settings.from_env()) as database:
+        migrations.upgrade(database.engine)
+        _ensure_demo(database)
 
 
 @app.command()
@@ -119,11 +127,10 @@ def serve(
     import uvicorn
 
     settings = Settings.from_env()
-    database = _database(settings)
-    migrations.upgrade(database.engine)
-    if demo:
-        _ensure_demo(database)
-    database.dispose()
+    with _database(settings) as database:
+        migrations.upgrade(database.engine)
+        if demo:
+            _ensure_demo(database)
     host = host or settings.host
     port = port or settings.port
     console.print(f"serving on http://{host}:{port}  (API /api/v1, docs /docs, OpenAPI /openapi.json)")
@@ -156,16 +163,12 @@ def worker() -> None:
     from patron.worker import Worker
 
     settings = Settings.from_env()
-    database = _database(settings)
-    migrations.upgrade(database.engine)
-    background = Worker.from_settings(database, settings)
-    console.print("delivering webhooks and mail; Ctrl+C stops")
-    try:
-        anyio.run(background.run)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        database.dispose()
+    with _database(settings) as database:
+        migrations.upgrade(database.engine)
+        background = Worker.from_settings(database, settings)
+        console.print("delivering webhooks and mail; Ctrl+C stops")
+        with contextlib.suppress(KeyboardInterrupt):
+            anyio.run(background.run)
 
 
 @org_app.command("create")
@@ -177,11 +180,11 @@ def org_create(
     locale: Annotated[str | None, typer.Option(help="Default locale, e.g. vi")] = None,
 ) -> None:
     """Create an organization and print its owner's API key (shown once)."""
-    database = _database(Settings.from_env())
-    migrations.upgrade(database.engine)
     payload = {"name": name, "slug": slug, "owner_email": owner_email, "region": region, "locale": locale}
     data = _validated(payload, OrganizationCreate)
-    created: OrganizationCreated = _run(database, lambda uow: identity.create_organization(uow, data=data))
+    with _database(Settings.from_env()) as database:
+        migrations.upgrade(database.engine)
+        created: OrganizationCreated = _run(database, lambda uow: identity.create_organization(uow, data=data))
     console.print(f"organization [bold]{slug}[/bold] id {created.organization.id}")
     console.print(f"owner API key (shown once): [bold green]{created.owner_api_key}[/bold green]")
 
@@ -195,9 +198,6 @@ def staff_create(
     password: Annotated[str | None, typer.Option(help="Admin UI password (≥ 12 characters)")] = None,
 ) -> None:
     """Add a staff member to an organization and print their API key (shown once)."""
-    database = _database(Settings.from_env())
-    migrations.upgrade(database.engine)
-
     data = _validated({"email": email, "name": name, "role": role.value, "password": password}, StaffCreate)
 
     def action(uow: UnitOfWork) -> StaffCreated:
@@ -209,6 +209,8 @@ def staff_create(
         principal = Principal(org_id=org_id, staff_id=org_id, role=Role.OWNER, api_key_id=None)
         return identity.create_staff(uow, principal=principal, data=data)
 
-    created = _run(database, action)
+    with _database(Settings.from_env()) as database:
+        migrations.upgrade(database.engine)
+        created = _run(database, action)
     console.print(f"staff {created.staff.email} ({created.staff.role}) id {created.staff.id}")
     console.print(f"API key (shown once): [bold green]{created.api_key}[/bold green]")

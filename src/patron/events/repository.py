@@ -38,11 +38,6 @@ def last_seq(conn: Connection, org_id: uuid.UUID) -> int:
     return int(conn.execute(stmt).scalar_one_or_none() or 0)
 
 
-def for_subject(conn: Connection, org_id: uuid.UUID, subject_id: uuid.UUID) -> list[Row[Any]]:
-    stmt = sa.select(outbox).where(outbox.c.org_id == org_id, outbox.c.subject_id == subject_id)
-    return list(conn.execute(stmt.order_by(outbox.c.seq)))
-
-
 def newest_for_subject(conn: Connection, org_id: uuid.UUID, subject_id: uuid.UUID, *, limit: int) -> list[Row[Any]]:
     stmt = (
         sa.select(outbox)

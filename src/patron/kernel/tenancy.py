@@ -30,9 +30,6 @@ class Actor:
     type: ActorType
     id: uuid.UUID | None = None
 
-    def as_dict(self) -> dict[str, str | None]:
-        return {"type": self.type.value, "id": str(self.id) if self.id else None}
-
 
 SYSTEM = Actor(ActorType.SYSTEM)
 

@@ -214,7 +214,7 @@ def test_interactions_memos_and_timelines_of_another_organization_answer_404(api
 
 @pytest.mark.parametrize("record", ["memo", "interaction", "deal"])
 def test_a_guest_with_crm_records_is_not_outdated(api: Api, record: str) -> None:
-    from tests.api.test_customers import _age_customer
+    from tests.api.customers.test_customers import _age_customer
 
     org = api.create_org()
     kept = org.create_customer(is_guest=True)

@@ -264,16 +264,17 @@ def test_the_worker_process_delivers_webhooks(api: Api, settings: Settings, rece
         "PATRON_WEBHOOK_ALLOW_PRIVATE": "loopback",
         "PATRON_MAIL_DIR": settings.mail_dir,
     }
-    worker = subprocess.Popen(
+    # The with block closes the stderr pipe once the worker has exited (left open, it is an unclosed file).
+    with subprocess.Popen(
         [sys.executable, "-m", "patron", "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while not receiver.hits:
-            assert worker.poll() is None, worker.stderr.read().decode() if worker.stderr else ""
-            assert time.monotonic() < deadline, "the worker delivered nothing"
-            time.sleep(0.1)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=10)
+    ) as worker:
+        try:
+            deadline = time.monotonic() + 20
+            while not receiver.hits:
+                assert worker.poll() is None, worker.stderr.read().decode() if worker.stderr else ""
+                assert time.monotonic() < deadline, "the worker delivered nothing"
+                time.sleep(0.1)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
     assert receiver.hits[0].headers["patron-event"] == "customer.created"

@@ -13,7 +13,7 @@ from patron.db.engine import JSON_CODEC
 from patron.kernel.events import DomainEvent, registry
 from tests.event_samples import sample_event
 
-DOCUMENT = Path(__file__).parents[2] / "docs" / "events.md"
+DOCUMENT = Path(__file__).parents[3] / "docs" / "events.md"
 NAME = re.compile(r"^[a-z]+(_[a-z]+)*\.[a-z]+(_[a-z]+)*$")
 IRREGULAR_PAST = {"paid"}
 EVENTS = list(event_types.REGISTRY.values())

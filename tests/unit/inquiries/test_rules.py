@@ -1,0 +1,112 @@
+"""Inquiry rules without a database: the lifecycle state machine, names, the rate-limit window."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from patron.inquiries import rules
+from patron.kernel.errors import Conflict
+
+STATUSES = ["new", "assigned", "replied", "converted", "lost"]
+ACTIONS: list[rules.Action] = ["assign", "reply", "convert", "lose"]
+EXPECTED = {
+    ("assign", "new"): "assigned",
+    ("assign", "assigned"): "assigned",  # reassigning keeps the status
+    ("assign", "replied"): "replied",
+    ("reply", "assigned"): "replied",
+    ("reply", "replied"): "replied",
+    ("convert", "assigned"): "converted",
+    ("convert", "replied"): "converted",
+    ("lose", "new"): "lost",
+    ("lose", "assigned"): "lost",
+    ("lose", "replied"): "lost",
+}
+
+
+def _next(action: rules.Action, status: str) -> str | None:
+    try:
+        return rules.next_status(action, status)
+    except Conflict:
+        return None
+
+
+def test_the_transition_table() -> None:
+    allowed = {(a, s): _next(a, s) for a in ACTIONS for s in STATUSES if _next(a, s) is not None}
+    assert allowed == EXPECTED
+
+
+@pytest.mark.parametrize("status", sorted(rules.CLOSED))
+@pytest.mark.parametrize("action", ACTIONS)
+def test_a_closed_inquiry_refuses_every_action_with_409_naming_its_status(action: rules.Action, status: str) -> None:
+    with pytest.raises(Conflict) as caught:
+        rules.next_status(action, status)
+    assert caught.value.code == "inquiry.invalid_transition"
+    assert caught.value.extra == {"status": status}
+
+
+@given(st.lists(st.sampled_from(ACTIONS), max_size=15))
+def test_any_sequence_of_actions_follows_the_lifecycle(actions: list[rules.Action]) -> None:
+    status, history = "new", ["new"]
+    for action in actions:
+        after = _next(action, status)
+        if after is None:
+            continue
+        if status in rules.CLOSED:
+            pytest.fail(f"{action} moved a closed inquiry ({status} -> {after})")
+        status = after
+        if history[-1] != status:
+            history.append(status)
+    # Statuses only move forward along new -> assigned -> replied -> converted | lost.
+    order = {name: i for i, name in enumerate(STATUSES)}
+    assert [order[s] for s in history] == sorted(order[s] for s in history)
+    if "converted" in history:
+        assert "assigned" in history  # converting needs someone to have taken it on
+    if "replied" in history:
+        assert "assigned" in history
+    assert history.count("converted") + history.count("lost") <= 1
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Nguyễn Văn An", ("Nguyễn Văn", "An")),
+        ("Ada Lovelace", ("Ada", "Lovelace")),
+        ("  Madonna ", ("Madonna", None)),
+    ],
+)
+def test_the_last_word_becomes_the_last_name(name: str, expected: tuple[str, str | None]) -> None:
+    assert rules.split_name(name) == expected
+
+
+@given(st.lists(st.text(alphabet="abcÀễ", min_size=1, max_size=5), min_size=1, max_size=4))
+def test_split_names_join_back_into_the_name(words: list[str]) -> None:
+    first, last = rules.split_name(" ".join(words))
+    assert (first if last is None else f"{first} {last}") == " ".join(words)
+    assert (last is None) == (len(words) == 1)
+
+
+_instants = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC))
+_windows = st.sampled_from([1, 60, 3_600, 86_400]) | st.integers(1, 100_000)
+
+
+@given(_instants, _windows)
+def test_the_window_holds_now_and_starts_on_a_multiple_of_its_length(now: datetime, seconds: int) -> None:
+    start = rules.window_start(now, seconds)
+    assert start.tzinfo is not None
+    assert start <= now < start + timedelta(seconds=seconds)
+    assert int(start.timestamp()) % seconds == 0
+
+
+@given(_instants, _windows)
+def test_retry_after_waits_for_the_next_window_and_no_longer(now: datetime, seconds: int) -> None:
+    wait = rules.retry_after(now, seconds)
+    start = rules.window_start(now, seconds)
+    assert 1 <= wait <= seconds
+    # Whole seconds: waiting them (plus the one the rounding may drop) reaches the next window,
+    assert rules.window_start(now + timedelta(seconds=wait + 1), seconds) > start
+    # and unless the window closes within a second, waiting them does not skip past it.
+    assert now + timedelta(seconds=wait) <= start + timedelta(seconds=seconds) or wait == 1
