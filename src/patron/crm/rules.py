@@ -23,7 +23,8 @@ def merge_newest_first(
 
     def keyed(source: str, items: Iterable[tuple[datetime, Any, Any]]) -> Iterable[tuple[Any, ...]]:
         for at, tiebreak, item in items:
-            yield (at, SOURCE_ORDER[source], tiebreak, source, item)
+            # Negated: the merge is descending, and the first source in SOURCE_ORDER comes first.
+            yield (at, -SOURCE_ORDER[source], tiebreak, source, item)
 
     merged = heapq.merge(*(keyed(name, items) for name, items in sources), key=lambda k: k[:3], reverse=True)
     return [(entry[3], entry[4]) for entry in islice(merged, offset, offset + limit)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,17 +28,13 @@ def _sources(draw: st.DrawFn) -> list[tuple[str, list[tuple[datetime, Any, Any]]
 
 def _reference(sources: list[tuple[str, list[tuple[datetime, Any, Any]]]]) -> list[tuple[str, Any]]:
     keyed = [
-        (at, rules.SOURCE_ORDER[name], tiebreak, name, item) for name, items in sources for at, tiebreak, item in items
+        (at, -rules.SOURCE_ORDER[name], tiebreak, name, item) for name, items in sources for at, tiebreak, item in items
     ]
+    # Newest first; at one instant the first source of SOURCE_ORDER first; then the tiebreak, descending.
     keyed.sort(key=lambda k: k[:3], reverse=True)
     return [(k[3], k[4]) for k in keyed]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="crm/rules.py's comment promises events, memos, interactions at one instant; merge_newest_first's "
-    "reverse=True sorts SOURCE_ORDER descending, so interactions come first (left for the crm owner to decide)",
-)
 def test_at_the_same_instant_events_come_before_memos_before_interactions() -> None:
     sources: list[tuple[str, list[tuple[datetime, Any, Any]]]] = [
         ("interaction", [(T0, 1, "call")]),
