@@ -89,10 +89,15 @@ async def _background_work(app: Litestar) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Litestar:
     wiring.wire()
     settings = settings or Settings.from_env()
+    # The app disposes only a database it made: one given to it is its caller's (a test's
+    # session database, shared by many apps), and disposing it while another holds a
+    # connection orphaned that connection, later garbage-collected open.
+    shutdown = []
     if database is None:
         database = Database(
             create_engine(settings.database_url, pool_size=settings.db_pool_size), io_threads=settings.db_threads
         )
+        shutdown.append(database.dispose)
     metrics.POOL_COLLECTOR.databases.add(database)
     handlers = [
         *platform.ROUTES,
@@ -123,7 +128,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         middleware=[metrics.PROMETHEUS.middleware],
         openapi_config=_openapi(),
         debug=settings.debug,
-        on_shutdown=[database.dispose],
+        on_shutdown=shutdown,
         lifespan=[_background_work],
     )
     app.state.settings = settings
