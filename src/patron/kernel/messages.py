@@ -32,7 +32,7 @@ class Message:
     def render(self, locale: str = DEFAULT_LOCALE) -> str:
         template = catalog(locale if locale in LOCALES else DEFAULT_LOCALE).get(self.id)
         if template is None:
-            # Unknown ids are caught by tests/unit/test_messages.py; at run time show the id, never fail.
+            # Unknown ids are caught by tests/unit/kernel/test_messages.py; at run time show the id, never fail.
             return self.id
         try:
             return template.format(**self.params)
