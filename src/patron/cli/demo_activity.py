@@ -178,7 +178,7 @@ def add_inquiries(cast: Cast) -> None:
                 rng.choice(data.VN_GIVEN_NAMES["female"] + data.VN_GIVEN_NAMES["male"]),
             )
             name, email = f"{family} {given}", f"{fold(given)}.{fold(family)}.{n}@lienhe.example.vn"
-            company = rng.choice([None, f"Công ty {given} {family}"])
+            company = rng.choice([None, f"Công ty TNHH {given}"])
         receipt = inquiries.submit_inquiry(
             cast.uow,
             org_slug=cast.slug,

@@ -34,9 +34,23 @@ def next_status(action: Action, current: str) -> str:
     return target
 
 
-def split_name(name: str) -> tuple[str, str | None]:
-    """First and last name for a new customer: the last word is taken as the last name."""
-    parts = name.strip().rsplit(" ", 1)
+# Languages whose speakers write the family name first ("Nguyễn Văn An": family Nguyễn, given Văn An).
+FAMILY_NAME_FIRST = frozenset({"vi", "zh", "ja", "ko", "hu"})
+
+
+def family_name_first(locale: str) -> bool:
+    """Whether names typed by the organization's public (its locale's language) start with the family name."""
+    return locale.split("-")[0].split("_")[0].lower() in FAMILY_NAME_FIRST
+
+
+def split_name(name: str, *, family_first: bool = False) -> tuple[str, str | None]:
+    """First and last name for a new customer: the last word is taken as the last name, or
+    with `family_first` the first word (the rest is then the first name)."""
+    text = name.strip()
+    if family_first:
+        head = text.split(" ", 1)
+        return (head[1].strip(), head[0]) if len(head) == 2 else (head[0], None)
+    parts = text.rsplit(" ", 1)
     return (parts[0], parts[1]) if len(parts) == 2 else (parts[0], None)
 
 

@@ -249,7 +249,7 @@ def convert_inquiry(
     customer_id = customers.customer_id_for_email(uow, org_id=principal.org_id, email=row.email)
     created = customer_id is None
     if customer_id is None:
-        first_name, last_name = rules.split_name(row.name)
+        first_name, last_name = rules.split_name(row.name, family_first=rules.family_name_first(settings.locale))
         new = CustomerCreate(
             email=row.email,
             first_name=first_name[:100],

@@ -87,6 +87,17 @@ def test_split_names_join_back_into_the_name(words: list[str]) -> None:
     first, last = rules.split_name(" ".join(words))
     assert (first if last is None else f"{first} {last}") == " ".join(words)
     assert (last is None) == (len(words) == 1)
+    first, last = rules.split_name(" ".join(words), family_first=True)
+    assert (first if last is None else f"{last} {first}") == " ".join(words)
+    assert (last is None) == (len(words) == 1)
+
+
+def test_a_vietnamese_name_starts_with_the_family_name() -> None:
+    assert rules.split_name("Nguyễn Văn An", family_first=rules.family_name_first("vi")) == ("Văn An", "Nguyễn")
+    assert rules.split_name("Jane Doe", family_first=rules.family_name_first("en-GB")) == ("Jane", "Doe")
+    assert rules.family_name_first("vi-VN")
+    assert rules.family_name_first("ja")
+    assert not rules.family_name_first("de")
 
 
 _instants = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC))
