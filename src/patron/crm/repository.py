@@ -1,4 +1,8 @@
-"""Every interaction and memo query; each starts from the organization's rows."""
+"""Every interaction and memo query; each starts from the organization's rows.
+
+Interactions and memos come back as their read schemas (`InteractionRead`, `MemoRead`:
+every column but the tenant key).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
+from patron.crm.schemas import InteractionRead, MemoRead
 from patron.db.base import table
 from patron.db.models import Interaction, Memo
+from patron.db.records import record, record_or_none, records
 
 interaction = table(Interaction)
 memo = table(Memo)
@@ -18,11 +24,11 @@ memo = table(Memo)
 
 def get_interaction(
     conn: Connection, org_id: uuid.UUID, interaction_id: uuid.UUID, *, for_update: bool = False
-) -> Row[Any] | None:
+) -> InteractionRead | None:
     stmt = sa.select(interaction).where(interaction.c.org_id == org_id, interaction.c.id == interaction_id)
     if for_update:
         stmt = stmt.with_for_update()
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), InteractionRead)
 
 
 def interactions_of(
@@ -33,7 +39,7 @@ def interactions_of(
     company_id: uuid.UUID | None = None,
     limit: int,
     offset: int,
-) -> list[Row[Any]]:
+) -> list[InteractionRead]:
     """Newest first; of a customer or of a company."""
     stmt = sa.select(interaction).where(interaction.c.org_id == org_id)
     if customer_id is not None:
@@ -41,23 +47,24 @@ def interactions_of(
     if company_id is not None:
         stmt = stmt.where(interaction.c.company_id == company_id)
     stmt = stmt.order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc()).limit(limit).offset(offset)
-    return list(conn.execute(stmt))
+    return records(conn.execute(stmt), InteractionRead)
 
 
-def insert_interaction(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(interaction).values(**values).returning(*interaction.c)).one()
+def insert_interaction(conn: Connection, values: Mapping[str, Any]) -> InteractionRead:
+    row = conn.execute(sa.insert(interaction).values(**values).returning(*interaction.c)).one()
+    return record(row, InteractionRead)
 
 
 def update_interaction(
     conn: Connection, org_id: uuid.UUID, interaction_id: uuid.UUID, values: Mapping[str, Any]
-) -> Row[Any]:
+) -> InteractionRead:
     stmt = (
         sa.update(interaction)
         .where(interaction.c.org_id == org_id, interaction.c.id == interaction_id)
         .values(**values)
         .returning(*interaction.c)
     )
-    return conn.execute(stmt).one()
+    return record(conn.execute(stmt).one(), InteractionRead)
 
 
 def delete_interaction(conn: Connection, org_id: uuid.UUID, interaction_id: uuid.UUID) -> None:
@@ -66,14 +73,15 @@ def delete_interaction(conn: Connection, org_id: uuid.UUID, interaction_id: uuid
 
 def get_memo(
     conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, memo_id: uuid.UUID, *, for_update: bool = False
-) -> Row[Any] | None:
+) -> MemoRead | None:
     stmt = sa.select(memo).where(memo.c.org_id == org_id, memo.c.customer_id == customer_id, memo.c.id == memo_id)
     if for_update:
         stmt = stmt.with_for_update()
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), MemoRead)
 
 
-def memos_of(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, limit: int, offset: int) -> list[Row[Any]]:
+def memos_of(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, limit: int, offset: int) -> list[MemoRead]:
+    """Newest first."""
     stmt = (
         sa.select(memo)
         .where(memo.c.org_id == org_id, memo.c.customer_id == customer_id)
@@ -81,16 +89,16 @@ def memos_of(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, lim
         .limit(limit)
         .offset(offset)
     )
-    return list(conn.execute(stmt))
+    return records(conn.execute(stmt), MemoRead)
 
 
-def insert_memo(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(memo).values(**values).returning(*memo.c)).one()
+def insert_memo(conn: Connection, values: Mapping[str, Any]) -> MemoRead:
+    return record(conn.execute(sa.insert(memo).values(**values).returning(*memo.c)).one(), MemoRead)
 
 
-def update_memo(conn: Connection, org_id: uuid.UUID, memo_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+def update_memo(conn: Connection, org_id: uuid.UUID, memo_id: uuid.UUID, values: Mapping[str, Any]) -> MemoRead:
     stmt = sa.update(memo).where(memo.c.org_id == org_id, memo.c.id == memo_id).values(**values).returning(*memo.c)
-    return conn.execute(stmt).one()
+    return record(conn.execute(stmt).one(), MemoRead)
 
 
 def delete_memo(conn: Connection, org_id: uuid.UUID, memo_id: uuid.UUID) -> None:

@@ -7,7 +7,6 @@ from datetime import UTC
 from typing import Any
 
 import msgspec
-from sqlalchemy.engine import Row
 
 from patron.companies import service as companies
 from patron.crm import events, rules
@@ -35,14 +34,6 @@ from patron.kernel.events import changes_of
 from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
-
-
-def _interaction_read(row: Row[Any]) -> InteractionRead:
-    return msgspec.convert(dict(row._mapping), InteractionRead)
-
-
-def _memo_read(row: Row[Any]) -> MemoRead:
-    return msgspec.convert(dict(row._mapping), MemoRead)
 
 
 def _text(value: str, field: str) -> str:
@@ -101,7 +92,7 @@ def log_interaction(
             principal.org_id, row.id, kind=row.kind, customer_id=customer_id, company_id=company_id
         )
     )
-    return _interaction_read(row)
+    return row
 
 
 def list_interactions(
@@ -121,12 +112,12 @@ def list_interactions(
     rows = repo.interactions_of(
         uow.conn, principal.org_id, customer_id=customer_id, company_id=company_id, limit=limit, offset=offset
     )
-    return InteractionPage(items=[_interaction_read(r) for r in rows], limit=limit, offset=offset)
+    return InteractionPage(items=rows, limit=limit, offset=offset)
 
 
 def _interaction_or_404(
     uow: UnitOfWork, principal: Principal, interaction_id: uuid.UUID, *, for_update: bool
-) -> Row[Any]:
+) -> InteractionRead:
     row = repo.get_interaction(uow.conn, principal.org_id, interaction_id, for_update=for_update)
     if row is None:
         raise NotFound(Message("interaction.not_found"), code="interaction.not_found")
@@ -135,7 +126,7 @@ def _interaction_or_404(
 
 def get_interaction(uow: UnitOfWork, *, principal: Principal, interaction_id: uuid.UUID) -> InteractionRead:
     """One interaction by id."""
-    return _interaction_read(_interaction_or_404(uow, principal, interaction_id, for_update=False))
+    return _interaction_or_404(uow, principal, interaction_id, for_update=False)
 
 
 def update_interaction(
@@ -145,13 +136,13 @@ def update_interaction(
     given = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not msgspec.UNSET}
     row = _interaction_or_404(uow, principal, interaction_id, for_update=True)
     values = _checked(uow, principal, given)
-    changes = field_changes(row._mapping, values)
+    changes = field_changes(msgspec.structs.asdict(row), values)
     if not changes:
-        return _interaction_read(row)
+        return row
     written = new_values(changes) | {"updated_at": clock.now()}
     updated = repo.update_interaction(uow.conn, principal.org_id, row.id, written)
     uow.record(events.InteractionUpdated(principal.org_id, row.id, changes=changes_of(changes)))
-    return _interaction_read(updated)
+    return updated
 
 
 def delete_interaction(uow: UnitOfWork, *, principal: Principal, interaction_id: uuid.UUID) -> None:
@@ -179,17 +170,17 @@ def add_memo(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, d
         },
     )
     uow.record(events.MemoAdded(principal.org_id, row.id, customer_id=customer.id))
-    return _memo_read(row)
+    return row
 
 
 def list_memos(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, limit: int, offset: int) -> MemoPage:
     """The customer's memos, newest first."""
     customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
     rows = repo.memos_of(uow.conn, principal.org_id, customer.id, limit=limit, offset=offset)
-    return MemoPage(items=[_memo_read(r) for r in rows], limit=limit, offset=offset)
+    return MemoPage(items=rows, limit=limit, offset=offset)
 
 
-def _memo_or_404(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, memo_id: uuid.UUID) -> Row[Any]:
+def _memo_or_404(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, memo_id: uuid.UUID) -> MemoRead:
     row = repo.get_memo(uow.conn, principal.org_id, customer_id, memo_id, for_update=True)
     if row is None:
         raise NotFound(Message("memo.not_found"), code="memo.not_found")
@@ -203,10 +194,10 @@ def update_memo(
     row = _memo_or_404(uow, principal, customer_id, memo_id)
     body = _text(data.body, "body")
     if body == row.body:
-        return _memo_read(row)
+        return row
     updated = repo.update_memo(uow.conn, principal.org_id, row.id, {"body": body, "updated_at": clock.now()})
     uow.record(events.MemoUpdated(principal.org_id, row.id, customer_id=customer_id))
-    return _memo_read(updated)
+    return updated
 
 
 def delete_memo(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, memo_id: uuid.UUID) -> None:
@@ -236,9 +227,9 @@ def timeline(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, l
     entries: list[TimelineEntry] = []
     for source, item in merged[:limit]:
         if source == "interaction":
-            entries.append(TimelineEntry("interaction", item.occurred_at, item.id, interaction=_interaction_read(item)))
+            entries.append(TimelineEntry("interaction", item.occurred_at, item.id, interaction=item))
         elif source == "memo":
-            entries.append(TimelineEntry("memo", item.created_at, item.id, memo=_memo_read(item)))
+            entries.append(TimelineEntry("memo", item.created_at, item.id, memo=item))
         else:
             entries.append(TimelineEntry("event", item.occurred_at, item.id, event=item))
     next_offset = offset + limit if len(merged) > limit else None

@@ -1,4 +1,7 @@
-"""Every pipeline and deal query; each starts from the organization's rows."""
+"""Every pipeline and deal query; each starts from the organization's rows.
+
+Pipelines and stages come back as records (`patron.deals.records`), deals as `DealRead`.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from patron.db.base import table
 from patron.db.models import Deal, Pipeline, PipelineStage
+from patron.db.records import record, record_or_none, records
+from patron.deals.records import PipelineRecord, StageRecord
+from patron.deals.schemas import DealRead
 
 pipeline = table(Pipeline)
 stage = table(PipelineStage)
@@ -23,15 +29,16 @@ def _pipelines(org_id: uuid.UUID) -> sa.Select[Any]:
 
 def get_pipeline(
     conn: Connection, org_id: uuid.UUID, pipeline_id: uuid.UUID, *, for_update: bool = False
-) -> Row[Any] | None:
+) -> PipelineRecord | None:
     stmt = _pipelines(org_id).where(pipeline.c.id == pipeline_id)
     if for_update:
         stmt = stmt.with_for_update()
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), PipelineRecord)
 
 
-def default_pipeline(conn: Connection, org_id: uuid.UUID) -> Row[Any] | None:
-    return conn.execute(_pipelines(org_id).where(pipeline.c.is_default.is_(True)).limit(1)).first()
+def default_pipeline(conn: Connection, org_id: uuid.UUID) -> PipelineRecord | None:
+    row = conn.execute(_pipelines(org_id).where(pipeline.c.is_default.is_(True)).limit(1)).first()
+    return record_or_none(row, PipelineRecord)
 
 
 def pipeline_name_holder(conn: Connection, org_id: uuid.UUID, name: str) -> uuid.UUID | None:
@@ -39,24 +46,27 @@ def pipeline_name_holder(conn: Connection, org_id: uuid.UUID, name: str) -> uuid
     return conn.execute(stmt).scalar_one_or_none()
 
 
-def list_pipelines(conn: Connection, org_id: uuid.UUID) -> list[Row[Any]]:
-    return list(conn.execute(_pipelines(org_id).order_by(pipeline.c.is_default.desc(), pipeline.c.name)))
+def list_pipelines(conn: Connection, org_id: uuid.UUID) -> list[PipelineRecord]:
+    stmt = _pipelines(org_id).order_by(pipeline.c.is_default.desc(), pipeline.c.name)
+    return records(conn.execute(stmt), PipelineRecord)
 
 
-def insert_pipeline(conn: Connection, values: Mapping[str, Any], stages: Sequence[Mapping[str, Any]]) -> Row[Any]:
+def insert_pipeline(conn: Connection, values: Mapping[str, Any], stages: Sequence[Mapping[str, Any]]) -> PipelineRecord:
     row = conn.execute(sa.insert(pipeline).values(**values).returning(*pipeline.c)).one()
     conn.execute(sa.insert(stage), list(stages))
-    return row
+    return record(row, PipelineRecord)
 
 
-def update_pipeline(conn: Connection, org_id: uuid.UUID, pipeline_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+def update_pipeline(
+    conn: Connection, org_id: uuid.UUID, pipeline_id: uuid.UUID, values: Mapping[str, Any]
+) -> PipelineRecord:
     stmt = (
         sa.update(pipeline)
         .where(pipeline.c.org_id == org_id, pipeline.c.id == pipeline_id)
         .values(**values)
         .returning(*pipeline.c)
     )
-    return conn.execute(stmt).one()
+    return record(conn.execute(stmt).one(), PipelineRecord)
 
 
 def delete_pipeline(conn: Connection, org_id: uuid.UUID, pipeline_id: uuid.UUID) -> None:
@@ -64,24 +74,25 @@ def delete_pipeline(conn: Connection, org_id: uuid.UUID, pipeline_id: uuid.UUID)
     conn.execute(sa.delete(pipeline).where(pipeline.c.org_id == org_id, pipeline.c.id == pipeline_id))
 
 
-def stages_of(conn: Connection, org_id: uuid.UUID, pipeline_ids: Sequence[uuid.UUID]) -> list[Row[Any]]:
+def stages_of(conn: Connection, org_id: uuid.UUID, pipeline_ids: Sequence[uuid.UUID]) -> list[StageRecord]:
+    """The stages of these pipelines, each pipeline's in order."""
     stmt = (
         sa.select(stage)
         .where(stage.c.org_id == org_id, stage.c.pipeline_id.in_(pipeline_ids))
         .order_by(stage.c.pipeline_id, stage.c.position)
     )
-    return list(conn.execute(stmt))
+    return records(conn.execute(stmt), StageRecord)
 
 
 def _deals(org_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(deal).where(deal.c.org_id == org_id)
 
 
-def get_deal(conn: Connection, org_id: uuid.UUID, deal_id: uuid.UUID, *, for_update: bool = False) -> Row[Any] | None:
+def get_deal(conn: Connection, org_id: uuid.UUID, deal_id: uuid.UUID, *, for_update: bool = False) -> DealRead | None:
     stmt = _deals(org_id).where(deal.c.id == deal_id)
     if for_update:
         stmt = stmt.with_for_update()
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), DealRead)
 
 
 def _filtered(stmt: sa.Select[Any], filters: Mapping[str, Any]) -> sa.Select[Any]:
@@ -93,9 +104,9 @@ def _filtered(stmt: sa.Select[Any], filters: Mapping[str, Any]) -> sa.Select[Any
 
 def list_deals(
     conn: Connection, org_id: uuid.UUID, filters: Mapping[str, Any], *, limit: int, offset: int
-) -> list[Row[Any]]:
+) -> list[DealRead]:
     stmt = _filtered(_deals(org_id), filters).order_by(deal.c.created_at.desc(), deal.c.id.desc())
-    return list(conn.execute(stmt.limit(limit).offset(offset)))
+    return records(conn.execute(stmt.limit(limit).offset(offset)), DealRead)
 
 
 def count_deals(conn: Connection, org_id: uuid.UUID, filters: Mapping[str, Any]) -> int:
@@ -103,18 +114,18 @@ def count_deals(conn: Connection, org_id: uuid.UUID, filters: Mapping[str, Any])
     return int(conn.execute(stmt).scalar_one())
 
 
-def insert_deal(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(deal).values(**values).returning(*deal.c)).one()
+def insert_deal(conn: Connection, values: Mapping[str, Any]) -> DealRead:
+    return record(conn.execute(sa.insert(deal).values(**values).returning(*deal.c)).one(), DealRead)
 
 
-def update_deal(conn: Connection, org_id: uuid.UUID, deal_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+def update_deal(conn: Connection, org_id: uuid.UUID, deal_id: uuid.UUID, values: Mapping[str, Any]) -> DealRead:
     stmt = (
         sa.update(deal)
         .where(deal.c.org_id == org_id, deal.c.id == deal_id)
         .values(**values, version=deal.c.version + 1)
         .returning(*deal.c)
     )
-    return conn.execute(stmt).one()
+    return record(conn.execute(stmt).one(), DealRead)
 
 
 def delete_deal(conn: Connection, org_id: uuid.UUID, deal_id: uuid.UUID) -> None:
@@ -131,6 +142,6 @@ def board_totals(conn: Connection, org_id: uuid.UUID, pipeline_id: uuid.UUID) ->
     return [(r[0], r[1], int(r[2]), int(r[3])) for r in conn.execute(stmt)]
 
 
-def newest_in_stage(conn: Connection, org_id: uuid.UUID, stage_id: uuid.UUID, *, limit: int) -> list[Row[Any]]:
+def newest_in_stage(conn: Connection, org_id: uuid.UUID, stage_id: uuid.UUID, *, limit: int) -> list[DealRead]:
     stmt = _deals(org_id).where(deal.c.stage_id == stage_id).order_by(deal.c.updated_at.desc(), deal.c.id.desc())
-    return list(conn.execute(stmt.limit(limit)))
+    return records(conn.execute(stmt.limit(limit)), DealRead)

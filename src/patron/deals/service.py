@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import msgspec
-from sqlalchemy.engine import Row
 
 from patron.companies import service as companies
 from patron.customers import service as customers
@@ -17,6 +16,7 @@ from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
 from patron.deals import events, rules
 from patron.deals import repository as repo
+from patron.deals.records import PipelineRecord, StageRecord
 from patron.deals.schemas import (
     Board,
     BoardColumn,
@@ -44,11 +44,11 @@ from patron.kernel.tenancy import Principal
 NAME_TAKEN = "pipeline.name_taken"
 
 
-def _stage_read(row: Row[Any]) -> StageRead:
+def _stage_read(row: StageRecord) -> StageRead:
     return StageRead(id=row.id, name=row.name, kind=row.kind, position=row.position)
 
 
-def _pipeline_read(row: Row[Any], stages: list[Row[Any]]) -> PipelineRead:
+def _pipeline_read(row: PipelineRecord, stages: list[StageRecord]) -> PipelineRead:
     return PipelineRead(
         id=row.id,
         name=row.name,
@@ -59,18 +59,16 @@ def _pipeline_read(row: Row[Any], stages: list[Row[Any]]) -> PipelineRead:
     )
 
 
-def to_read(row: Row[Any]) -> DealRead:
-    return msgspec.convert(dict(row._mapping), DealRead)
-
-
-def _pipeline_or_404(uow: UnitOfWork, principal: Principal, pipeline_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
+def _pipeline_or_404(
+    uow: UnitOfWork, principal: Principal, pipeline_id: uuid.UUID, *, for_update: bool
+) -> PipelineRecord:
     row = repo.get_pipeline(uow.conn, principal.org_id, pipeline_id, for_update=for_update)
     if row is None:
         raise NotFound(Message("pipeline.not_found"), code="pipeline.not_found")
     return row
 
 
-def _deal_or_404(uow: UnitOfWork, principal: Principal, deal_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
+def _deal_or_404(uow: UnitOfWork, principal: Principal, deal_id: uuid.UUID, *, for_update: bool) -> DealRead:
     row = repo.get_deal(uow.conn, principal.org_id, deal_id, for_update=for_update)
     if row is None:
         raise NotFound(Message("deal.not_found"), code="deal.not_found")
@@ -123,7 +121,7 @@ def create_pipeline(uow: UnitOfWork, *, principal: Principal, data: PipelineCrea
     return _insert_pipeline(uow, principal, name, stages, is_default=is_default)
 
 
-def _default_pipeline(uow: UnitOfWork, principal: Principal) -> Row[Any]:
+def _default_pipeline(uow: UnitOfWork, principal: Principal) -> PipelineRecord:
     """The default pipeline, created with the default stages when the organization has none yet."""
     row = repo.default_pipeline(uow.conn, principal.org_id)
     if row is None:
@@ -136,7 +134,7 @@ def _default_pipeline(uow: UnitOfWork, principal: Principal) -> Row[Any]:
 def list_pipelines(uow: UnitOfWork, *, principal: Principal) -> PipelineList:
     """Every pipeline with its stages in order, the default first."""
     rows = repo.list_pipelines(uow.conn, principal.org_id)
-    by_pipeline: dict[uuid.UUID, list[Row[Any]]] = defaultdict(list)
+    by_pipeline: dict[uuid.UUID, list[StageRecord]] = defaultdict(list)
     for stage in repo.stages_of(uow.conn, principal.org_id, [r.id for r in rows]):
         by_pipeline[stage.pipeline_id].append(stage)
     return PipelineList(items=[_pipeline_read(r, by_pipeline[r.id]) for r in rows])
@@ -257,19 +255,19 @@ def create_deal(uow: UnitOfWork, *, principal: Principal, data: DealCreate) -> D
         principal.org_id, row.id, title=row.title, value=row.value, currency=row.currency, stage=stage.name
     )
     uow.record(created)
-    return to_read(row)
+    return row
 
 
 def list_deals(uow: UnitOfWork, *, principal: Principal, filters: dict[str, Any], limit: int, offset: int) -> DealPage:
     """A page of deals, newest first, filtered by any of pipeline, stage, status, owner, customer, company."""
     rows = repo.list_deals(uow.conn, principal.org_id, filters, limit=limit, offset=offset)
     total = repo.count_deals(uow.conn, principal.org_id, filters)
-    return DealPage(items=[to_read(r) for r in rows], total=total, limit=limit, offset=offset)
+    return DealPage(items=rows, total=total, limit=limit, offset=offset)
 
 
 def get_deal(uow: UnitOfWork, *, principal: Principal, deal_id: uuid.UUID) -> DealRead:
     """One deal by id."""
-    return to_read(_deal_or_404(uow, principal, deal_id, for_update=False))
+    return _deal_or_404(uow, principal, deal_id, for_update=False)
 
 
 def update_deal(uow: UnitOfWork, *, principal: Principal, deal_id: uuid.UUID, data: DealUpdate) -> DealRead:
@@ -278,13 +276,13 @@ def update_deal(uow: UnitOfWork, *, principal: Principal, deal_id: uuid.UUID, da
     row = _deal_or_404(uow, principal, deal_id, for_update=True)
     _checked_links(uow, principal, given)
     _require_party(given.get("customer_id", row.customer_id), given.get("company_id", row.company_id))
-    changes = field_changes(row._mapping, given)
+    changes = field_changes(msgspec.structs.asdict(row), given)
     if not changes:
-        return to_read(row)
+        return row
     written = new_values(changes)
     updated = repo.update_deal(uow.conn, principal.org_id, row.id, {**written, "updated_at": clock.now()})
     uow.record(events.DealUpdated(principal.org_id, row.id, changes=changes_of(changes)))
-    return to_read(updated)
+    return updated
 
 
 def delete_deal(uow: UnitOfWork, *, principal: Principal, deal_id: uuid.UUID) -> None:
@@ -294,7 +292,9 @@ def delete_deal(uow: UnitOfWork, *, principal: Principal, deal_id: uuid.UUID) ->
     uow.record(events.DealDeleted(principal.org_id, row.id, title=row.title))
 
 
-def _move(uow: UnitOfWork, principal: Principal, row: Row[Any], stage: Row[Any], stages: list[Row[Any]]) -> DealRead:
+def _move(
+    uow: UnitOfWork, principal: Principal, row: DealRead, stage: StageRecord, stages: list[StageRecord]
+) -> DealRead:
     current = next(s for s in stages if s.id == row.stage_id)
     now = clock.now()
     values = {
@@ -314,10 +314,10 @@ def _move(uow: UnitOfWork, principal: Principal, row: Row[Any], stage: Row[Any],
         reopened=row.status != "open",
     )
     uow.record(change)
-    return to_read(updated)
+    return updated
 
 
-def _stage_in(stages: list[Row[Any]], stage_id: uuid.UUID) -> Row[Any]:
+def _stage_in(stages: list[StageRecord], stage_id: uuid.UUID) -> StageRecord:
     for stage in stages:
         if stage.id == stage_id:
             return stage
@@ -335,7 +335,7 @@ def move_deal(uow: UnitOfWork, *, principal: Principal, deal_id: uuid.UUID, data
     if row.status != "open":
         raise Conflict(Message("deal.closed", status=row.status), code="deal.closed")
     if stage.id == row.stage_id:
-        return to_read(row)
+        return row
     return _move(uow, principal, row, stage, stages)
 
 
@@ -368,9 +368,7 @@ def board(uow: UnitOfWork, *, principal: Principal, pipeline_id: uuid.UUID, per_
             stage=_stage_read(stage),
             count=counts[stage.id],
             value_by_currency=dict(sorted(sums[stage.id].items())),
-            deals=[to_read(r) for r in repo.newest_in_stage(conn, principal.org_id, stage.id, limit=per_stage)]
-            if per_stage
-            else [],
+            deals=repo.newest_in_stage(conn, principal.org_id, stage.id, limit=per_stage) if per_stage else [],
         )
         for stage in repo.stages_of(conn, principal.org_id, [pipeline.id])
     ]

@@ -1,4 +1,7 @@
-"""Every query of the identity domain; tenant-owned statements start from the org filter."""
+"""Every query of the identity domain; tenant-owned statements start from the org filter.
+
+Rows come back as records (`patron.identity.records`) or, for staff, as `StaffRead`.
+"""
 
 from __future__ import annotations
 
@@ -8,48 +11,59 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from patron.db.base import table
 from patron.db.models import ApiKey, Organization, StaffUser
+from patron.db.records import record, record_or_none, records
+from patron.identity.records import ApiKeyRecord, OrganizationRecord, PrincipalRecord
+from patron.identity.schemas import StaffRead
 
 organization = table(Organization)
 staff = table(StaffUser)
 api_key = table(ApiKey)
 
 
-def insert_organization(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(organization).values(**values).returning(*organization.c)).one()
+def insert_organization(conn: Connection, values: Mapping[str, Any]) -> OrganizationRecord:
+    row = conn.execute(sa.insert(organization).values(**values).returning(*organization.c)).one()
+    return record(row, OrganizationRecord)
 
 
-def get_organization(conn: Connection, org_id: uuid.UUID) -> Row[Any] | None:
-    return conn.execute(sa.select(organization).where(organization.c.id == org_id)).one_or_none()
+def get_organization(conn: Connection, org_id: uuid.UUID) -> OrganizationRecord | None:
+    row = conn.execute(sa.select(organization).where(organization.c.id == org_id)).one_or_none()
+    return record_or_none(row, OrganizationRecord)
 
 
-def get_organization_by_slug(conn: Connection, slug: str) -> Row[Any] | None:
-    return conn.execute(sa.select(organization).where(organization.c.slug == slug)).one_or_none()
+def get_organization_by_slug(conn: Connection, slug: str) -> OrganizationRecord | None:
+    row = conn.execute(sa.select(organization).where(organization.c.slug == slug)).one_or_none()
+    return record_or_none(row, OrganizationRecord)
+
+
+def organization_slug(conn: Connection, org_id: uuid.UUID) -> str | None:
+    """The organization's slug alone (its settings document is not read)."""
+    slug: str | None = conn.execute(sa.select(organization.c.slug).where(organization.c.id == org_id)).scalar()
+    return slug
 
 
 def slug_taken(conn: Connection, slug: str) -> bool:
     return conn.execute(sa.select(organization.c.id).where(organization.c.slug == slug)).first() is not None
 
 
-def update_organization(conn: Connection, org_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(
-        sa.update(organization).where(organization.c.id == org_id).values(**values).returning(*organization.c)
-    ).one()
+def update_organization(conn: Connection, org_id: uuid.UUID, values: Mapping[str, Any]) -> OrganizationRecord:
+    stmt = sa.update(organization).where(organization.c.id == org_id).values(**values).returning(*organization.c)
+    return record(conn.execute(stmt).one(), OrganizationRecord)
 
 
 def _staff_of(org_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(staff).where(staff.c.org_id == org_id, staff.c.deactivated_at.is_(None))
 
 
-def insert_staff(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(staff).values(**values).returning(*staff.c)).one()
+def insert_staff(conn: Connection, values: Mapping[str, Any]) -> StaffRead:
+    return record(conn.execute(sa.insert(staff).values(**values).returning(*staff.c)).one(), StaffRead)
 
 
-def get_staff(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> Row[Any] | None:
-    return conn.execute(_staff_of(org_id).where(staff.c.id == staff_id)).one_or_none()
+def get_staff(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> StaffRead | None:
+    return record_or_none(conn.execute(_staff_of(org_id).where(staff.c.id == staff_id)).one_or_none(), StaffRead)
 
 
 def staff_exists(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> bool:
@@ -59,8 +73,9 @@ def staff_exists(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> bo
     )
 
 
-def get_staff_for_update(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> Row[Any] | None:
-    return conn.execute(_staff_of(org_id).where(staff.c.id == staff_id).with_for_update()).one_or_none()
+def get_staff_for_update(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID) -> StaffRead | None:
+    row = conn.execute(_staff_of(org_id).where(staff.c.id == staff_id).with_for_update()).one_or_none()
+    return record_or_none(row, StaffRead)
 
 
 def staff_email_taken(conn: Connection, org_id: uuid.UUID, email: str) -> bool:
@@ -68,8 +83,8 @@ def staff_email_taken(conn: Connection, org_id: uuid.UUID, email: str) -> bool:
     return conn.execute(stmt).first() is not None
 
 
-def list_staff(conn: Connection, org_id: uuid.UUID) -> list[Row[Any]]:
-    return list(conn.execute(_staff_of(org_id).order_by(staff.c.created_at, staff.c.id)))
+def list_staff(conn: Connection, org_id: uuid.UUID) -> list[StaffRead]:
+    return records(conn.execute(_staff_of(org_id).order_by(staff.c.created_at, staff.c.id)), StaffRead)
 
 
 def lock_owners(conn: Connection, org_id: uuid.UUID) -> list[uuid.UUID]:
@@ -78,18 +93,18 @@ def lock_owners(conn: Connection, org_id: uuid.UUID) -> list[uuid.UUID]:
     return list(conn.execute(stmt).scalars())
 
 
-def update_staff(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+def update_staff(conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID, values: Mapping[str, Any]) -> StaffRead:
     stmt = sa.update(staff).where(staff.c.org_id == org_id, staff.c.id == staff_id).values(**values).returning(*staff.c)
-    return conn.execute(stmt).one()
+    return record(conn.execute(stmt).one(), StaffRead)
 
 
-def insert_api_key(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(api_key).values(**values).returning(*api_key.c)).one()
+def insert_api_key(conn: Connection, values: Mapping[str, Any]) -> ApiKeyRecord:
+    return record(conn.execute(sa.insert(api_key).values(**values).returning(*api_key.c)).one(), ApiKeyRecord)
 
 
-def get_api_key(conn: Connection, org_id: uuid.UUID, key_id: uuid.UUID) -> Row[Any] | None:
+def get_api_key(conn: Connection, org_id: uuid.UUID, key_id: uuid.UUID) -> ApiKeyRecord | None:
     stmt = sa.select(api_key).where(api_key.c.org_id == org_id, api_key.c.id == key_id)
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), ApiKeyRecord)
 
 
 def revoke_api_keys(
@@ -109,9 +124,10 @@ def revoke_api_keys(
     return list(conn.execute(stmt.values(revoked_at=revoked_at).returning(api_key.c.key_hash)).scalars())
 
 
-def find_principal(conn: Connection, org_id: uuid.UUID, key_hash: bytes) -> Any:
-    """The active key's staff member, role and organization settings, in one round trip."""
-    stmt = (
+def find_principal(conn: Connection, org_id: uuid.UUID, key_hash: bytes) -> PrincipalRecord | None:
+    """The active key's staff member, role and organization settings, in one round trip (and one
+    conversion: the settings document is read into its struct with the row)."""
+    stmt: sa.Select[Any] = (
         sa.select(api_key.c.id.label("api_key_id"), staff.c.id.label("staff_id"), staff.c.role, organization.c.settings)
         .join(staff, sa.and_(staff.c.org_id == api_key.c.org_id, staff.c.id == api_key.c.staff_id))
         .join(organization, organization.c.id == api_key.c.org_id)
@@ -122,4 +138,4 @@ def find_principal(conn: Connection, org_id: uuid.UUID, key_hash: bytes) -> Any:
             staff.c.deactivated_at.is_(None),
         )
     )
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), PrincipalRecord)

@@ -6,12 +6,13 @@ import uuid
 from typing import Any
 
 import msgspec
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from patron.db import counters
 from patron.db.uow import UnitOfWork
 from patron.identity import events, keys, passwords, rules
 from patron.identity import repository as repo
+from patron.identity.records import ApiKeyRecord, OrganizationRecord
 from patron.identity.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -33,24 +34,14 @@ from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal, Role
 
 
-def _settings_of(row: Row[Any]) -> OrganizationSettings:
-    return msgspec.convert(row.settings, OrganizationSettings)
-
-
-def _organization_read(row: Row[Any]) -> OrganizationRead:
-    settings = msgspec.structs.asdict(_settings_of(row))
+def _organization_read(row: OrganizationRecord) -> OrganizationRead:
+    settings = msgspec.structs.asdict(row.settings)
     return OrganizationRead(
         id=row.id, name=row.name, slug=row.slug, created_at=row.created_at, updated_at=row.updated_at, **settings
     )
 
 
-def _staff_read(row: Row[Any]) -> StaffRead:
-    return StaffRead(
-        id=row.id, email=row.email, name=row.name, role=row.role, created_at=row.created_at, updated_at=row.updated_at
-    )
-
-
-def _api_key_read(row: Row[Any]) -> ApiKeyRead:
+def _api_key_read(row: ApiKeyRecord) -> ApiKeyRead:
     return ApiKeyRead(
         id=row.id,
         staff_id=row.staff_id,
@@ -98,7 +89,7 @@ def create_organization(uow: UnitOfWork, *, data: OrganizationCreate) -> Organiz
     plaintext, _ = _insert_api_key(conn, org_id=org.id, staff_id=owner.id, name="owner")
     uow.record(events.OrganizationCreated(org.id, org.id, slug=org.slug, name=org.name))
     uow.record(events.StaffCreated(org.id, owner.id, email=owner.email, role=owner.role))
-    return OrganizationCreated(organization=_organization_read(org), owner=_staff_read(owner), owner_api_key=plaintext)
+    return OrganizationCreated(organization=_organization_read(org), owner=owner, owner_api_key=plaintext)
 
 
 def get_organization(uow: UnitOfWork, *, principal: Principal) -> OrganizationRead:
@@ -117,7 +108,7 @@ def update_organization(uow: UnitOfWork, *, principal: Principal, data: Organiza
         raise NotFound(Message("organization.not_found"))
     changes = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not msgspec.UNSET}
     name = changes.pop("name", row.name)
-    merged = msgspec.structs.replace(_settings_of(row), **changes)
+    merged = msgspec.structs.replace(row.settings, **changes)
     settings = rules.normalise_settings(merged)
     updated = repo.update_organization(
         conn,
@@ -133,27 +124,27 @@ def find_organization(uow: UnitOfWork, *, slug: str) -> tuple[uuid.UUID, Organiz
     row = repo.get_organization_by_slug(uow.conn, slug)
     if row is None:
         raise NotFound(Message("organization.not_found"), code="organization.not_found")
-    return row.id, _settings_of(row)
+    return row.id, row.settings
 
 
 def organization_slug(uow: UnitOfWork, *, org_id: uuid.UUID) -> str:
     """The slug that names the organization outside (public routes, event subjects)."""
-    row = repo.get_organization(uow.conn, org_id)
-    if row is None:
+    slug = repo.organization_slug(uow.conn, org_id)
+    if slug is None:
         raise NotFound(Message("organization.not_found"), code="organization.not_found")
-    return str(row.slug)
+    return slug
 
 
 def load_settings(conn: Connection, org_id: uuid.UUID) -> OrganizationSettings:
     row = repo.get_organization(conn, org_id)
     if row is None:
         raise NotFound(Message("organization.not_found"))
-    return _settings_of(row)
+    return row.settings
 
 
 def _insert_staff(
     conn: Connection, *, org_id: uuid.UUID, email: str, name: str, role: Role | str, password: str | None
-) -> Row[Any]:
+) -> StaffRead:
     now = clock.now()
     return repo.insert_staff(
         conn,
@@ -173,7 +164,7 @@ def _insert_staff(
 
 def _insert_api_key(
     conn: Connection, *, org_id: uuid.UUID, staff_id: uuid.UUID, name: str | None
-) -> tuple[str, Row[Any]]:
+) -> tuple[str, ApiKeyRecord]:
     new_key = keys.generate(org_id)
     row = repo.insert_api_key(
         conn,
@@ -202,19 +193,19 @@ def create_staff(uow: UnitOfWork, *, principal: Principal, data: StaffCreate) ->
     )
     plaintext, _ = _insert_api_key(conn, org_id=principal.org_id, staff_id=row.id, name=None)
     uow.record(events.StaffCreated(principal.org_id, row.id, email=email, role=row.role))
-    return StaffCreated(staff=_staff_read(row), api_key=plaintext)
+    return StaffCreated(staff=row, api_key=plaintext)
 
 
 def list_staff(uow: UnitOfWork, *, principal: Principal) -> list[StaffRead]:
     """Active staff of the organization."""
-    return [_staff_read(row) for row in repo.list_staff(uow.conn, principal.org_id)]
+    return repo.list_staff(uow.conn, principal.org_id)
 
 
 def get_staff(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID) -> StaffRead:
     row = repo.get_staff(uow.conn, principal.org_id, staff_id)
     if row is None:
         raise NotFound(Message("staff.not_found"))
-    return _staff_read(row)
+    return row
 
 
 def is_active_staff(uow: UnitOfWork, *, org_id: uuid.UUID, staff_id: uuid.UUID) -> bool:
@@ -238,7 +229,7 @@ def update_staff(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID, 
     if data.name is not msgspec.UNSET:
         values["name"] = data.name.strip()
     if data.role is not msgspec.UNSET and data.role != row.role:
-        if row.role == Role.OWNER:
+        if row.role == Role.OWNER.value:
             _ensure_not_last_owner(conn, principal.org_id, staff_id)
         values["role"] = data.role
     if data.password is not msgspec.UNSET:
@@ -246,7 +237,7 @@ def update_staff(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID, 
     updated = repo.update_staff(conn, principal.org_id, staff_id, values)
     changed = sorted(k if k != "password_hash" else "password" for k in values if k != "updated_at")
     uow.record(events.StaffUpdated(principal.org_id, staff_id, fields=changed))
-    return _staff_read(updated)
+    return updated
 
 
 def delete_staff(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID) -> list[bytes]:
@@ -255,7 +246,7 @@ def delete_staff(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID) 
     row = repo.get_staff_for_update(conn, principal.org_id, staff_id)
     if row is None:
         raise NotFound(Message("staff.not_found"))
-    if row.role == Role.OWNER:
+    if row.role == Role.OWNER.value:
         _ensure_not_last_owner(conn, principal.org_id, staff_id)
     now = clock.now()
     repo.update_staff(conn, principal.org_id, staff_id, {"deactivated_at": now, "updated_at": now})
@@ -292,5 +283,5 @@ def authenticate(conn: Connection, plaintext: str) -> tuple[Principal, Organizat
     row = repo.find_principal(conn, parsed.org_id, parsed.key_hash)
     if row is None:
         return None
-    principal = Principal(org_id=parsed.org_id, staff_id=row.staff_id, role=Role(row.role), api_key_id=row.api_key_id)
-    return principal, _settings_of(row)
+    principal = Principal(org_id=parsed.org_id, staff_id=row.staff_id, role=row.role, api_key_id=row.api_key_id)
+    return principal, row.settings

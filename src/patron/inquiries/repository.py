@@ -1,4 +1,9 @@
-"""Every inquiry query; each starts from the organization's rows."""
+"""Every inquiry query; each starts from the organization's rows.
+
+Inquiries come back as `InquiryRead` (every column but the tenant key and the submitter's
+address and user agent, which are stored with it but never read back), replies as
+`InquiryReplyRead`.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from patron.db.base import table
 from patron.db.models import Inquiry, InquiryRateWindow, InquiryReply
+from patron.db.records import record, record_or_none, records
+from patron.inquiries.schemas import InquiryRead, InquiryReplyRead
 
 inquiry = table(Inquiry)
 reply = table(InquiryReply)
@@ -23,38 +30,39 @@ def _of(org_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(inquiry).where(inquiry.c.org_id == org_id)
 
 
-def insert(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(inquiry).values(**values).returning(*inquiry.c)).one()
+def insert(conn: Connection, values: Mapping[str, Any]) -> InquiryRead:
+    return record(conn.execute(sa.insert(inquiry).values(**values).returning(*inquiry.c)).one(), InquiryRead)
 
 
-def get(conn: Connection, org_id: uuid.UUID, inquiry_id: uuid.UUID, *, for_update: bool = False) -> Row[Any] | None:
+def get(conn: Connection, org_id: uuid.UUID, inquiry_id: uuid.UUID, *, for_update: bool = False) -> InquiryRead | None:
     stmt = _of(org_id).where(inquiry.c.id == inquiry_id)
     if for_update:
         stmt = stmt.with_for_update()
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), InquiryRead)
 
 
-def update(conn: Connection, org_id: uuid.UUID, inquiry_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+def update(conn: Connection, org_id: uuid.UUID, inquiry_id: uuid.UUID, values: Mapping[str, Any]) -> InquiryRead:
     stmt = (
         sa.update(inquiry)
         .where(inquiry.c.org_id == org_id, inquiry.c.id == inquiry_id)
         .values(**values)
         .returning(*inquiry.c)
     )
-    return conn.execute(stmt).one()
+    return record(conn.execute(stmt).one(), InquiryRead)
 
 
 def insert_reply(conn: Connection, values: Mapping[str, Any]) -> None:
     conn.execute(sa.insert(reply).values(**values))
 
 
-def replies(conn: Connection, org_id: uuid.UUID, inquiry_id: uuid.UUID) -> list[Row[Any]]:
+def replies(conn: Connection, org_id: uuid.UUID, inquiry_id: uuid.UUID) -> list[InquiryReplyRead]:
+    """The inquiry's replies, oldest first."""
     stmt = (
         sa.select(reply)
         .where(reply.c.org_id == org_id, reply.c.inquiry_id == inquiry_id)
         .order_by(reply.c.created_at, reply.c.id)
     )
-    return list(conn.execute(stmt))
+    return records(conn.execute(stmt), InquiryReplyRead)
 
 
 def _filtered(
@@ -78,10 +86,10 @@ def list_page(
     email: str | None,
     limit: int,
     offset: int,
-) -> list[Row[Any]]:
+) -> list[InquiryRead]:
     stmt = _filtered(_of(org_id), status=status, assigned_to=assigned_to, email=email)
     stmt = stmt.order_by(inquiry.c.created_at.desc(), inquiry.c.id.desc()).limit(limit).offset(offset)
-    return list(conn.execute(stmt))
+    return records(conn.execute(stmt), InquiryRead)
 
 
 def count(

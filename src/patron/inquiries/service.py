@@ -8,7 +8,6 @@ from typing import Any
 
 import msgspec
 from msgspec import UNSET, UnsetType
-from sqlalchemy.engine import Row
 
 from patron.customers import service as customers
 from patron.customers.schemas import CustomerCreate
@@ -24,7 +23,6 @@ from patron.inquiries.schemas import (
     InquiryPage,
     InquiryRead,
     InquiryReceipt,
-    InquiryReplyRead,
     InquiryStatus,
 )
 from patron.kernel import clock, validators
@@ -32,10 +30,6 @@ from patron.kernel.errors import FieldError, InvalidValue, NotFound, TooManyRequ
 from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
-
-
-def to_read(row: Row[Any]) -> InquiryRead:
-    return msgspec.convert(dict(row._mapping), InquiryRead)
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -138,22 +132,19 @@ def list_inquiries(
     }
     rows = repo.list_page(uow.conn, principal.org_id, **filters, limit=limit, offset=offset)
     total = repo.count(uow.conn, principal.org_id, **filters)
-    return InquiryPage(items=[to_read(r) for r in rows], total=total, limit=limit, offset=offset, next_cursor=None)
+    return InquiryPage(items=rows, total=total, limit=limit, offset=offset, next_cursor=None)
 
 
-def _inquiry_or_404(uow: UnitOfWork, principal: Principal, inquiry_id: uuid.UUID, *, lock: bool) -> Row[Any]:
+def _inquiry_or_404(uow: UnitOfWork, principal: Principal, inquiry_id: uuid.UUID, *, lock: bool) -> InquiryRead:
     row = repo.get(uow.conn, principal.org_id, inquiry_id, for_update=lock)
     if row is None:
         raise NotFound(Message("inquiry.not_found"), code="inquiry.not_found")
     return row
 
 
-def _detail(uow: UnitOfWork, principal: Principal, row: Row[Any]) -> InquiryDetail:
-    replies = [
-        InquiryReplyRead(id=r.id, staff_id=r.staff_id, message=r.message, created_at=r.created_at)
-        for r in repo.replies(uow.conn, principal.org_id, row.id)
-    ]
-    return InquiryDetail(**msgspec.structs.asdict(to_read(row)), replies=replies)
+def _detail(uow: UnitOfWork, principal: Principal, row: InquiryRead) -> InquiryDetail:
+    replies = repo.replies(uow.conn, principal.org_id, row.id)
+    return InquiryDetail(**msgspec.structs.asdict(row), replies=replies)
 
 
 def get_inquiry(uow: UnitOfWork, *, principal: Principal, inquiry_id: uuid.UUID) -> InquiryDetail:
@@ -164,7 +155,7 @@ def get_inquiry(uow: UnitOfWork, *, principal: Principal, inquiry_id: uuid.UUID)
 def _move(
     uow: UnitOfWork,
     principal: Principal,
-    row: Row[Any],
+    row: InquiryRead,
     action: rules.Action,
     values: dict[str, Any],
     *,
@@ -172,7 +163,7 @@ def _move(
     customer_id: uuid.UUID | UnsetType = UNSET,
     customer_created: bool | UnsetType = UNSET,
     reason: str | UnsetType = UNSET,
-) -> Row[Any]:
+) -> InquiryRead:
     status = rules.next_status(action, row.status)
     now = clock.now()
     closing = {"closed_at": now} if status in rules.CLOSED else {}
