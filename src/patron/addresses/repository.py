@@ -1,16 +1,22 @@
-"""Every address query; each starts from the organization's rows."""
+"""Every address query; each starts from the organization's rows.
+
+Addresses come back as their read schema (`AddressRead`, every column but the tenant key).
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
+from patron.addresses.schemas import AddressRead
 from patron.db.base import table
 from patron.db.models import Address
+from patron.db.records import record, record_or_none, records
 
 address = table(Address)
 
@@ -21,20 +27,20 @@ def _of(org_id: uuid.UUID, customer_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(address).where(address.c.org_id == org_id, address.c.customer_id == customer_id)
 
 
-def list_of(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> list[Row[Any]]:
-    return list(conn.execute(_of(org_id, customer_id).order_by(address.c.id)))
+def list_of(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> list[AddressRead]:
+    return records(conn.execute(_of(org_id, customer_id).order_by(address.c.id)), AddressRead)
 
 
 def get(
     conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, address_id: uuid.UUID, *, for_update: bool = False
-) -> Row[Any] | None:
+) -> AddressRead | None:
     stmt = _of(org_id, customer_id).where(address.c.id == address_id)
     if for_update:
         stmt = stmt.with_for_update()
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), AddressRead)
 
 
-def clear_default(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, flag: str, *, now: Any) -> None:
+def clear_default(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, flag: str, *, now: datetime) -> None:
     """Unset `flag` on the customer's addresses (before another address takes it, same transaction)."""
     assert flag in DEFAULT_FLAGS
     column = address.c[flag]
@@ -46,20 +52,20 @@ def clear_default(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, f
     conn.execute(stmt)
 
 
-def insert(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(address).values(**values).returning(*address.c)).one()
+def insert(conn: Connection, values: Mapping[str, Any]) -> AddressRead:
+    return record(conn.execute(sa.insert(address).values(**values).returning(*address.c)).one(), AddressRead)
 
 
 def update(
     conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, address_id: uuid.UUID, values: Mapping[str, Any]
-) -> Row[Any]:
+) -> AddressRead:
     stmt = (
         sa.update(address)
         .where(address.c.org_id == org_id, address.c.customer_id == customer_id, address.c.id == address_id)
         .values(**values)
         .returning(*address.c)
     )
-    return conn.execute(stmt).one()
+    return record(conn.execute(stmt).one(), AddressRead)
 
 
 def delete(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, address_id: uuid.UUID) -> None:

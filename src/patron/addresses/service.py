@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import msgspec
-from sqlalchemy.engine import Row
 
 from patron.addresses import events, rules
 from patron.addresses import repository as repo
@@ -30,10 +29,6 @@ from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 
 _FIELDS = list(AddressCreate.__struct_fields__)
-
-
-def to_read(row: Row[Any]) -> AddressRead:
-    return msgspec.convert(dict(row._mapping), AddressRead)
 
 
 @contextmanager
@@ -57,7 +52,7 @@ def _live_customer(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID
 
 def _address_or_404(
     uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, address_id: uuid.UUID, *, for_update: bool
-) -> Row[Any]:
+) -> AddressRead:
     row = repo.get(uow.conn, principal.org_id, customer_id, address_id, for_update=for_update)
     if row is None:
         raise NotFound(Message("address.not_found"), code="address.not_found")
@@ -74,12 +69,12 @@ def _take_defaults(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID
 def list_addresses(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> AddressList:
     """The customer's addresses, oldest first (a deleted customer keeps them)."""
     customers.get_customer(uow, principal=principal, customer_id=customer_id)
-    return AddressList(items=[to_read(r) for r in repo.list_of(uow.conn, principal.org_id, customer_id)])
+    return AddressList(items=repo.list_of(uow.conn, principal.org_id, customer_id))
 
 
 def get_address(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, address_id: uuid.UUID) -> AddressRead:
     """One address of the customer."""
-    return to_read(_address_or_404(uow, principal, customer_id, address_id, for_update=False))
+    return _address_or_404(uow, principal, customer_id, address_id, for_update=False)
 
 
 def create_address(
@@ -108,7 +103,7 @@ def create_address(
             },
         )
     uow.record(events.AddressCreated(principal.org_id, customer_id, address_id=row.id))
-    return to_read(row)
+    return row
 
 
 def update_address(
@@ -124,11 +119,11 @@ def update_address(
     given = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not msgspec.UNSET}
     _live_customer(uow, principal, customer_id)
     row = _address_or_404(uow, principal, customer_id, address_id, for_update=True)
-    current = {f: row._mapping[f] for f in _FIELDS}
+    current = {f: getattr(row, f) for f in _FIELDS}
     values = rules.normalise({**current, **given}, region=settings.region)
     changes = field_changes(current, values)
     if not changes:
-        return to_read(row)
+        return row
     with _default_race():
         _take_defaults(uow, principal, customer_id, new_values(changes))
         updated = repo.update(
@@ -139,7 +134,7 @@ def update_address(
             {**new_values(changes), "updated_at": clock.now()},
         )
     uow.record(events.AddressUpdated(principal.org_id, customer_id, address_id=address_id, changes=changes_of(changes)))
-    return to_read(updated)
+    return updated
 
 
 def delete_address(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, address_id: uuid.UUID) -> None:

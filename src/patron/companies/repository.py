@@ -1,4 +1,8 @@
-"""Every company, member and join code query; each starts from the organization's rows."""
+"""Every company, member and join code query; each starts from the organization's rows.
+
+Companies and members come back as their read schemas (every column but the tenant key),
+join codes as `JoinCodeRecord` (their read schema adds a status and leaves out the hash).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
+from patron.companies.records import JoinCodeRecord
+from patron.companies.schemas import CompanyRead, MemberRead
 from patron.db.base import table
 from patron.db.models import Company, CompanyJoinCode, CompanyMember, Deal, Interaction
+from patron.db.records import record, record_or_none, records
 
 company = table(Company)
 member = table(CompanyMember)
@@ -21,11 +28,11 @@ def _of(org_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(company).where(company.c.org_id == org_id)
 
 
-def get(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, *, for_update: bool = False) -> Row[Any] | None:
+def get(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, *, for_update: bool = False) -> CompanyRead | None:
     stmt = _of(org_id).where(company.c.id == company_id)
     if for_update:
         stmt = stmt.with_for_update()
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), CompanyRead)
 
 
 def vat_holder(conn: Connection, org_id: uuid.UUID, vat_id: str) -> uuid.UUID | None:
@@ -38,23 +45,23 @@ def count(conn: Connection, org_id: uuid.UUID) -> int:
     return int(conn.execute(stmt).scalar_one())
 
 
-def list_page(conn: Connection, org_id: uuid.UUID, *, limit: int, offset: int) -> list[Row[Any]]:
+def list_page(conn: Connection, org_id: uuid.UUID, *, limit: int, offset: int) -> list[CompanyRead]:
     stmt = _of(org_id).order_by(company.c.name, company.c.id).limit(limit).offset(offset)
-    return list(conn.execute(stmt))
+    return records(conn.execute(stmt), CompanyRead)
 
 
-def insert(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(company).values(**values).returning(*company.c)).one()
+def insert(conn: Connection, values: Mapping[str, Any]) -> CompanyRead:
+    return record(conn.execute(sa.insert(company).values(**values).returning(*company.c)).one(), CompanyRead)
 
 
-def update(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+def update(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, values: Mapping[str, Any]) -> CompanyRead:
     stmt = (
         sa.update(company)
         .where(company.c.org_id == org_id, company.c.id == company_id)
         .values(**values)
         .returning(*company.c)
     )
-    return conn.execute(stmt).one()
+    return record(conn.execute(stmt).one(), CompanyRead)
 
 
 def linked_records(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> dict[str, int]:
@@ -81,33 +88,35 @@ def _members_of(org_id: uuid.UUID, company_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(member).where(member.c.org_id == org_id, member.c.company_id == company_id)
 
 
-def members(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> list[Row[Any]]:
-    return list(conn.execute(_members_of(org_id, company_id).order_by(member.c.joined_at, member.c.customer_id)))
+def members(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> list[MemberRead]:
+    stmt = _members_of(org_id, company_id).order_by(member.c.joined_at, member.c.customer_id)
+    return records(conn.execute(stmt), MemberRead)
 
 
-def get_member(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, customer_id: uuid.UUID) -> Row[Any] | None:
-    return conn.execute(_members_of(org_id, company_id).where(member.c.customer_id == customer_id)).one_or_none()
+def get_member(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, customer_id: uuid.UUID) -> MemberRead | None:
+    stmt = _members_of(org_id, company_id).where(member.c.customer_id == customer_id)
+    return record_or_none(conn.execute(stmt).one_or_none(), MemberRead)
 
 
-def membership(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> Row[Any] | None:
+def membership(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> MemberRead | None:
     stmt = sa.select(member).where(member.c.org_id == org_id, member.c.customer_id == customer_id)
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), MemberRead)
 
 
-def insert_member(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(member).values(**values).returning(*member.c)).one()
+def insert_member(conn: Connection, values: Mapping[str, Any]) -> MemberRead:
+    return record(conn.execute(sa.insert(member).values(**values).returning(*member.c)).one(), MemberRead)
 
 
 def update_member(
     conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, customer_id: uuid.UUID, values: Mapping[str, Any]
-) -> Row[Any]:
+) -> MemberRead:
     stmt = (
         sa.update(member)
         .where(member.c.org_id == org_id, member.c.company_id == company_id, member.c.customer_id == customer_id)
         .values(**values)
         .returning(*member.c)
     )
-    return conn.execute(stmt).one()
+    return record(conn.execute(stmt).one(), MemberRead)
 
 
 def delete_member(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, customer_id: uuid.UUID) -> None:
@@ -118,36 +127,31 @@ def delete_member(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, cu
     )
 
 
-def insert_code(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(join_code).values(**values).returning(*join_code.c)).one()
+def insert_code(conn: Connection, values: Mapping[str, Any]) -> JoinCodeRecord:
+    return record(conn.execute(sa.insert(join_code).values(**values).returning(*join_code.c)).one(), JoinCodeRecord)
 
 
-def codes(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> list[Row[Any]]:
+def codes(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> list[JoinCodeRecord]:
     stmt = (
         sa.select(join_code)
         .where(join_code.c.org_id == org_id, join_code.c.company_id == company_id)
         .order_by(join_code.c.created_at.desc(), join_code.c.id.desc())
     )
-    return list(conn.execute(stmt))
+    return records(conn.execute(stmt), JoinCodeRecord)
 
 
-def get_code(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, code_id: uuid.UUID) -> Row[Any] | None:
+def get_code(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, code_id: uuid.UUID) -> JoinCodeRecord | None:
     stmt = sa.select(join_code).where(
         join_code.c.org_id == org_id, join_code.c.company_id == company_id, join_code.c.id == code_id
     )
-    return conn.execute(stmt.with_for_update()).one_or_none()
+    return record_or_none(conn.execute(stmt.with_for_update()).one_or_none(), JoinCodeRecord)
 
 
-def code_by_hash(conn: Connection, org_id: uuid.UUID, code_hash: bytes) -> Row[Any] | None:
+def code_by_hash(conn: Connection, org_id: uuid.UUID, code_hash: bytes) -> JoinCodeRecord | None:
     stmt = sa.select(join_code).where(join_code.c.org_id == org_id, join_code.c.code_hash == code_hash)
-    return conn.execute(stmt.with_for_update()).one_or_none()
+    return record_or_none(conn.execute(stmt.with_for_update()).one_or_none(), JoinCodeRecord)
 
 
-def update_code(conn: Connection, org_id: uuid.UUID, code_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
-    stmt = (
-        sa.update(join_code)
-        .where(join_code.c.org_id == org_id, join_code.c.id == code_id)
-        .values(**values)
-        .returning(*join_code.c)
-    )
-    return conn.execute(stmt).one()
+def update_code(conn: Connection, org_id: uuid.UUID, code_id: uuid.UUID, values: Mapping[str, Any]) -> None:
+    stmt = sa.update(join_code).where(join_code.c.org_id == org_id, join_code.c.id == code_id).values(**values)
+    conn.execute(stmt)

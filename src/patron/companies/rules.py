@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Literal
 
 # Crockford's base32 without I, L, O, U: no look-alikes when a code is read aloud or typed.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _GROUPS = 4
 _GROUP_LENGTH = 4
+
+JoinCodeStatus = Literal["active", "used", "expired", "revoked"]
 
 
 def generate_code() -> str:
@@ -36,7 +39,9 @@ def hint(code: str) -> str:
     return code[-_GROUP_LENGTH:]
 
 
-def status(*, expires_at: datetime, used_at: datetime | None, revoked_at: datetime | None, now: datetime) -> str:
+def status(
+    *, expires_at: datetime, used_at: datetime | None, revoked_at: datetime | None, now: datetime
+) -> JoinCodeStatus:
     if used_at is not None:
         return "used"
     if revoked_at is not None:

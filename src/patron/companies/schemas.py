@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from patron.companies.rules import JoinCodeStatus
 from patron.customers.schemas import CustomerRead
 
 MemberRole = Literal["admin", "buyer", "member"]
@@ -73,9 +74,6 @@ class MemberList(Struct):
 class JoinCodeCreate(Struct, forbid_unknown_fields=True):
     role: MemberRole = "member"
     expires_in_hours: Annotated[int, Meta(ge=1, le=24 * 30)] = 72
-
-
-JoinCodeStatus = Literal["active", "used", "expired", "revoked"]
 
 
 class JoinCodeRead(Struct):

@@ -9,10 +9,10 @@ from datetime import timedelta
 from typing import Any
 
 import msgspec
-from sqlalchemy.engine import Row
 
 from patron.companies import events, rules
 from patron.companies import repository as repo
+from patron.companies.records import JoinCodeRecord
 from patron.companies.schemas import (
     CompanyCreate,
     CompanyPage,
@@ -46,23 +46,24 @@ from patron.kernel.tenancy import Principal
 VAT_TAKEN = "company.vat_id_taken"
 
 
-def to_read(row: Row[Any]) -> CompanyRead:
-    return msgspec.convert(dict(row._mapping), CompanyRead)
-
-
-def _member_read(row: Row[Any]) -> MemberRead:
-    return msgspec.convert(dict(row._mapping), MemberRead)
-
-
-def _code_read(row: Row[Any]) -> JoinCodeRead:
-    values = dict(row._mapping)
-    values["status"] = rules.status(
-        expires_at=row.expires_at, used_at=row.used_at, revoked_at=row.revoked_at, now=clock.now()
+def _code_read(code: JoinCodeRecord) -> JoinCodeRead:
+    return JoinCodeRead(
+        id=code.id,
+        company_id=code.company_id,
+        hint=code.hint,
+        role=code.role,
+        status=rules.status(
+            expires_at=code.expires_at, used_at=code.used_at, revoked_at=code.revoked_at, now=clock.now()
+        ),
+        created_at=code.created_at,
+        expires_at=code.expires_at,
+        used_at=code.used_at,
+        used_by=code.used_by,
+        revoked_at=code.revoked_at,
     )
-    return msgspec.convert(values, JoinCodeRead)
 
 
-def _company_or_404(uow: UnitOfWork, principal: Principal, company_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
+def _company_or_404(uow: UnitOfWork, principal: Principal, company_id: uuid.UUID, *, for_update: bool) -> CompanyRead:
     row = repo.get(uow.conn, principal.org_id, company_id, for_update=for_update)
     if row is None:
         raise NotFound(Message("company.not_found"), code="company.not_found")
@@ -80,7 +81,12 @@ def _vat_race() -> Iterator[None]:
 
 
 def _prepared(
-    uow: UnitOfWork, principal: Principal, settings: OrganizationSettings, given: dict[str, Any], *, other_than: Any
+    uow: UnitOfWork,
+    principal: Principal,
+    settings: OrganizationSettings,
+    given: dict[str, Any],
+    *,
+    other_than: uuid.UUID | None,
 ) -> dict[str, Any]:
     """Normalised values; 422 naming each bad field, 409 `company.vat_id_taken`."""
     values = dict(given)
@@ -117,19 +123,19 @@ def create_company(
             uow.conn, {**values, "org_id": principal.org_id, "id": uuid7(), "created_at": now, "updated_at": now}
         )
     uow.record(events.CompanyCreated(principal.org_id, row.id, name=row.name, vat_id=row.vat_id))
-    return to_read(row)
+    return row
 
 
 def list_companies(uow: UnitOfWork, *, principal: Principal, limit: int, offset: int) -> CompanyPage:
     """A page of companies, by name."""
     rows = repo.list_page(uow.conn, principal.org_id, limit=limit, offset=offset)
     total = repo.count(uow.conn, principal.org_id)
-    return CompanyPage(items=[to_read(r) for r in rows], total=total, limit=limit, offset=offset)
+    return CompanyPage(items=rows, total=total, limit=limit, offset=offset)
 
 
 def get_company(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> CompanyRead:
     """One company by id."""
-    return to_read(_company_or_404(uow, principal, company_id, for_update=False))
+    return _company_or_404(uow, principal, company_id, for_update=False)
 
 
 def update_company(
@@ -144,13 +150,13 @@ def update_company(
     given = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not msgspec.UNSET}
     row = _company_or_404(uow, principal, company_id, for_update=True)
     values = _prepared(uow, principal, settings, given, other_than=row.id)
-    changes = field_changes(row._mapping, values)
+    changes = field_changes(msgspec.structs.asdict(row), values)
     if not changes:
-        return to_read(row)
+        return row
     with _vat_race():
         updated = repo.update(uow.conn, principal.org_id, row.id, new_values(changes) | {"updated_at": clock.now()})
     uow.record(events.CompanyUpdated(principal.org_id, row.id, changes=changes_of(changes)))
-    return to_read(updated)
+    return updated
 
 
 def delete_company(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> None:
@@ -179,11 +185,16 @@ def list_contacts(
 def list_members(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> MemberList:
     """The company's members and their roles, in the order they joined."""
     row = _company_or_404(uow, principal, company_id, for_update=False)
-    return MemberList(items=[_member_read(m) for m in repo.members(uow.conn, principal.org_id, row.id)])
+    return MemberList(items=repo.members(uow.conn, principal.org_id, row.id))
 
 
 def _add_member(
-    uow: UnitOfWork, principal: Principal, company: Row[Any], customer_id: uuid.UUID, role: MemberRole, code_id: Any
+    uow: UnitOfWork,
+    principal: Principal,
+    company: CompanyRead,
+    customer_id: uuid.UUID,
+    role: MemberRole,
+    code_id: uuid.UUID | None,
 ) -> MemberRead:
     customers.join_company(
         uow, principal=principal, customer_id=customer_id, company_id=company.id, field="customer_id"
@@ -205,7 +216,7 @@ def _add_member(
         principal.org_id, company.id, customer_id=customer_id, role=role, join_code_id=code_id
     )
     uow.record(added)
-    return _member_read(row)
+    return row
 
 
 def add_member(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, data: MemberAdd) -> MemberRead:
@@ -217,7 +228,7 @@ def add_member(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, 
     return _add_member(uow, principal, company, data.customer_id, data.role, None)
 
 
-def _member_or_404(uow: UnitOfWork, principal: Principal, company_id: uuid.UUID, customer_id: uuid.UUID) -> Row[Any]:
+def _member_or_404(uow: UnitOfWork, principal: Principal, company_id: uuid.UUID, customer_id: uuid.UUID) -> MemberRead:
     company = _company_or_404(uow, principal, company_id, for_update=True)
     row = repo.get_member(uow.conn, principal.org_id, company.id, customer_id)
     if row is None:
@@ -231,11 +242,11 @@ def update_member(
     """Change a member's role."""
     row = _member_or_404(uow, principal, company_id, customer_id)
     if row.role == data.role:
-        return _member_read(row)
+        return row
     updated = repo.update_member(uow.conn, principal.org_id, company_id, customer_id, {"role": data.role})
     change = events.MemberRoleChange(old=row.role, new=data.role)
     uow.record(events.CompanyMemberUpdated(principal.org_id, company_id, customer_id=customer_id, role=change))
-    return _member_read(updated)
+    return updated
 
 
 def remove_member(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, customer_id: uuid.UUID) -> None:

@@ -1,4 +1,7 @@
-"""Every customer group and product restriction query; each starts from the organization's rows."""
+"""Every customer group and product restriction query; each starts from the organization's rows.
+
+Groups come back as their read schema (`GroupRead`, every column but the tenant key).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from patron.db.base import table
 from patron.db.models import CustomerGroup, CustomerProductRule, GroupProductRule
+from patron.db.records import record, record_or_none, records
+from patron.groups.schemas import GroupRead
 
 group = table(CustomerGroup)
 group_rule = table(GroupProductRule)
@@ -21,11 +26,11 @@ def _of(org_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(group).where(group.c.org_id == org_id)
 
 
-def get(conn: Connection, org_id: uuid.UUID, group_id: uuid.UUID, *, for_update: bool = False) -> Row[Any] | None:
+def get(conn: Connection, org_id: uuid.UUID, group_id: uuid.UUID, *, for_update: bool = False) -> GroupRead | None:
     stmt = _of(org_id).where(group.c.id == group_id)
     if for_update:
         stmt = stmt.with_for_update()
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), GroupRead)
 
 
 def name_holder(conn: Connection, org_id: uuid.UUID, name: str) -> uuid.UUID | None:
@@ -33,17 +38,17 @@ def name_holder(conn: Connection, org_id: uuid.UUID, name: str) -> uuid.UUID | N
     return conn.execute(stmt).scalar_one_or_none()
 
 
-def list_all(conn: Connection, org_id: uuid.UUID) -> list[Row[Any]]:
-    return list(conn.execute(_of(org_id).order_by(group.c.name, group.c.id)))
+def list_all(conn: Connection, org_id: uuid.UUID) -> list[GroupRead]:
+    return records(conn.execute(_of(org_id).order_by(group.c.name, group.c.id)), GroupRead)
 
 
-def insert(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(group).values(**values).returning(*group.c)).one()
+def insert(conn: Connection, values: Mapping[str, Any]) -> GroupRead:
+    return record(conn.execute(sa.insert(group).values(**values).returning(*group.c)).one(), GroupRead)
 
 
-def update(conn: Connection, org_id: uuid.UUID, group_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+def update(conn: Connection, org_id: uuid.UUID, group_id: uuid.UUID, values: Mapping[str, Any]) -> GroupRead:
     stmt = sa.update(group).where(group.c.org_id == org_id, group.c.id == group_id).values(**values).returning(*group.c)
-    return conn.execute(stmt).one()
+    return record(conn.execute(stmt).one(), GroupRead)
 
 
 def delete(conn: Connection, org_id: uuid.UUID, group_id: uuid.UUID) -> None:

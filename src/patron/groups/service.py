@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import msgspec
-from sqlalchemy.engine import Row
 
 from patron.customers import service as customers
 from patron.db.errors import UniqueViolation
@@ -35,11 +34,7 @@ from patron.kernel.tenancy import Principal
 NAME_TAKEN = "customer_group.name_taken"
 
 
-def to_read(row: Row[Any]) -> GroupRead:
-    return msgspec.convert(dict(row._mapping), GroupRead)
-
-
-def _group_or_404(uow: UnitOfWork, principal: Principal, group_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
+def _group_or_404(uow: UnitOfWork, principal: Principal, group_id: uuid.UUID, *, for_update: bool) -> GroupRead:
     row = repo.get(uow.conn, principal.org_id, group_id, for_update=for_update)
     if row is None:
         raise NotFound(Message("customer_group.not_found"), code="customer_group.not_found")
@@ -79,17 +74,17 @@ def create_group(uow: UnitOfWork, *, principal: Principal, data: GroupCreate) ->
     with _name_race():
         row = repo.insert(uow.conn, values)
     uow.record(events.CustomerGroupCreated(principal.org_id, row.id, name=name, is_merchant=data.is_merchant))
-    return to_read(row)
+    return row
 
 
 def list_groups(uow: UnitOfWork, *, principal: Principal) -> GroupList:
     """Every group of the organization, by name."""
-    return GroupList(items=[to_read(r) for r in repo.list_all(uow.conn, principal.org_id)])
+    return GroupList(items=repo.list_all(uow.conn, principal.org_id))
 
 
 def get_group(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) -> GroupRead:
     """One group by id."""
-    return to_read(_group_or_404(uow, principal, group_id, for_update=False))
+    return _group_or_404(uow, principal, group_id, for_update=False)
 
 
 def update_group(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID, data: GroupUpdate) -> GroupRead:
@@ -104,15 +99,15 @@ def update_group(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID, 
         _check_name_free(uow, principal, values["name"], other_than=row.id)
     if data.is_merchant is not msgspec.UNSET:
         values["is_merchant"] = data.is_merchant
-    changes = field_changes(row._mapping, values)
+    changes = field_changes(msgspec.structs.asdict(row), values)
     if not changes:
-        return to_read(row)
+        return row
     with _name_race():
         updated = repo.update(uow.conn, principal.org_id, row.id, new_values(changes) | {"updated_at": clock.now()})
     uow.record(events.CustomerGroupUpdated(principal.org_id, row.id, changes=changes_of(changes)))
     if changes.get("is_merchant", {}).get("new") is True:
         customers.make_group_members_merchants(uow, principal=principal, group_id=row.id)
-    return to_read(updated)
+    return updated
 
 
 def delete_group(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) -> None:
@@ -215,4 +210,4 @@ def is_merchant_group(uow: UnitOfWork, *, org_id: uuid.UUID, group_id: uuid.UUID
     """Whether the organization's group is a merchant group; None when it has no such group
     (`patron.customers.affiliations.Groups`)."""
     row = repo.get(uow.conn, org_id, group_id)
-    return None if row is None else bool(row.is_merchant)
+    return None if row is None else row.is_merchant

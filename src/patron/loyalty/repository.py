@@ -2,7 +2,8 @@
 
 The balance and tier live on the customer row (`points_balance`, `loyalty_tier`): this
 module is the only writer of those two columns, always in the transaction that appends
-the ledger entry they summarise.
+the ledger entry they summarise. Entries come back as their read schema
+(`LedgerEntryRead`, every column but the tenant key).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from patron.db.base import table
 from patron.db.models import Customer, LoyaltyEntry
+from patron.db.records import record, record_or_none, records
+from patron.loyalty.schemas import EntryKind, LedgerEntryRead
 
 entry = table(LoyaltyEntry)
 _customer = table(Customer)
@@ -34,11 +37,11 @@ def _customer_row(org_id: uuid.UUID, customer_id: uuid.UUID) -> tuple[sa.ColumnE
     return (_customer.c.org_id == org_id, _customer.c.id == customer_id)
 
 
-def insert(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(entry).values(**values).returning(*entry.c)).one()
+def insert(conn: Connection, values: Mapping[str, Any]) -> LedgerEntryRead:
+    return record(conn.execute(sa.insert(entry).values(**values).returning(*entry.c)).one(), LedgerEntryRead)
 
 
-def insert_once_per_order(conn: Connection, values: Mapping[str, Any]) -> Row[Any] | None:
+def insert_once_per_order(conn: Connection, values: Mapping[str, Any]) -> LedgerEntryRead | None:
     """Insert an award or reversal; None when the order already has one (INSERT ... ON CONFLICT DO NOTHING).
 
     Under concurrency the unique index decides: a second inserter waits for the first
@@ -51,12 +54,12 @@ def insert_once_per_order(conn: Connection, values: Mapping[str, Any]) -> Row[An
         .on_conflict_do_nothing(index_elements=["org_id", "order_id", "kind"], index_where=ONCE_PER_ORDER)
         .returning(*entry.c)
     )
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), LedgerEntryRead)
 
 
-def of_order(conn: Connection, org_id: uuid.UUID, order_id: uuid.UUID, kind: str) -> Row[Any] | None:
+def of_order(conn: Connection, org_id: uuid.UUID, order_id: uuid.UUID, kind: EntryKind) -> LedgerEntryRead | None:
     stmt = _entries(org_id).where(entry.c.order_id == order_id, entry.c.kind == kind)
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), LedgerEntryRead)
 
 
 def add_to_balance(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, points: int) -> int:
@@ -110,9 +113,9 @@ def set_tier(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, tier: 
 
 def page(
     conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, limit: int, before: uuid.UUID | None
-) -> list[Row[Any]]:
+) -> list[LedgerEntryRead]:
     """Newest entries first (ids are time-ordered UUIDv7), starting below `before`."""
     stmt = _entries(org_id).where(entry.c.customer_id == customer_id)
     if before is not None:
         stmt = stmt.where(entry.c.id < before)
-    return list(conn.execute(stmt.order_by(entry.c.id.desc()).limit(limit)))
+    return records(conn.execute(stmt.order_by(entry.c.id.desc()).limit(limit)), LedgerEntryRead)

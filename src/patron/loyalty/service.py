@@ -13,7 +13,6 @@ from typing import Any
 
 import msgspec
 import sqlalchemy as sa
-from sqlalchemy.engine import Row
 
 from patron.customers import service as customers
 from patron.customers.schemas import CustomerRead
@@ -26,16 +25,12 @@ from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 from patron.loyalty import events, rules
 from patron.loyalty import repository as repo
-from patron.loyalty.schemas import AdjustCreate, LedgerEntryRead, PointsRead, RedeemCreate
+from patron.loyalty.schemas import AdjustCreate, EntryKind, LedgerEntryRead, PointsRead, RedeemCreate
 
 INSUFFICIENT_POINTS = "loyalty.insufficient_points"
 
 
-def to_read(row: Row[Any]) -> LedgerEntryRead:
-    return msgspec.convert(dict(row._mapping), LedgerEntryRead)
-
-
-def _entry(org_id: uuid.UUID, customer_id: uuid.UUID, kind: str, points: int, **extra: Any) -> dict[str, Any]:
+def _entry(org_id: uuid.UUID, customer_id: uuid.UUID, kind: EntryKind, points: int, **extra: Any) -> dict[str, Any]:
     return {
         "org_id": org_id,
         "id": uuid7(),
@@ -83,7 +78,7 @@ def award_for_order(
     balance = repo.add_to_balance(uow.conn, org_id, customer_id, points)
     _sync_tier(uow, org_id, customer_id, settings)
     uow.record(events.PointsAwarded(org_id, customer_id, order_id=order_id, points=points, balance=balance))
-    return to_read(row)
+    return row
 
 
 def reverse_for_order(
@@ -116,7 +111,7 @@ def reverse_for_order(
             org_id, customer_id, order_id=order_id, points=-taken, shortfall=shortfall, balance=new_balance
         )
     )
-    return to_read(row)
+    return row
 
 
 def redeem_points(
@@ -136,7 +131,7 @@ def redeem_points(
         raise ValidationFailed.single("order_id", Message("order.not_in_organization")) from None
     on_order = msgspec.UNSET if data.order_id is None else data.order_id
     uow.record(events.PointsRedeemed(org_id, customer_id, points=-data.points, balance=balance, order_id=on_order))
-    return to_read(row)
+    return row
 
 
 def adjust_points(
@@ -162,7 +157,7 @@ def adjust_points(
     row = repo.insert(uow.conn, values)
     _sync_tier(uow, org_id, customer_id, settings)
     uow.record(events.PointsAdjusted(org_id, customer_id, points=data.points, reason=reason, balance=balance))
-    return to_read(row)
+    return row
 
 
 def get_points(
@@ -189,6 +184,6 @@ def get_points(
         balance=customer.points_balance,
         lifetime_earned=lifetime,
         tier=rules.tier_for(lifetime, settings.tiers),
-        entries=[to_read(r) for r in rows],
+        entries=rows,
         next_cursor=str(rows[-1].id) if len(rows) == limit else None,
     )

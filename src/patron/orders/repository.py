@@ -1,4 +1,8 @@
-"""Every order query; each starts from the organization's rows."""
+"""Every order query; each starts from the organization's rows.
+
+Orders come back as their read schema (`OrderRead`: every column but the tenant key; its
+`customer` is not a column and stays unset, the service embeds it where the answer has it).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from patron.db.base import table
 from patron.db.models import Order
+from patron.db.records import record, record_or_none, records
+from patron.orders.rules import OrderStatus
+from patron.orders.schemas import OrderRead
 
 order = table(Order)
 
@@ -19,11 +26,11 @@ def _of(org_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(order).where(order.c.org_id == org_id)
 
 
-def get(conn: Connection, org_id: uuid.UUID, order_id: uuid.UUID, *, for_update: bool = False) -> Row[Any] | None:
+def get(conn: Connection, org_id: uuid.UUID, order_id: uuid.UUID, *, for_update: bool = False) -> OrderRead | None:
     stmt = _of(org_id).where(order.c.id == order_id)
     if for_update:
         stmt = stmt.with_for_update()
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), OrderRead)
 
 
 def ref_taken(conn: Connection, org_id: uuid.UUID, external_ref: str) -> bool:
@@ -31,13 +38,13 @@ def ref_taken(conn: Connection, org_id: uuid.UUID, external_ref: str) -> bool:
     return conn.execute(stmt).first() is not None
 
 
-def insert(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(order).values(**values).returning(*order.c)).one()
+def insert(conn: Connection, values: Mapping[str, Any]) -> OrderRead:
+    return record(conn.execute(sa.insert(order).values(**values).returning(*order.c)).one(), OrderRead)
 
 
 def move(
-    conn: Connection, org_id: uuid.UUID, order_id: uuid.UUID, *, from_status: str, values: Mapping[str, Any]
-) -> Row[Any] | None:
+    conn: Connection, org_id: uuid.UUID, order_id: uuid.UUID, *, from_status: OrderStatus, values: Mapping[str, Any]
+) -> OrderRead | None:
     """Change the order only if it is still in `from_status` (one conditional UPDATE); None otherwise."""
     stmt = (
         sa.update(order)
@@ -45,22 +52,22 @@ def move(
         .values(**values)
         .returning(*order.c)
     )
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), OrderRead)
 
 
-def set_customer(conn: Connection, org_id: uuid.UUID, order_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+def set_customer(conn: Connection, org_id: uuid.UUID, order_id: uuid.UUID, values: Mapping[str, Any]) -> OrderRead:
     stmt = (
         sa.update(order)
         .where(order.c.org_id == org_id, order.c.id == order_id, order.c.customer_id.is_(None))
         .values(**values)
         .returning(*order.c)
     )
-    return conn.execute(stmt).one()
+    return record(conn.execute(stmt).one(), OrderRead)
 
 
 def of_customer(
     conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, limit: int, offset: int
-) -> list[Row[Any]]:
+) -> list[OrderRead]:
     stmt = (
         _of(org_id)
         .where(order.c.customer_id == customer_id)
@@ -68,7 +75,7 @@ def of_customer(
         .limit(limit)
         .offset(offset)
     )
-    return list(conn.execute(stmt))
+    return records(conn.execute(stmt), OrderRead)
 
 
 def count_of_customer(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> int:

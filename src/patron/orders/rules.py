@@ -8,7 +8,7 @@ OrderStatus = Literal["open", "paid", "refunded", "cancelled"]
 
 # Each target status and the one status it can be reached from. Reporting a transition
 # that was already made is not an error (payment reports arrive more than once).
-SOURCE: dict[str, str] = {
+SOURCE: dict[OrderStatus, OrderStatus] = {
     "paid": "open",
     "refunded": "paid",
     "cancelled": "open",

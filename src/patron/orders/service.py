@@ -7,10 +7,8 @@ Paying and refunding call the loyalty service in the same unit of work, so an aw
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import msgspec
-from sqlalchemy.engine import Row
 
 from patron.customers import service as customers
 from patron.customers.schemas import CustomerRead
@@ -30,9 +28,9 @@ from patron.orders.schemas import OrderCreate, OrderPage, OrderRead
 REF_TAKEN = "order.external_ref_taken"
 
 
-def to_read(row: Row[Any], customer: CustomerRead | None = None) -> OrderRead:
-    read = msgspec.convert(dict(row._mapping), OrderRead)
-    return read if customer is None else msgspec.structs.replace(read, customer=customer)
+def _embed(row: OrderRead, customer: CustomerRead | None) -> OrderRead:
+    """The order with its customer embedded (a copy; the repository's orders have none)."""
+    return row if customer is None else msgspec.structs.replace(row, customer=customer)
 
 
 def _attachable_customer(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
@@ -45,17 +43,17 @@ def _attachable_customer(uow: UnitOfWork, principal: Principal, customer_id: uui
     return customer
 
 
-def _order_or_404(uow: UnitOfWork, principal: Principal, order_id: uuid.UUID, *, for_update: bool) -> Row[Any]:
+def _order_or_404(uow: UnitOfWork, principal: Principal, order_id: uuid.UUID, *, for_update: bool) -> OrderRead:
     row = repo.get(uow.conn, principal.org_id, order_id, for_update=for_update)
     if row is None:
         raise NotFound(Message("order.not_found"), code="order.not_found")
     return row
 
 
-def _with_customer(uow: UnitOfWork, principal: Principal, row: Row[Any]) -> OrderRead:
+def _with_customer(uow: UnitOfWork, principal: Principal, row: OrderRead) -> OrderRead:
     if row.customer_id is None:
-        return to_read(row)
-    return to_read(row, customers.get_customer(uow, principal=principal, customer_id=row.customer_id))
+        return row
+    return _embed(row, customers.get_customer(uow, principal=principal, customer_id=row.customer_id))
 
 
 def create_order(uow: UnitOfWork, *, principal: Principal, data: OrderCreate) -> OrderRead:
@@ -107,7 +105,7 @@ def create_order(uow: UnitOfWork, *, principal: Principal, data: OrderCreate) ->
             customer_id=data.customer_id,
         )
     )
-    return to_read(row, customer)
+    return _embed(row, customer)
 
 
 def get_order(uow: UnitOfWork, *, principal: Principal, order_id: uuid.UUID) -> OrderRead:
@@ -123,7 +121,7 @@ def list_customer_orders(
     conn = uow.conn
     rows = repo.of_customer(conn, principal.org_id, customer_id, limit=limit, offset=offset)
     total = repo.count_of_customer(conn, principal.org_id, customer_id)
-    return OrderPage(items=[to_read(r) for r in rows], total=total, limit=limit, offset=offset)
+    return OrderPage(items=rows, total=total, limit=limit, offset=offset)
 
 
 def attach_customer(
@@ -136,7 +134,7 @@ def attach_customer(
     row = _order_or_404(uow, principal, order_id, for_update=True)
     customer = _attachable_customer(uow, principal, customer_id)
     if row.customer_id == customer_id:
-        return to_read(row, customer)
+        return _embed(row, customer)
     if row.customer_id is not None:
         raise Conflict(Message("order.other_customer"), code="order.customer_attached")
     updated = repo.set_customer(
@@ -154,10 +152,12 @@ def attach_customer(
         )
         if award is not None:
             customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
-    return to_read(updated, customer)
+    return _embed(updated, customer)
 
 
-def _move(uow: UnitOfWork, principal: Principal, order_id: uuid.UUID, target: str) -> tuple[Row[Any], bool]:
+def _move(
+    uow: UnitOfWork, principal: Principal, order_id: uuid.UUID, target: rules.OrderStatus
+) -> tuple[OrderRead, bool]:
     """Move the order to `target` with one conditional UPDATE; (order, moved now).
 
     A repeat of a transition already made answers the order unchanged; any other
