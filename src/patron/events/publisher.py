@@ -61,6 +61,7 @@ class NatsPublisher:
         """Publish what is pending; returns how many events went out."""
         js = await self._jetstream()
         published = 0
+        failed = False
         for org_id, events in await self.database.run(consumers.pending, self.database, CONSUMER):
             slug = await self.database.run(self._slug, org_id)
             last = None
@@ -70,12 +71,18 @@ class NatsPublisher:
                         subject(slug, event.type), msgspec.json.encode(event), headers={"Nats-Msg-Id": str(event.id)}
                     )
                 except NatsError:
-                    log.exception("publishing event %s of %s failed; retrying later", seq, slug)
+                    log.exception("publishing event %s of %s failed; retrying on the next round", seq, slug)
+                    failed = True
                     break
                 last = seq
                 published += 1
             if last is not None:
                 await self.database.run(consumers.advance, self.database, org_id, CONSUMER, last)
+            if failed:
+                # The next round connects again and makes sure of the stream: a stream deleted
+                # meanwhile (no responders, or no ack) would otherwise fail every round from now on.
+                await self.close()
+                break
         return published
 
     async def close(self) -> None:
