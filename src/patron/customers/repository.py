@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import BindParameter
 
 from patron.customers import search
@@ -23,6 +23,7 @@ from patron.db import counters, shapes
 from patron.db.base import table
 from patron.db.fast import Documents, Prepared, Statement
 from patron.db.models import Customer, OrgCounter
+from patron.db.records import record, record_or_none, records
 from patron.db.references import blocking_references
 
 customer = table(Customer)
@@ -47,11 +48,6 @@ def live(org_id: uuid.UUID | BindParameter[Any]) -> sa.Select[Any]:
 ORG = sa.bindparam("org_id", type_=customer.c.org_id.type)
 # A few shapes only (a create's email check by arity).
 _SHAPES = shapes.ShapeCache(kept=32)
-
-
-def _read(row: Row[Any]) -> CustomerRead:
-    """A customer read through `Connection.execute`: SQLAlchemy's values, already typed."""
-    return msgspec.convert(row._mapping, CustomerRead)
 
 
 # The hottest reads are built once with bound parameters: building a 40-column SELECT costs
@@ -83,15 +79,13 @@ def get(
 ) -> CustomerRead | None:
     """The customer, deleted or not, through `Connection.execute`; `for_update` locks its row."""
     stmt = _GET_FOR_UPDATE if for_update else _GET
-    row = conn.execute(stmt, {"org_id": org_id, "id": customer_id}).one_or_none()
-    return None if row is None else _read(row)
+    return record_or_none(conn.execute(stmt, {"org_id": org_id, "id": customer_id}).one_or_none(), CustomerRead)
 
 
 def get_by_email(conn: Connection, org_id: uuid.UUID, email: str) -> CustomerRead | None:
     """The registered customer with this email, else the most recent guest."""
     stmt = live(org_id).where(customer.c.email == email).order_by(customer.c.is_guest, customer.c.created_at.desc())
-    row = conn.execute(stmt.limit(1)).first()
-    return None if row is None else _read(row)
+    return record_or_none(conn.execute(stmt.limit(1)).first(), CustomerRead)
 
 
 class EmailHolder(msgspec.Struct, frozen=True):
@@ -166,7 +160,7 @@ def insert_many(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[Cus
     if len(rows) == 1:
         # A single create (the common case) takes the fast path; a batch needs executemany's RETURNING.
         return READ.read(_INSERT.rows(conn, rows[0]))
-    return [_read(row) for row in conn.execute(_INSERT_MANY, list(rows))]
+    return records(conn.execute(_INSERT_MANY, list(rows)), CustomerRead)
 
 
 def update(
@@ -186,17 +180,17 @@ def update(
     if row is None:
         return None
     if search.SEARCH_FIELDS.isdisjoint(values):
-        return _read(row)
+        return record(row, CustomerRead)
     text = search.document(row._mapping)
     if text == row.search_text:
-        return _read(row)
+        return record(row, CustomerRead)
     stmt = (
         sa.update(customer)
         .where(customer.c.org_id == org_id, customer.c.id == customer_id)
         .values(search_text=text)
         .returning(*customer.c)
     )
-    return _read(conn.execute(stmt).one())
+    return record(conn.execute(stmt).one(), CustomerRead)
 
 
 # Rows that keep a guest from being purged (its orders, ledger entries, CRM history): every
@@ -245,7 +239,7 @@ def non_merchants_in_group(conn: Connection, org_id: uuid.UUID, group_id: uuid.U
         .order_by(customer.c.id)
         .with_for_update()
     )
-    return [_read(row) for row in conn.execute(stmt)]
+    return records(conn.execute(stmt), CustomerRead)
 
 
 def count_in_company(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> int:
@@ -267,4 +261,4 @@ def company_contacts(
         .limit(limit)
         .offset(offset)
     )
-    return [_read(row) for row in conn.execute(stmt)]
+    return records(conn.execute(stmt), CustomerRead)

@@ -70,6 +70,9 @@ class WebhookList(Struct):
     items: list[WebhookRead]
 
 
+DeliveryStatus = Literal["pending", "succeeded", "failed"]
+
+
 class WebhookAttemptRead(Struct):
     attempted_at: datetime
     status_code: int | None
@@ -81,7 +84,7 @@ class WebhookDeliveryRead(Struct):
     id: uuid.UUID
     event_cursor: str
     event_type: str
-    status: Literal["pending", "succeeded", "failed"]
+    status: DeliveryStatus
     attempts: int
     next_attempt_at: datetime | None
     created_at: datetime

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy.engine import Row
+import uuid
 
 from patron.db.uow import UnitOfWork
 from patron.events import repository as repo
+from patron.events.records import EventRecord
 from patron.events.schemas import EventActor, EventPage, EventRead
 from patron.identity import permissions
 from patron.kernel import b64
@@ -33,7 +32,7 @@ def decode_cursor(cursor: str) -> int:
     return int(number)
 
 
-def to_read(row: Row[Any]) -> EventRead:
+def to_read(row: EventRecord) -> EventRead:
     return EventRead(
         id=row.id,
         cursor=encode_cursor(row.seq),
@@ -57,7 +56,7 @@ def list_events(
     return EventPage(items=items, next_cursor=next_cursor)
 
 
-def newest_for_subject(uow: UnitOfWork, *, principal: Principal, subject_id: Any, limit: int) -> list[EventRead]:
+def newest_for_subject(uow: UnitOfWork, *, principal: Principal, subject_id: uuid.UUID, limit: int) -> list[EventRead]:
     """The newest `limit` events about one subject (a customer's history), newest first."""
     rows = repo.newest_for_subject(uow.conn, principal.org_id, subject_id, limit=limit)
     return [to_read(row) for row in rows]

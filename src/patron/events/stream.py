@@ -10,10 +10,10 @@ import uuid
 from collections.abc import AsyncIterator
 
 import anyio
-from sqlalchemy.engine import Row
 
 from patron.db.uow import Database
 from patron.events import repository as repo
+from patron.events.records import EventRecord
 from patron.events.schemas import EventRead
 from patron.events.service import decode_cursor, to_read
 from patron.identity import permissions
@@ -30,7 +30,7 @@ def start_seq(database: Database, *, principal: Principal, cursor: str | None) -
         return repo.last_seq(uow.conn, principal.org_id)
 
 
-def _poll(database: Database, org_id: uuid.UUID, after_seq: int) -> list[Row[object]]:
+def _poll(database: Database, org_id: uuid.UUID, after_seq: int) -> list[EventRecord]:
     with database.unit_of_work(actor=SYSTEM, readonly=True) as uow:
         return repo.page_after(uow.conn, org_id, after_seq=after_seq, limit=_BATCH, types=None)
 

@@ -1,5 +1,8 @@
 """Webhook queries. Staff queries start from the organization; the dispatcher's scans span
-organizations on purpose (it is the system's worker) and then act on one row at a time."""
+organizations on purpose (it is the system's worker) and then act on one row at a time.
+
+Webhooks come back as `WebhookRecord`, deliveries as `DeliveryRecord` (the dispatcher's as
+`ClaimedDeliveryRecord`), attempts as their read schema `WebhookAttemptRead`."""
 
 from __future__ import annotations
 
@@ -9,10 +12,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from patron.db.base import table
 from patron.db.models import OrgCounter, Webhook, WebhookAttempt, WebhookDelivery
+from patron.db.records import record, record_or_none, records
+from patron.events.records import ClaimedDeliveryRecord, DeliveryRecord, WebhookRecord
+from patron.events.schemas import WebhookAttemptRead
 
 webhook = table(Webhook)
 delivery = table(WebhookDelivery)
@@ -24,29 +30,31 @@ def _of(org_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(webhook).where(webhook.c.org_id == org_id)
 
 
-def insert(conn: Connection, values: Mapping[str, Any]) -> Row[Any]:
-    return conn.execute(sa.insert(webhook).values(**values).returning(*webhook.c)).one()
+def insert(conn: Connection, values: Mapping[str, Any]) -> WebhookRecord:
+    return record(conn.execute(sa.insert(webhook).values(**values).returning(*webhook.c)).one(), WebhookRecord)
 
 
-def get(conn: Connection, org_id: uuid.UUID, webhook_id: uuid.UUID, *, for_update: bool = False) -> Row[Any] | None:
+def get(
+    conn: Connection, org_id: uuid.UUID, webhook_id: uuid.UUID, *, for_update: bool = False
+) -> WebhookRecord | None:
     stmt = _of(org_id).where(webhook.c.id == webhook_id)
     if for_update:
         stmt = stmt.with_for_update()
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), WebhookRecord)
 
 
-def list_all(conn: Connection, org_id: uuid.UUID) -> list[Row[Any]]:
-    return list(conn.execute(_of(org_id).order_by(webhook.c.created_at, webhook.c.id)))
+def list_all(conn: Connection, org_id: uuid.UUID) -> list[WebhookRecord]:
+    return records(conn.execute(_of(org_id).order_by(webhook.c.created_at, webhook.c.id)), WebhookRecord)
 
 
-def update(conn: Connection, org_id: uuid.UUID, webhook_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+def update(conn: Connection, org_id: uuid.UUID, webhook_id: uuid.UUID, values: Mapping[str, Any]) -> WebhookRecord:
     stmt = (
         sa.update(webhook)
         .where(webhook.c.org_id == org_id, webhook.c.id == webhook_id)
         .values(**values)
         .returning(*webhook.c)
     )
-    return conn.execute(stmt).one()
+    return record(conn.execute(stmt).one(), WebhookRecord)
 
 
 def delete(conn: Connection, org_id: uuid.UUID, webhook_id: uuid.UUID) -> None:
@@ -57,31 +65,37 @@ def delete(conn: Connection, org_id: uuid.UUID, webhook_id: uuid.UUID) -> None:
     conn.execute(sa.delete(webhook).where(webhook.c.org_id == org_id, webhook.c.id == webhook_id))
 
 
-def deliveries(conn: Connection, org_id: uuid.UUID, webhook_id: uuid.UUID, *, limit: int) -> list[Row[Any]]:
+def deliveries(conn: Connection, org_id: uuid.UUID, webhook_id: uuid.UUID, *, limit: int) -> list[DeliveryRecord]:
     stmt = (
         sa.select(delivery)
         .where(delivery.c.org_id == org_id, delivery.c.webhook_id == webhook_id)
         .order_by(delivery.c.event_seq.desc())
         .limit(limit)
     )
-    return list(conn.execute(stmt))
+    return records(conn.execute(stmt), DeliveryRecord)
 
 
-def attempts_of(conn: Connection, org_id: uuid.UUID, delivery_ids: Sequence[uuid.UUID]) -> list[Row[Any]]:
+def attempts_of(
+    conn: Connection, org_id: uuid.UUID, delivery_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[WebhookAttemptRead]]:
+    """The log of each of these deliveries (every one of them a key), oldest try first."""
+    log: dict[uuid.UUID, list[WebhookAttemptRead]] = {delivery_id: [] for delivery_id in delivery_ids}
     if not delivery_ids:
-        return []
+        return log
     stmt = (
         sa.select(attempt)
         .where(attempt.c.org_id == org_id, attempt.c.delivery_id.in_(delivery_ids))
         .order_by(attempt.c.attempted_at, attempt.c.id)
     )
-    return list(conn.execute(stmt))
+    for row in conn.execute(stmt):
+        log[row.delivery_id].append(record(row, WebhookAttemptRead))
+    return log
 
 
 # The dispatcher.
 
 
-def behind(conn: Connection, *, limit: int) -> list[Row[Any]]:
+def behind(conn: Connection, *, limit: int) -> list[WebhookRecord]:
     """Active webhooks whose organization has events past their cursor (locked, skipping ones another worker holds)."""
     stmt = (
         sa.select(webhook)
@@ -90,7 +104,7 @@ def behind(conn: Connection, *, limit: int) -> list[Row[Any]]:
         .limit(limit)
         .with_for_update(of=webhook, skip_locked=True)
     )
-    return list(conn.execute(stmt))
+    return records(conn.execute(stmt), WebhookRecord)
 
 
 def insert_deliveries(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -98,7 +112,7 @@ def insert_deliveries(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> No
         conn.execute(sa.insert(delivery), list(rows))
 
 
-def claim_due(conn: Connection, *, now: datetime, lease_until: datetime, limit: int) -> list[Row[Any]]:
+def claim_due(conn: Connection, *, now: datetime, lease_until: datetime, limit: int) -> list[ClaimedDeliveryRecord]:
     """Due pending deliveries with their webhook, leased until `lease_until` so no other worker takes them.
 
     A worker that dies mid-delivery lets the lease run out and another one retries: at least once.
@@ -111,7 +125,7 @@ def claim_due(conn: Connection, *, now: datetime, lease_until: datetime, limit: 
         .with_for_update(skip_locked=True)
     )
     keys = list(conn.execute(stmt))
-    claimed: list[Row[Any]] = []
+    claimed: list[ClaimedDeliveryRecord] = []
     for org_id, delivery_id in keys:
         conn.execute(
             sa.update(delivery)
@@ -128,7 +142,7 @@ def claim_due(conn: Connection, *, now: datetime, lease_until: datetime, limit: 
             .join(webhook, sa.and_(webhook.c.org_id == delivery.c.org_id, webhook.c.id == delivery.c.webhook_id))
             .where(delivery.c.org_id == org_id, delivery.c.id == delivery_id)
         ).one()
-        claimed.append(row)
+        claimed.append(record(row, ClaimedDeliveryRecord))
     return claimed
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 import msgspec
-from sqlalchemy.engine import Row
 
 from patron.db.uow import UnitOfWork
 from patron.events import repository as outbox
@@ -15,8 +13,8 @@ from patron.events import webhook_repository as repo
 from patron.events.addresses import AddressRefused, check_url
 from patron.events.events import WebhookCreated as WebhookCreatedEvent
 from patron.events.events import WebhookDeleted, WebhookUpdated
+from patron.events.records import WebhookRecord
 from patron.events.schemas import (
-    WebhookAttemptRead,
     WebhookCreate,
     WebhookCreated,
     WebhookDeliveryList,
@@ -42,8 +40,16 @@ class WebhookPolicy:
     allowances: frozenset[str]
 
 
-def to_read(row: Row[Any]) -> WebhookRead:
-    return msgspec.convert(dict(row._mapping), WebhookRead)
+def to_read(row: WebhookRecord) -> WebhookRead:
+    return WebhookRead(
+        id=row.id,
+        url=row.url,
+        event_types=row.event_types,
+        description=row.description,
+        active=row.active,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
 
 
 def _checked_url(url: str, policy: WebhookPolicy) -> str:
@@ -55,7 +61,7 @@ def _checked_url(url: str, policy: WebhookPolicy) -> str:
     return url
 
 
-def _webhook_or_404(uow: UnitOfWork, principal: Principal, webhook_id: uuid.UUID, *, lock: bool) -> Row[Any]:
+def _webhook_or_404(uow: UnitOfWork, principal: Principal, webhook_id: uuid.UUID, *, lock: bool) -> WebhookRecord:
     row = repo.get(uow.conn, principal.org_id, webhook_id, for_update=lock)
     if row is None:
         raise NotFound(Message("webhook.not_found"), code="webhook.not_found")
@@ -138,13 +144,7 @@ def list_deliveries(uow: UnitOfWork, *, principal: Principal, webhook_id: uuid.U
     """The newest deliveries, each with its log of attempts."""
     _webhook_or_404(uow, principal, webhook_id, lock=False)
     rows = repo.deliveries(uow.conn, principal.org_id, webhook_id, limit=limit)
-    log: dict[uuid.UUID, list[WebhookAttemptRead]] = {r.id: [] for r in rows}
-    for a in repo.attempts_of(uow.conn, principal.org_id, list(log)):
-        log[a.delivery_id].append(
-            WebhookAttemptRead(
-                attempted_at=a.attempted_at, status_code=a.status_code, error=a.error, duration_ms=a.duration_ms
-            )
-        )
+    log = repo.attempts_of(uow.conn, principal.org_id, [r.id for r in rows])
     items = [
         WebhookDeliveryRead(
             id=r.id,

@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 import msgspec
-from sqlalchemy.engine import Row
 
 from patron.customers import service as customers
 from patron.db.errors import UniqueViolation
@@ -20,6 +19,7 @@ from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 from patron.lists import events, rules
 from patron.lists import repository as repo
+from patron.lists.records import ListRecord
 from patron.lists.schemas import (
     ItemCreate,
     ItemRead,
@@ -36,11 +36,7 @@ from patron.lists.schemas import (
 SHARED_PATH = "/api/v1/shared-lists/"
 
 
-def _item_read(row: Row[Any]) -> ItemRead:
-    return msgspec.convert(dict(row._mapping), ItemRead)
-
-
-def _list_read(row: Row[Any], item_rows: list[Row[Any]]) -> ListRead:
+def _list_read(row: ListRecord, items: list[ItemRead]) -> ListRead:
     return ListRead(
         id=row.id,
         customer_id=row.customer_id,
@@ -48,14 +44,14 @@ def _list_read(row: Row[Any], item_rows: list[Row[Any]]) -> ListRead:
         kind=row.kind,
         shared=row.share_token_hash is not None,
         shared_at=row.shared_at,
-        items=[_item_read(i) for i in item_rows],
+        items=items,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
 
 
-def _with_items(uow: UnitOfWork, principal: Principal, row: Row[Any]) -> ListRead:
-    return _list_read(row, repo.items_of(uow.conn, principal.org_id, [row.id]))
+def _with_items(uow: UnitOfWork, principal: Principal, row: ListRecord) -> ListRead:
+    return _list_read(row, repo.items_of(uow.conn, principal.org_id, [row.id])[row.id])
 
 
 def _live_customer(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID) -> None:
@@ -66,7 +62,7 @@ def _live_customer(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID
 
 def _list_or_404(
     uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, list_id: uuid.UUID, *, for_update: bool = False
-) -> Row[Any]:
+) -> ListRecord:
     row = repo.get(uow.conn, principal.org_id, customer_id, list_id, for_update=for_update)
     if row is None:
         raise NotFound(Message("list.not_found"), code="list.not_found")
@@ -84,9 +80,7 @@ def list_lists(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID)
     """The customer's lists with their items, oldest first."""
     customers.get_customer(uow, principal=principal, customer_id=customer_id)
     rows = repo.lists_of(uow.conn, principal.org_id, customer_id)
-    by_list: dict[uuid.UUID, list[Row[Any]]] = {r.id: [] for r in rows}
-    for item in repo.items_of(uow.conn, principal.org_id, list(by_list)):
-        by_list[item.list_id].append(item)
+    by_list = repo.items_of(uow.conn, principal.org_id, [r.id for r in rows])
     return ListCollection(items=[_list_read(r, by_list[r.id]) for r in rows])
 
 
@@ -128,7 +122,7 @@ def update_list(
     if data.kind is not msgspec.UNSET:
         values["kind"] = data.kind
     row = _list_or_404(uow, principal, customer_id, list_id, for_update=True)
-    changes = field_changes(row._mapping, values)
+    changes = field_changes(msgspec.structs.asdict(row), values)
     if not changes:
         return _with_items(uow, principal, row)
     written = new_values(changes)
@@ -175,10 +169,10 @@ def add_item(
             principal.org_id, customer_id, list_id=list_id, product_ref=product_ref, quantity=data.quantity
         )
     )
-    return _item_read(row)
+    return row
 
 
-def _item_or_404(uow: UnitOfWork, principal: Principal, list_id: uuid.UUID, item_id: uuid.UUID) -> Row[Any]:
+def _item_or_404(uow: UnitOfWork, principal: Principal, list_id: uuid.UUID, item_id: uuid.UUID) -> ItemRead:
     row = repo.get_item(uow.conn, principal.org_id, list_id, item_id)
     if row is None:
         raise NotFound(Message("list_item.not_found"), code="list_item.not_found")
@@ -202,9 +196,9 @@ def update_item(
         values["quantity"] = data.quantity
     if data.note is not msgspec.UNSET:
         values["note"] = rules.clean(data.note)
-    changes = field_changes(row._mapping, values)
+    changes = field_changes(msgspec.structs.asdict(row), values)
     if not changes:
-        return _item_read(row)
+        return row
     written = new_values(changes)
     updated = repo.update_item(uow.conn, principal.org_id, item_id, {**written, "updated_at": clock.now()})
     uow.record(
@@ -212,7 +206,7 @@ def update_item(
             principal.org_id, customer_id, list_id=list_id, product_ref=row.product_ref, changes=changes_of(changes)
         )
     )
-    return _item_read(updated)
+    return updated
 
 
 def remove_item(
@@ -257,7 +251,7 @@ def get_shared_list(uow: UnitOfWork, *, token: str) -> SharedListRead:
     row = repo.shared(uow.conn, rules.token_hash(token)) if 16 <= len(token) <= 200 else None
     if row is None or row.shared_at is None:
         raise NotFound(Message("shared_list.not_found"), code="shared_list.not_found")
-    item_rows = repo.items_of(uow.conn, row.org_id, [row.id])
+    item_rows = repo.items_of(uow.conn, row.org_id, [row.id])[row.id]
     return SharedListRead(
         name=row.name,
         kind=row.kind,

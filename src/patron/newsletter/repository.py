@@ -1,4 +1,6 @@
-"""Every newsletter query; each starts from the organization's rows."""
+"""Every newsletter query; each starts from the organization's rows.
+
+Subscribers come back as `SubscriberRecord`, consent evidence as its read schema `ConsentRead`."""
 
 from __future__ import annotations
 
@@ -9,10 +11,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from patron.db.base import table
 from patron.db.models import NewsletterConsent, NewsletterSubscriber
+from patron.db.records import record, record_or_none, records
+from patron.newsletter.records import SubscriberRecord
+from patron.newsletter.schemas import ConsentRead
 
 subscriber = table(NewsletterSubscriber)
 consent = table(NewsletterConsent)
@@ -22,45 +27,50 @@ def _of(org_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(subscriber).where(subscriber.c.org_id == org_id)
 
 
-def get(conn: Connection, org_id: uuid.UUID, subscriber_id: uuid.UUID, *, for_update: bool = False) -> Row[Any] | None:
+def get(
+    conn: Connection, org_id: uuid.UUID, subscriber_id: uuid.UUID, *, for_update: bool = False
+) -> SubscriberRecord | None:
     stmt = _of(org_id).where(subscriber.c.id == subscriber_id)
     if for_update:
         stmt = stmt.with_for_update()
-    return conn.execute(stmt).one_or_none()
+    return record_or_none(conn.execute(stmt).one_or_none(), SubscriberRecord)
 
 
-def get_by_email_for_update(conn: Connection, org_id: uuid.UUID, email: str) -> Row[Any] | None:
-    return conn.execute(_of(org_id).where(subscriber.c.email == email).with_for_update()).one_or_none()
+def get_by_email_for_update(conn: Connection, org_id: uuid.UUID, email: str) -> SubscriberRecord | None:
+    stmt = _of(org_id).where(subscriber.c.email == email).with_for_update()
+    return record_or_none(conn.execute(stmt).one_or_none(), SubscriberRecord)
 
 
-def insert_if_absent(conn: Connection, values: Mapping[str, Any]) -> Row[Any] | None:
+def insert_if_absent(conn: Connection, values: Mapping[str, Any]) -> SubscriberRecord | None:
     """Insert unless (org_id, email) exists; None when it does (a concurrent sign-up won the race)."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(subscriber).values(**values).on_conflict_do_nothing(index_elements=["org_id", "email"])
-    return conn.execute(stmt.returning(*subscriber.c)).one_or_none()
+    return record_or_none(conn.execute(stmt.returning(*subscriber.c)).one_or_none(), SubscriberRecord)
 
 
-def update(conn: Connection, org_id: uuid.UUID, subscriber_id: uuid.UUID, values: Mapping[str, Any]) -> Row[Any]:
+def update(
+    conn: Connection, org_id: uuid.UUID, subscriber_id: uuid.UUID, values: Mapping[str, Any]
+) -> SubscriberRecord:
     stmt = (
         sa.update(subscriber)
         .where(subscriber.c.org_id == org_id, subscriber.c.id == subscriber_id)
         .values(**values)
         .returning(*subscriber.c)
     )
-    return conn.execute(stmt).one()
+    return record(conn.execute(stmt).one(), SubscriberRecord)
 
 
 def insert_consent(conn: Connection, values: Mapping[str, Any]) -> None:
     conn.execute(sa.insert(consent).values(**values))
 
 
-def consents(conn: Connection, org_id: uuid.UUID, subscriber_id: uuid.UUID) -> list[Row[Any]]:
+def consents(conn: Connection, org_id: uuid.UUID, subscriber_id: uuid.UUID) -> list[ConsentRead]:
     stmt = (
         sa.select(consent)
         .where(consent.c.org_id == org_id, consent.c.subscriber_id == subscriber_id)
         .order_by(consent.c.occurred_at, consent.c.id)
     )
-    return list(conn.execute(stmt))
+    return records(conn.execute(stmt), ConsentRead)
 
 
 def _has_topic(conn: Connection, topic: str) -> sa.ColumnElement[bool]:
@@ -92,10 +102,10 @@ def list_page(
     email: str | None,
     limit: int,
     offset: int,
-) -> list[Row[Any]]:
+) -> list[SubscriberRecord]:
     stmt = _filtered(conn, _of(org_id), status=status, topic=topic, email=email)
     stmt = stmt.order_by(subscriber.c.created_at.desc(), subscriber.c.id.desc()).limit(limit).offset(offset)
-    return list(conn.execute(stmt))
+    return records(conn.execute(stmt), SubscriberRecord)
 
 
 def count(conn: Connection, org_id: uuid.UUID, *, status: str | None, topic: str | None, email: str | None) -> int:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from datetime import datetime
 from typing import Any
-
-import msgspec
-from sqlalchemy.engine import Row
 
 from patron.customers import service as customers
 from patron.db.uow import UnitOfWork
@@ -20,10 +18,10 @@ from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 from patron.newsletter import events, rules
 from patron.newsletter import repository as repo
+from patron.newsletter.records import SubscriberRecord
 from patron.newsletter.rules import LinkSigner, Purpose
 from patron.newsletter.schemas import (
     ClientInfo,
-    ConsentRead,
     NewsletterStats,
     SubscriberDetail,
     SubscriberPage,
@@ -36,12 +34,22 @@ STATUSES = ("pending", "subscribed", "unsubscribed")
 _LINK_NOT_FOUND = Message("subscriber.link_not_found")
 
 
-def to_read(row: Row[Any], links: LinkSigner) -> SubscriberRead:
-    values = dict(row._mapping)
-    url = links.url("unsubscribe", row.org_id, row.id, row.token_version)
-    for server_only in ("org_id", "token_version"):
-        values.pop(server_only)
-    return msgspec.convert({**values, "unsubscribe_url": url}, SubscriberRead)
+def to_read(row: SubscriberRecord, links: LinkSigner) -> SubscriberRead:
+    return SubscriberRead(
+        id=row.id,
+        email=row.email,
+        status=row.status,
+        topics=row.topics,
+        locale=row.locale,
+        customer_id=row.customer_id,
+        opt_in_level=row.opt_in_level,
+        subscribed_at=row.subscribed_at,
+        confirmed_at=row.confirmed_at,
+        unsubscribed_at=row.unsubscribed_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        unsubscribe_url=links.url("unsubscribe", row.org_id, row.id, row.token_version),
+    )
 
 
 def _validated(data: SubscriptionCreate) -> tuple[str, list[str], str | None]:
@@ -57,7 +65,7 @@ def _validated(data: SubscriptionCreate) -> tuple[str, list[str], str | None]:
 
 
 def _evidence(
-    uow: UnitOfWork, row: Row[Any], *, action: str, source: str, client: ClientInfo, consent_text: str | None
+    uow: UnitOfWork, row: SubscriberRecord, *, action: str, source: str, client: ClientInfo, consent_text: str | None
 ) -> None:
     repo.insert_consent(
         uow.conn,
@@ -123,13 +131,13 @@ def subscribe(
 
 def _sign_up_again(
     uow: UnitOfWork,
-    row: Row[Any],
+    row: SubscriberRecord,
     *,
     topics: list[str],
     locale: str | None,
     settings: OrganizationSettings,
-    now: Any,
-) -> Row[Any] | None:
+    now: datetime,
+) -> SubscriberRecord | None:
     """Apply a repeated sign-up; None when it changes nothing."""
     status = rules.status_after_sign_up(row.status, double_opt_in=settings.double_opt_in)
     merged = rules.merge_topics(row.topics, topics)
@@ -155,7 +163,7 @@ def _sign_up_again(
     return updated
 
 
-def _by_token(uow: UnitOfWork, links: LinkSigner, purpose: Purpose, token: str) -> Row[Any]:
+def _by_token(uow: UnitOfWork, links: LinkSigner, purpose: Purpose, token: str) -> SubscriberRecord:
     claim = links.read(token)
     row = repo.get(uow.conn, claim.org_id, claim.subscriber_id, for_update=True) if claim else None
     if claim is None or row is None or not links.verifies(purpose, claim, row.token_version):
@@ -220,7 +228,9 @@ def list_subscribers(
     return SubscriberPage(items=items, total=total, limit=limit, offset=offset, next_cursor=None)
 
 
-def _subscriber_or_404(uow: UnitOfWork, principal: Principal, subscriber_id: uuid.UUID, *, lock: bool) -> Row[Any]:
+def _subscriber_or_404(
+    uow: UnitOfWork, principal: Principal, subscriber_id: uuid.UUID, *, lock: bool
+) -> SubscriberRecord:
     row = repo.get(uow.conn, principal.org_id, subscriber_id, for_update=lock)
     if row is None:
         raise NotFound(Message("subscriber.not_found"), code="subscriber.not_found")
@@ -232,10 +242,8 @@ def get_subscriber(
 ) -> SubscriberDetail:
     """One subscriber with its consent evidence, oldest first."""
     row = _subscriber_or_404(uow, principal, subscriber_id, lock=False)
-    evidence = repo.consents(uow.conn, principal.org_id, subscriber_id)
     return SubscriberDetail(
-        subscriber=to_read(row, links),
-        consents=[msgspec.convert(dict(c._mapping), ConsentRead) for c in evidence],
+        subscriber=to_read(row, links), consents=repo.consents(uow.conn, principal.org_id, subscriber_id)
     )
 
 
