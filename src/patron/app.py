@@ -92,12 +92,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # The app disposes only a database it made: one given to it is its caller's (a test's
     # session database, shared by many apps), and disposing it while another holds a
     # connection orphaned that connection, later garbage-collected open.
-    shutdown = []
+    owned = database is None
     if database is None:
         database = Database(
             create_engine(settings.database_url, pool_size=settings.db_pool_size), io_threads=settings.db_threads
         )
-        shutdown.append(database.dispose)
     metrics.POOL_COLLECTOR.databases.add(database)
     handlers = [
         *platform.ROUTES,
@@ -128,7 +127,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         middleware=[metrics.PROMETHEUS.middleware],
         openapi_config=_openapi(),
         debug=settings.debug,
-        on_shutdown=shutdown,
+        on_shutdown=[database.dispose] if owned else [],
         lifespan=[_background_work],
     )
     app.state.settings = settings

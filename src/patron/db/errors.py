@@ -30,13 +30,6 @@ class UniqueViolation(sa.exc.IntegrityError):
         super().__init__(statement, params, orig)
         self.constraint = constraint
 
-    def __reduce__(self) -> Any:
-        return _rebuild, (self.constraint, self.statement, self.params, self.orig)
-
-
-def _rebuild(constraint: str, statement: str | None, params: Any, orig: BaseException) -> UniqueViolation:
-    return UniqueViolation(constraint, statement=statement, params=params, orig=orig)
-
 
 def unique_violation(orig: BaseException, *, statement: str | None, params: Any) -> UniqueViolation | None:
     """The `UniqueViolation` a driver's error stands for, None when it is another error."""
