@@ -2,7 +2,8 @@
 
 The balance and tier live on the customer row (`points_balance`, `loyalty_tier`): this
 module is the only writer of those two columns, always in the transaction that appends
-the ledger entry they summarise. Entries come back as their read schema
+the ledger entry they summarise. Every such write also moves the customer's `version`
+(its ETag): the customer's answer changed, so a stale If-Match must fail. Entries come back as their read schema
 (`LedgerEntryRead`, every column but the tenant key).
 """
 
@@ -31,6 +32,11 @@ ONCE_PER_ORDER = sa.text("kind IN ('award', 'reversal')")
 
 def _entries(org_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(entry).where(entry.c.org_id == org_id)
+
+
+# The customer's answer changes with its balance or tier: a new version, in the same UPDATE
+# (so concurrent awards each add one, queued on the row lock).
+_NEXT_VERSION = {"version": _customer.c.version + 1}
 
 
 def _customer_row(org_id: uuid.UUID, customer_id: uuid.UUID) -> tuple[sa.ColumnElement[bool], ...]:
@@ -67,7 +73,7 @@ def add_to_balance(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, 
     stmt = (
         sa.update(_customer)
         .where(*_customer_row(org_id, customer_id))
-        .values(points_balance=_customer.c.points_balance + points)
+        .values(points_balance=_customer.c.points_balance + points, **_NEXT_VERSION)
         .returning(_customer.c.points_balance)
     )
     return int(conn.execute(stmt).scalar_one())
@@ -82,7 +88,7 @@ def spend(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, points: i
     stmt = (
         sa.update(_customer)
         .where(*_customer_row(org_id, customer_id), _customer.c.points_balance >= points)
-        .values(points_balance=_customer.c.points_balance - points)
+        .values(points_balance=_customer.c.points_balance - points, **_NEXT_VERSION)
         .returning(_customer.c.points_balance)
     )
     value = conn.execute(stmt).scalar_one_or_none()
@@ -106,7 +112,7 @@ def set_tier(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, tier: 
     stmt = (
         sa.update(_customer)
         .where(*_customer_row(org_id, customer_id), _customer.c.loyalty_tier.is_distinct_from(tier))
-        .values(loyalty_tier=tier)
+        .values(loyalty_tier=tier, **_NEXT_VERSION)
     )
     conn.execute(stmt)
 
