@@ -28,3 +28,11 @@ class SubscriberRecord(msgspec.Struct, frozen=True):
     subscribed_at: datetime | None
     confirmed_at: datetime | None
     unsubscribed_at: datetime | None
+
+
+class SubscriberLink(msgspec.Struct, frozen=True):
+    """A subscriber's email and the customer it links to, as linking reads them."""
+
+    id: uuid.UUID
+    email: str
+    customer_id: uuid.UUID | None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -161,6 +162,22 @@ def _sign_up_again(
     elif merged != row.topics:
         uow.record(events.SubscriberTopicsChanged(row.org_id, row.id, topics=merged))
     return updated
+
+
+def link_customer_emails(uow: UnitOfWork, *, org_id: uuid.UUID, emails: Sequence[str]) -> None:
+    """Customers took these emails (created, registered, changed to them): each subscriber with
+    one links to the customer that email finds now (registered first, else the latest guest).
+
+    SPEC §7: a subscriber links to the customer with its email, whichever came first. A
+    subscriber keeps its link when that customer later leaves the email (deleted, changed):
+    the subscription is still that person's.
+    """
+    if not emails:
+        return
+    for row in repo.links_of_emails(uow.conn, org_id, sorted(set(emails))):
+        customer_id = customers.customer_id_for_email(uow, org_id=org_id, email=row.email)
+        if customer_id is not None and customer_id != row.customer_id:
+            repo.link_customer(uow.conn, org_id, row.id, customer_id, clock.now())
 
 
 def _by_token(uow: UnitOfWork, links: LinkSigner, purpose: Purpose, token: str) -> SubscriberRecord:
