@@ -36,3 +36,11 @@ class SubscriberLink(msgspec.Struct, frozen=True):
     id: uuid.UUID
     email: str
     customer_id: uuid.UUID | None
+
+
+class LinkOutcome(msgspec.Struct, frozen=True):
+    """What a public link (confirm, unsubscribe) left the subscription as, and the subscriber's
+    language, for a page that says so to the person who opened it."""
+
+    status: SubscriberStatus
+    locale: str | None
