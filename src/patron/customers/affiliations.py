@@ -3,10 +3,10 @@ tells the newsletter a customer's email belongs to.
 
 A customer's `group_id` and `company_id` refer to rows of the groups and companies
 domains, and a subscriber's `customer_id` to a customer; those domains sit above
-customers (they use customers' service), so customers may not import them. It declares here the little it needs and they
-provide it: each domain's service module satisfies its protocol, and each entry point wires
-them once at start (`patron.app.create_app`, the CLI, the tests' database fixture) with
-`provide`. Asking before that is a programming error and says so.
+customers (they use customers' service), so customers may not import them. It declares
+here the little it needs and they provide it: each domain's service module satisfies its
+protocol, and each entry point wires them once at start (`patron.app.create_app`, the CLI,
+the tests' database fixture) with `provide`. Asking before that is a programming error and says so.
 """
 
 from __future__ import annotations
