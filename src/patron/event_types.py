@@ -44,6 +44,8 @@ REGISTRY: dict[str, type[DomainEvent]] = registry(
     identity.EVENTS,
     delivery.EVENTS,
 )
+# What webhooks and `GET /events?type=` may name (patterns are checked against these).
+KNOWN_TYPES: frozenset[str] = frozenset(REGISTRY)
 
 _HEADER = """\
 # Events

@@ -9,8 +9,9 @@ from __future__ import annotations
 from patron.companies import service as companies
 from patron.customers import affiliations
 from patron.groups import service as groups
+from patron.newsletter import service as newsletter
 
 
 def wire() -> None:
-    """Groups and companies answer what customers asks of them (`patron.customers.affiliations`)."""
-    affiliations.provide(groups=groups, companies=companies)
+    """Groups, companies and the newsletter answer what customers asks of them (`patron.customers.affiliations`)."""
+    affiliations.provide(groups=groups, companies=companies, subscriptions=newsletter)

@@ -150,7 +150,12 @@ def create_customers(
                         is_guest=created.is_guest,
                     )
                 )
-    return [results[i] for i in range(len(prepared))]
+    answered = [results[i] for i in range(len(prepared))]
+    # Subscribers who signed up before the customer existed link to it now (SPEC §7).
+    affiliations.subscriptions().link_customer_emails(
+        uow, org_id=org_id, emails=[customer.email for customer, _ in answered]
+    )
+    return answered
 
 
 def _is_staff(uow: UnitOfWork, org_id: uuid.UUID, staff_id: uuid.UUID) -> bool:
@@ -345,7 +350,11 @@ def update_customer(
         if (value := rules.generated_number_value(number)) is not None:
             repo.reserve_number_value(conn, principal.org_id, value)
     with _unique_violations(batch=False):
-        return _apply_changes(uow, principal, row, values)
+        updated = _apply_changes(uow, principal, row, values)
+    if (updated.email, updated.is_guest) != (row.email, row.is_guest):
+        # The email's subscriber links to the customer that email finds now (SPEC §7).
+        affiliations.subscriptions().link_customer_emails(uow, org_id=principal.org_id, emails=[updated.email])
+    return updated
 
 
 def delete_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> None:

@@ -40,7 +40,12 @@ def page_after(
 ) -> list[EventRecord]:
     stmt = _EVENTS.where(outbox.c.org_id == org_id, outbox.c.seq > after_seq)
     if types:
-        stmt = stmt.where(outbox.c.type.in_(types))
+        # Webhook patterns: a type, or `domain.*` for every type of the domain.
+        exact = [t for t in types if not t.endswith(".*")]
+        domains = [t[:-1] for t in types if t.endswith(".*")]
+        stmt = stmt.where(
+            sa.or_(outbox.c.type.in_(exact), *(outbox.c.type.startswith(d, autoescape=True) for d in domains))
+        )
     if prefixes is not None:
         stmt = stmt.where(sa.or_(sa.false(), *(outbox.c.type.startswith(p, autoescape=True) for p in prefixes)))
     return _events(conn.execute(stmt.order_by(outbox.c.seq).limit(limit)))

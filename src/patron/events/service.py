@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
 from patron.db.uow import UnitOfWork
 from patron.events import repository as repo
 from patron.events.records import EventRecord
 from patron.events.schemas import EventActor, EventPage, EventRead
+from patron.events.webhook_rules import names_known_types
 from patron.identity import permissions
 from patron.kernel import b64
 from patron.kernel.errors import ValidationFailed
@@ -45,12 +47,28 @@ def to_read(row: EventRecord) -> EventRead:
 
 
 def list_events(
-    uow: UnitOfWork, *, principal: Principal, after: str | None, limit: int, types: list[str] | None
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    after: str | None,
+    limit: int,
+    types: list[str] | None,
+    known_types: Collection[str],
 ) -> EventPage:
-    """Events the caller's role may see, in commit order after the cursor; poll again with `next_cursor`."""
+    """Events the caller's role may see, in commit order after the cursor; poll again with `next_cursor`.
+
+    `types` are the patterns a webhook takes (`customer.created`, `customer.*`, `*`), each one
+    naming some of `known_types`; 422 on `type` otherwise.
+    """
     after_seq = decode_cursor(after) if after else 0
+    for pattern in types or ():
+        if not names_known_types(pattern, known_types):
+            raise ValidationFailed.single("type", Message("event_type.unknown", pattern=pattern))
+    wanted = None if not types or "*" in types else types
     prefixes = permissions.visible_event_types(principal.role)
-    rows = repo.page_after(uow.conn, principal.org_id, after_seq=after_seq, limit=limit, types=types, prefixes=prefixes)
+    rows = repo.page_after(
+        uow.conn, principal.org_id, after_seq=after_seq, limit=limit, types=wanted, prefixes=prefixes
+    )
     items = [to_read(row) for row in rows]
     next_cursor = items[-1].cursor if items else (after or None)
     return EventPage(items=items, next_cursor=next_cursor)

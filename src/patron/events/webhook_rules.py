@@ -7,13 +7,28 @@ import hmac
 import ipaddress
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from patron.kernel.messages import Message
 
 # `*`, a domain's every event (`inquiry.*`) or one type (`inquiry.created`).
 EVENT_PATTERN = re.compile(r"^(\*|[a-z][a-z_]*\.(\*|[a-z][a-z_]*))$")
+
+
+def names_known_types(pattern: str, known: Collection[str]) -> bool:
+    """Whether the pattern takes any event type there is: `*`, a domain with events, or a known type.
+
+    A misspelt type (`customer.create`) or domain (`custmer.*`) would match nothing, silently,
+    forever: webhooks and `GET /events?type=` refuse it instead.
+    """
+    if not EVENT_PATTERN.match(pattern):
+        return False
+    if pattern == "*":
+        return True
+    if pattern.endswith(".*"):
+        return any(known_type.startswith(pattern[:-1]) for known_type in known)
+    return pattern in known
 
 
 def matches(patterns: Iterable[str], event_type: str) -> bool:

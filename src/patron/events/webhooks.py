@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import msgspec
@@ -24,9 +25,9 @@ from patron.events.schemas import (
     WebhookUpdate,
 )
 from patron.events.service import encode_cursor
-from patron.events.webhook_rules import derive_secret
+from patron.events.webhook_rules import derive_secret, names_known_types
 from patron.kernel import clock
-from patron.kernel.errors import NotFound, ValidationFailed
+from patron.kernel.errors import FieldError, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
@@ -68,10 +69,29 @@ def _webhook_or_404(uow: UnitOfWork, principal: Principal, webhook_id: uuid.UUID
     return row
 
 
+def _checked_event_types(patterns: list[str], known_types: Collection[str]) -> list[str]:
+    """The patterns once each, in order; 422 naming each one that takes no known event type."""
+    errors = [
+        FieldError(f"event_types[{i}]", Message("event_type.unknown", pattern=pattern))
+        for i, pattern in enumerate(patterns)
+        if not names_known_types(pattern, known_types)
+    ]
+    if errors:
+        raise ValidationFailed(errors)
+    return list(dict.fromkeys(patterns))
+
+
 def create_webhook(
-    uow: UnitOfWork, *, principal: Principal, policy: WebhookPolicy, data: WebhookCreate
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    policy: WebhookPolicy,
+    known_types: Collection[str],
+    data: WebhookCreate,
 ) -> WebhookCreated:
-    """Register a URL for the events it names; it receives events from now on. The secret is shown once."""
+    """Register a URL for the events it names (of `known_types`); it receives events from now on.
+    The secret is shown once."""
+    event_types = _checked_event_types(data.event_types, known_types)
     url = _checked_url(data.url, policy)
     now = clock.now()
     row = repo.insert(
@@ -80,7 +100,7 @@ def create_webhook(
             "org_id": principal.org_id,
             "id": uuid7(),
             "url": url,
-            "event_types": list(dict.fromkeys(data.event_types)),
+            "event_types": event_types,
             "description": data.description,
             "active": data.active,
             "secret_version": 1,
@@ -104,15 +124,21 @@ def get_webhook(uow: UnitOfWork, *, principal: Principal, webhook_id: uuid.UUID)
 
 
 def update_webhook(
-    uow: UnitOfWork, *, principal: Principal, policy: WebhookPolicy, webhook_id: uuid.UUID, data: WebhookUpdate
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    policy: WebhookPolicy,
+    known_types: Collection[str],
+    webhook_id: uuid.UUID,
+    data: WebhookUpdate,
 ) -> WebhookRead:
-    """Change the URL, event types, description or whether it is active."""
-    row = _webhook_or_404(uow, principal, webhook_id, lock=True)
+    """Change the URL, event types (of `known_types`), description or whether it is active."""
     values = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not msgspec.UNSET}
+    if "event_types" in values:
+        values["event_types"] = _checked_event_types(values["event_types"], known_types)
+    row = _webhook_or_404(uow, principal, webhook_id, lock=True)
     if "url" in values:
         values["url"] = _checked_url(values["url"], policy)
-    if "event_types" in values:
-        values["event_types"] = list(dict.fromkeys(values["event_types"]))
     if values.get("active") and not row.active:
         # Re-enabled: deliver what happens from now, not what happened while off.
         values["cursor_seq"] = outbox.last_seq(uow.conn, principal.org_id)

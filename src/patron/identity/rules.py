@@ -82,6 +82,12 @@ def normalise_settings(settings: OrganizationSettings) -> OrganizationSettings:
             errors.append(FieldError(f"custom_fields.{key}", Message("custom_field.bad_key")))
     if not settings.loyalty.tiers:
         errors.append(FieldError("loyalty.tiers", Message("loyalty.tiers_required")))
+    if settings.loyalty.earn_points > settings.loyalty.earn_amount:
+        # One point per minor unit at most: the largest order total then earns at most MAX_AWARD.
+        errors.append(FieldError("loyalty.earn_points", Message("loyalty.earn_rate_too_high")))
+    for name in settings.loyalty.tiers:
+        if not name.strip():
+            errors.append(FieldError(f"loyalty.tiers.{name}", Message("field.must_not_be_blank")))
     if errors:
         raise ValidationFailed(errors)
     for name, value in values.items():

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from patron.kernel.limits import MAX_AWARD, MAX_ORDER_TOTAL, MAX_TIER_THRESHOLD
+
 Slug = Annotated[
     str, Meta(min_length=2, max_length=63, pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", examples=["pho-24"])
 ]
@@ -30,13 +32,22 @@ class CustomFieldDefinition(Struct, forbid_unknown_fields=True):
     required: bool = False
 
 
+# A tier's name is stored on the customer (`loyalty_tier`, 40 characters).
+TierName = Annotated[str, Meta(min_length=1, max_length=40, examples=["gold"])]
+TierThreshold = Annotated[int, Meta(ge=0, le=MAX_TIER_THRESHOLD, description="lifetime points")]
+
+
 class LoyaltySettings(Struct, forbid_unknown_fields=True):
-    """1 point per `earn_amount` minor units, times `earn_points`; tiers by lifetime points."""
+    """`earn_points` per whole `earn_amount` minor units of a paid order; tiers by lifetime points.
+
+    At most one point per minor unit (`earn_points` <= `earn_amount`), so no order, up to the
+    largest total an order may carry, earns more than the ledger's 64-bit columns hold.
+    """
 
     enabled: bool = False
-    earn_amount: Annotated[int, Meta(ge=1)] = 10_000
-    earn_points: Annotated[int, Meta(ge=0)] = 1
-    tiers: dict[str, Annotated[int, Meta(ge=0)]] = msgspec.field(
+    earn_amount: Annotated[int, Meta(ge=1, le=MAX_ORDER_TOTAL)] = 10_000
+    earn_points: Annotated[int, Meta(ge=0, le=MAX_AWARD, description="at most earn_amount")] = 1
+    tiers: Annotated[dict[TierName, TierThreshold], Meta(max_length=20)] = msgspec.field(
         default_factory=lambda: {"bronze": 0, "silver": 1_000, "gold": 5_000}
     )
 

@@ -29,7 +29,8 @@ def next_status(action: Action, current: str) -> str:
         raise Conflict(
             Message("inquiry.invalid_transition", action=action, status=current, allowed=allowed),
             code="inquiry.invalid_transition",
-            extra={"status": current},
+            # `status` is the problem's HTTP status; the inquiry's is `status_now`, as a customer's.
+            extra={"status_now": current, "action": action},
         )
     return target
 

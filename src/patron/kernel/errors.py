@@ -41,8 +41,18 @@ class InvalidValue(ValueError):
         return str(self.message)
 
 
+# The members every problem+json answer has (RFC 9457 and SPEC §10); an error's `extra`
+# members sit beside them, so one named like these would overwrite the answer's own
+# (an inquiry's state once came out as `"status": "lost"` on a 409).
+PROBLEM_MEMBERS = frozenset({"type", "title", "status", "detail", "code", "instance", "errors"})
+
+
 class PatronError(Exception):
-    """Base of every expected error: carries an HTTP status and a stable code."""
+    """Base of every expected error: carries an HTTP status and a stable code.
+
+    `extra` adds members to the problem answer; naming one of `PROBLEM_MEMBERS` is a
+    programming error and raises ValueError where the error is made.
+    """
 
     status: ClassVar[int] = 400
     code: ClassVar[str] = "request.invalid"
@@ -54,6 +64,8 @@ class PatronError(Exception):
         self.detail = detail
         if code is not None:
             self.code = code  # type: ignore[misc]
+        if extra and (taken := PROBLEM_MEMBERS.intersection(extra)):
+            raise ValueError(f"extra members {sorted(taken)} would overwrite the problem's own")
         self.extra = extra or {}
 
     def __str__(self) -> str:

@@ -2,7 +2,8 @@
 
 The balance and tier live on the customer row (`points_balance`, `loyalty_tier`): this
 module is the only writer of those two columns, always in the transaction that appends
-the ledger entry they summarise. Entries come back as their read schema
+the ledger entry they summarise. Every such write also moves the customer's `version`
+(its ETag): the customer's answer changed, so a stale If-Match must fail. Entries come back as their read schema
 (`LedgerEntryRead`, every column but the tenant key).
 """
 
@@ -10,15 +11,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from patron.db.base import table
+from patron.db.fast import Prepared
 from patron.db.models import Customer, LoyaltyEntry
-from patron.db.records import record, record_or_none, records
+from patron.db.records import record, record_or_none
 from patron.loyalty.schemas import EntryKind, LedgerEntryRead
 
 entry = table(LoyaltyEntry)
@@ -33,7 +36,14 @@ def _entries(org_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(entry).where(entry.c.org_id == org_id)
 
 
-def _customer_row(org_id: uuid.UUID, customer_id: uuid.UUID) -> tuple[sa.ColumnElement[bool], ...]:
+# The customer's answer changes with its balance or tier: a new version, in the same UPDATE
+# (so concurrent awards each add one, queued on the row lock).
+_NEXT_VERSION = {"version": _customer.c.version + 1}
+
+
+def _customer_row(
+    org_id: uuid.UUID | sa.BindParameter[Any], customer_id: uuid.UUID | sa.BindParameter[Any]
+) -> tuple[sa.ColumnElement[bool], ...]:
     return (_customer.c.org_id == org_id, _customer.c.id == customer_id)
 
 
@@ -67,7 +77,7 @@ def add_to_balance(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, 
     stmt = (
         sa.update(_customer)
         .where(*_customer_row(org_id, customer_id))
-        .values(points_balance=_customer.c.points_balance + points)
+        .values(points_balance=_customer.c.points_balance + points, **_NEXT_VERSION)
         .returning(_customer.c.points_balance)
     )
     return int(conn.execute(stmt).scalar_one())
@@ -82,7 +92,7 @@ def spend(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, points: i
     stmt = (
         sa.update(_customer)
         .where(*_customer_row(org_id, customer_id), _customer.c.points_balance >= points)
-        .values(points_balance=_customer.c.points_balance - points)
+        .values(points_balance=_customer.c.points_balance - points, **_NEXT_VERSION)
         .returning(_customer.c.points_balance)
     )
     value = conn.execute(stmt).scalar_one_or_none()
@@ -106,16 +116,63 @@ def set_tier(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, tier: 
     stmt = (
         sa.update(_customer)
         .where(*_customer_row(org_id, customer_id), _customer.c.loyalty_tier.is_distinct_from(tier))
-        .values(loyalty_tier=tier)
+        .values(loyalty_tier=tier, **_NEXT_VERSION)
     )
     conn.execute(stmt)
 
 
-def page(
+class LedgerPage(NamedTuple):
+    balance: int
+    lifetime_points: int
+    entries: list[LedgerEntryRead]
+
+
+def _ledger_page_statement(*, paged_on: bool) -> sa.Select[Any]:
+    org_id = sa.bindparam("org_id", type_=entry.c.org_id.type)
+    customer_id = sa.bindparam("customer_id", type_=entry.c.customer_id.type)
+    lifetime = (
+        sa.select(sa.func.coalesce(sa.func.sum(entry.c.lifetime_points), 0))
+        .where(entry.c.org_id == org_id, entry.c.customer_id == customer_id)
+        .scalar_subquery()
+    )
+    holder = (
+        sa.select(_customer.c.points_balance.label("balance"), lifetime.label("lifetime"))
+        .where(*_customer_row(org_id, customer_id))
+        .subquery("holder")
+    )
+    entries = sa.select(entry).where(entry.c.org_id == org_id, entry.c.customer_id == customer_id)
+    if paged_on:
+        entries = entries.where(entry.c.id < sa.bindparam("before", type_=entry.c.id.type))
+    limit = sa.bindparam("limit", type_=sa.Integer)
+    page = entries.order_by(entry.c.id.desc()).limit(limit).subquery("page")
+    return (
+        sa.select(holder.c.balance, holder.c.lifetime, *page.c)
+        .select_from(holder.outerjoin(page, sa.true()))
+        .order_by(page.c.id.desc())
+    )
+
+
+# Built and compiled once (building the statement cost ~600 µs a read, a quarter of the request).
+_LEDGER_PAGE = {paged_on: Prepared(_ledger_page_statement(paged_on=paged_on)) for paged_on in (False, True)}
+
+
+def ledger_page(
     conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, limit: int, before: uuid.UUID | None
-) -> list[LedgerEntryRead]:
-    """Newest entries first (ids are time-ordered UUIDv7), starting below `before`."""
-    stmt = _entries(org_id).where(entry.c.customer_id == customer_id)
+) -> LedgerPage | None:
+    """The balance, lifetime points and newest entries (ids are time-ordered UUIDv7) below
+    `before`, as one snapshot; None when the organization has no such customer.
+
+    One statement, because a read-only unit on PostgreSQL runs each statement on its own
+    (autocommit): read in three, an award committing in between made the balance disagree
+    with the entries of the same answer (32 of 183 reads in the test). The customer's one
+    row is outer-joined to the page, so a customer without entries still answers.
+    """
+    values: dict[str, Any] = {"org_id": org_id, "customer_id": customer_id, "limit": limit}
     if before is not None:
-        stmt = stmt.where(entry.c.id < before)
-    return records(conn.execute(stmt.order_by(entry.c.id.desc()).limit(limit)), LedgerEntryRead)
+        values["before"] = before
+    rows = _LEDGER_PAGE[before is not None].rows(conn, values)
+    if not rows:
+        return None
+    # The driver's values (on SQLite an id is hex text), read by msgspec's rules.
+    found = msgspec.convert([row for row in rows if row["id"] is not None], list[LedgerEntryRead], strict=False)
+    return LedgerPage(balance=int(rows[0]["balance"]), lifetime_points=int(rows[0]["lifetime"]), entries=found)

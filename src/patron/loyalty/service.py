@@ -19,7 +19,7 @@ from patron.customers.schemas import CustomerRead
 from patron.db.uow import UnitOfWork
 from patron.identity.schemas import LoyaltySettings
 from patron.kernel import clock
-from patron.kernel.errors import Conflict, ValidationFailed
+from patron.kernel.errors import Conflict, NotFound, ValidationFailed
 from patron.kernel.ids import parse_uuid, uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
@@ -175,15 +175,15 @@ def get_points(
         before = parse_uuid(after)
         if before is None:
             raise ValidationFailed.single("after", Message("cursor.invalid"))
-    customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
-    conn = uow.conn
-    rows = repo.page(conn, principal.org_id, customer_id, limit=limit, before=before)
-    lifetime = repo.lifetime_points(conn, principal.org_id, customer_id)
+    page = repo.ledger_page(uow.conn, principal.org_id, customer_id, limit=limit, before=before)
+    if page is None:
+        raise NotFound(Message("customer.not_found"), code="customer.not_found")
+    rows = page.entries
     return PointsRead(
         customer_id=customer_id,
-        balance=customer.points_balance,
-        lifetime_earned=lifetime,
-        tier=rules.tier_for(lifetime, settings.tiers),
+        balance=page.balance,
+        lifetime_earned=page.lifetime_points,
+        tier=rules.tier_for(page.lifetime_points, settings.tiers),
         entries=rows,
         next_cursor=str(rows[-1].id) if len(rows) == limit else None,
     )

@@ -28,3 +28,19 @@ class SubscriberRecord(msgspec.Struct, frozen=True):
     subscribed_at: datetime | None
     confirmed_at: datetime | None
     unsubscribed_at: datetime | None
+
+
+class SubscriberLink(msgspec.Struct, frozen=True):
+    """A subscriber's email and the customer it links to, as linking reads them."""
+
+    id: uuid.UUID
+    email: str
+    customer_id: uuid.UUID | None
+
+
+class LinkOutcome(msgspec.Struct, frozen=True):
+    """What a public link (confirm, unsubscribe) left the subscription as, and the subscriber's
+    language, for a page that says so to the person who opened it."""
+
+    status: SubscriberStatus
+    locale: str | None

@@ -5,18 +5,20 @@ Subscribers come back as `SubscriberRecord`, consent evidence as its read schema
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from patron.db.base import table
+from patron.db.fast import Prepared
 from patron.db.models import NewsletterConsent, NewsletterSubscriber
 from patron.db.records import record, record_or_none, records
-from patron.newsletter.records import SubscriberRecord
+from patron.newsletter.records import SubscriberLink, SubscriberRecord
 from patron.newsletter.schemas import ConsentRead
 
 subscriber = table(NewsletterSubscriber)
@@ -39,6 +41,44 @@ def get(
 def get_by_email_for_update(conn: Connection, org_id: uuid.UUID, email: str) -> SubscriberRecord | None:
     stmt = _of(org_id).where(subscriber.c.email == email).with_for_update()
     return record_or_none(conn.execute(stmt).one_or_none(), SubscriberRecord)
+
+
+_LINK_COLUMNS = (subscriber.c.id, subscriber.c.email, subscriber.c.customer_id)
+# Every customer create asks (most find none): built and compiled once, through the fast path
+# (built per call it added ~300 µs to a ~1.5 ms create on SQLite).
+_LINK_OF_EMAIL = Prepared(
+    sa.select(*_LINK_COLUMNS)
+    .where(
+        subscriber.c.org_id == sa.bindparam("org_id", type_=subscriber.c.org_id.type),
+        subscriber.c.email == sa.bindparam("email", type_=subscriber.c.email.type),
+    )
+    .with_for_update()
+)
+
+
+def links_of_emails(conn: Connection, org_id: uuid.UUID, emails: Sequence[str]) -> list[SubscriberLink]:
+    """The subscribers with any of these emails (the unique (org_id, email) index), locked."""
+    if len(emails) == 1:
+        rows = _LINK_OF_EMAIL.rows(conn, {"org_id": org_id, "email": emails[0]})
+        # The driver's values (on SQLite an id is hex text), read by msgspec's rules.
+        return msgspec.convert(rows, list[SubscriberLink], strict=False)
+    found: list[SubscriberLink] = []
+    for start in range(0, len(emails), 500):
+        chunk = emails[start : start + 500]
+        stmt = sa.select(*_LINK_COLUMNS).where(subscriber.c.org_id == org_id, subscriber.c.email.in_(chunk))
+        found.extend(records(conn.execute(stmt.with_for_update()), SubscriberLink))
+    return found
+
+
+def link_customer(
+    conn: Connection, org_id: uuid.UUID, subscriber_id: uuid.UUID, customer_id: uuid.UUID, now: datetime
+) -> None:
+    stmt = (
+        sa.update(subscriber)
+        .where(subscriber.c.org_id == org_id, subscriber.c.id == subscriber_id)
+        .values(customer_id=customer_id, updated_at=now)
+    )
+    conn.execute(stmt)
 
 
 def insert_if_absent(conn: Connection, values: Mapping[str, Any]) -> SubscriberRecord | None:

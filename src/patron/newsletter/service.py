@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 from patron.newsletter import events, rules
 from patron.newsletter import repository as repo
-from patron.newsletter.records import SubscriberRecord
+from patron.newsletter.records import LinkOutcome, SubscriberRecord
 from patron.newsletter.rules import LinkSigner, Purpose
 from patron.newsletter.schemas import (
     ClientInfo,
@@ -163,6 +164,22 @@ def _sign_up_again(
     return updated
 
 
+def link_customer_emails(uow: UnitOfWork, *, org_id: uuid.UUID, emails: Sequence[str]) -> None:
+    """Customers took these emails (created, registered, changed to them): each subscriber with
+    one links to the customer that email finds now (registered first, else the latest guest).
+
+    SPEC §7: a subscriber links to the customer with its email, whichever came first. A
+    subscriber keeps its link when that customer later leaves the email (deleted, changed):
+    the subscription is still that person's.
+    """
+    if not emails:
+        return
+    for row in repo.links_of_emails(uow.conn, org_id, sorted(set(emails))):
+        customer_id = customers.customer_id_for_email(uow, org_id=org_id, email=row.email)
+        if customer_id is not None and customer_id != row.customer_id:
+            repo.link_customer(uow.conn, org_id, row.id, customer_id, clock.now())
+
+
 def _by_token(uow: UnitOfWork, links: LinkSigner, purpose: Purpose, token: str) -> SubscriberRecord:
     claim = links.read(token)
     row = repo.get(uow.conn, claim.org_id, claim.subscriber_id, for_update=True) if claim else None
@@ -171,31 +188,31 @@ def _by_token(uow: UnitOfWork, links: LinkSigner, purpose: Purpose, token: str) 
     return row
 
 
-def confirm(uow: UnitOfWork, *, links: LinkSigner, token: str, client: ClientInfo) -> SubscriptionStatus:
+def confirm(uow: UnitOfWork, *, links: LinkSigner, token: str, client: ClientInfo) -> LinkOutcome:
     """Confirm a pending subscription by its emailed link (double opt-in); repeating it is harmless."""
     row = _by_token(uow, links, "confirm", token)
     if row.status != "pending":
-        return SubscriptionStatus(status=row.status)
+        return LinkOutcome(status=row.status, locale=row.locale)
     now = clock.now()
     values = {"status": "subscribed", "subscribed_at": now, "confirmed_at": now, "updated_at": now}
     updated = repo.update(uow.conn, row.org_id, row.id, values)
     uow.record(events.SubscriberConfirmed(row.org_id, row.id, topics=row.topics))
     _evidence(uow, updated, action="confirm", source="confirmation_link", client=client, consent_text=None)
-    return SubscriptionStatus(status="subscribed")
+    return LinkOutcome(status="subscribed", locale=row.locale)
 
 
-def unsubscribe(uow: UnitOfWork, *, links: LinkSigner, token: str, client: ClientInfo) -> SubscriptionStatus:
+def unsubscribe(uow: UnitOfWork, *, links: LinkSigner, token: str, client: ClientInfo) -> LinkOutcome:
     """Unsubscribe by the link's token, with no sign-in; repeating it is harmless."""
     row = _by_token(uow, links, "unsubscribe", token)
     if row.status == "unsubscribed":
-        return SubscriptionStatus(status="unsubscribed")
+        return LinkOutcome(status="unsubscribed", locale=row.locale)
     now = clock.now()
     updated = repo.update(
         uow.conn, row.org_id, row.id, {"status": "unsubscribed", "unsubscribed_at": now, "updated_at": now}
     )
     uow.record(events.SubscriberUnsubscribed(row.org_id, row.id, previous_status=row.status))
     _evidence(uow, updated, action="unsubscribe", source="unsubscribe_link", client=client, consent_text=None)
-    return SubscriptionStatus(status="unsubscribed")
+    return LinkOutcome(status="unsubscribed", locale=row.locale)
 
 
 def confirmation_url(uow: UnitOfWork, *, links: LinkSigner, org_id: uuid.UUID, subscriber_id: uuid.UUID) -> str | None:

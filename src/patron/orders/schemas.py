@@ -9,10 +9,11 @@ from typing import Annotated
 from msgspec import Meta, Struct
 
 from patron.customers.schemas import CustomerRead
+from patron.kernel.limits import MAX_ORDER_TOTAL
 from patron.orders.rules import OrderStatus
 
 ExternalRef = Annotated[str, Meta(min_length=1, max_length=100, examples=["POS-2026-000123"])]
-Total = Annotated[int, Meta(ge=0, le=10**15, description="in minor units of `currency`", examples=[250_000])]
+Total = Annotated[int, Meta(ge=0, le=MAX_ORDER_TOTAL, description="in minor units of `currency`", examples=[250_000])]
 Currency = Annotated[str, Meta(min_length=3, max_length=3, examples=["VND"])]
 
 

@@ -172,7 +172,9 @@ def test_every_transition_from_each_state(api: Api, state: str) -> None:
         expected = rules.TRANSITIONS[action].get(state)  # type: ignore[index]
         if expected is None:
             assert response.status_code == 409, (state, route, response.text)
-            assert response.json()["code"] == "inquiry.invalid_transition"
+            problem = response.json()
+            assert (problem["code"], problem["status"]) == ("inquiry.invalid_transition", 409)
+            assert (problem["status_now"], problem["action"]) == (state, action)
             assert org.get(path).json() == before
             assert len(org.events()) == events_before
             assert org.get("/customers").json()["total"] == customers_before
@@ -238,6 +240,7 @@ def test_refusals_read_in_vietnamese(api: Api) -> None:
     vi = {"Accept-Language": "vi"}
     refused = org.post(f"/inquiries/{inquiry['id']}/replies", json={"message": "x"}, headers=vi).json()
     assert refused["code"] == "inquiry.invalid_transition"
+    assert (refused["status"], refused["status_now"], refused["action"]) == (409, "new", "reply")
     assert refused["detail"].startswith("không thể thực hiện reply với yêu cầu đang ở trạng thái new")
     missing = org.get("/inquiries/01a204e5-7813-74fd-8e4f-895d33bd530d", headers=vi).json()
     assert missing["detail"] == "không tìm thấy yêu cầu tư vấn"

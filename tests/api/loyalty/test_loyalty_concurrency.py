@@ -154,3 +154,43 @@ def test_the_ledger_check_notices_a_balance_that_drifted(api: Api, database: Dat
     with database.engine.begin() as conn:
         conn.execute(sa.update(table_).where(*where).values(points_balance=5))
     assert ledger_problems(database.engine, org.id) == []
+
+
+def test_points_read_while_awards_commit_is_one_snapshot(api: Api, database: Database) -> None:
+    """Every answer's balance and lifetime points equal the sums of the entries in that same
+    answer (all of them: fewer than a page), however the awards interleave with the reads."""
+    org = loyal_org(api)
+    customer_id = org.create_customer()["id"]
+    orders = [_order(org, 1_000 * (1 + i % 7), customer_id) for i in range(150)]
+    cashier, owner = org.headers("cashier"), org.headers()
+    path = f"/api/v1/customers/{customer_id}/points"
+
+    def pay(order_id: str) -> int:
+        return api.client.post(f"/api/v1/orders/{order_id}/pay", headers=cashier).status_code
+
+    def read_until(done: Any) -> list[tuple[int, int, int, int]]:
+        seen = []
+        while not done():
+            body = api.client.get(path, params={"limit": 500}, headers=owner).json()
+            entries = body["entries"]
+            sums = (sum(e["points"] for e in entries), sum(e["lifetime_points"] for e in entries))
+            seen.append((body["balance"], sums[0], body["lifetime_earned"], sums[1]))
+        return seen
+
+    paying = ThreadPoolExecutor(max_workers=4)
+    with ThreadPoolExecutor(max_workers=2) as reading:
+        payments: list[Any] = []
+        readers = [
+            reading.submit(read_until, lambda: len(payments) == len(orders) and all(p.done() for p in payments))
+            for _ in range(2)
+        ]
+        payments.extend(paying.submit(pay, order_id) for order_id in orders)
+        statuses = [p.result() for p in payments]
+        answers = [answer for reader in readers for answer in reader.result()]
+    paying.shutdown()
+    assert statuses == [200] * len(orders)
+    assert len(answers) >= 10
+    torn = [a for a in answers if a[0] != a[1] or a[2] != a[3]]
+    assert torn == [], f"{len(torn)} of {len(answers)} answers were not one snapshot"
+    final = org.get(f"/customers/{customer_id}/points", params={"limit": 500}).json()
+    assert final["balance"] == sum(e["points"] for e in final["entries"]) == sum(1 + i % 7 for i in range(150))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -125,5 +126,38 @@ def test_migrations_go_down_and_up_again_with_customers(empty_database_url: str)
         with database.engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
             assert compare_metadata(context, Base.metadata) == []
+    finally:
+        database.dispose()
+
+
+def test_stored_loyalty_settings_are_brought_within_the_bounds(empty_database_url: str) -> None:
+    database = Database(create_engine(empty_database_url, pool_size=2))
+    try:
+        migrate.upgrade(database.engine, "5d2f8b1c9e63")  # before the bounds
+        with database.unit_of_work(actor=SYSTEM) as uow:
+            data = OrganizationCreate(name="B", slug="bounded", owner_email="o@b.example")
+            org_id = identity.create_organization(uow, data=data).organization.id
+        hostile = {
+            "enabled": True,
+            "earn_amount": 1,
+            "earn_points": 4_611_686_018_427_387_904,
+            "tiers": {"bronze": 0, "g" * 50: 10**30, **{f"t{i}": 100 + i for i in range(25)}},
+        }
+        organization = sa.table("organization", sa.column("id", sa.Uuid()), sa.column("settings", sa.JSON()))
+        with database.engine.begin() as conn:
+            settings = conn.execute(sa.select(organization.c.settings)).scalar_one()
+            stored = {**settings, "loyalty": hostile}
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("UPDATE organization SET settings = CAST(:s AS jsonb)"), {"s": json.dumps(stored)})
+            else:
+                conn.execute(sa.update(organization).values(settings=stored))
+        migrate.upgrade(database.engine)
+        with database.unit_of_work(actor=SYSTEM, readonly=True) as uow:
+            loyalty = identity.load_settings(uow.conn, org_id).loyalty
+        assert (loyalty.earn_amount, loyalty.earn_points) == (1, 1)
+        assert len(loyalty.tiers) == 20
+        assert all(len(name) <= 40 for name in loyalty.tiers)
+        assert loyalty.tiers["bronze"] == 0
+        assert max(loyalty.tiers.values()) <= 10**18
     finally:
         database.dispose()

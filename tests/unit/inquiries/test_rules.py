@@ -45,7 +45,7 @@ def test_a_closed_inquiry_refuses_every_action_with_409_naming_its_status(action
     with pytest.raises(Conflict) as caught:
         rules.next_status(action, status)
     assert caught.value.code == "inquiry.invalid_transition"
-    assert caught.value.extra == {"status": status}
+    assert caught.value.extra == {"status_now": status, "action": action}
 
 
 @given(st.lists(st.sampled_from(ACTIONS), max_size=15))

@@ -11,6 +11,7 @@ from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from patron.db.uow import Database
+from patron.event_types import KNOWN_TYPES
 from patron.events import service as events
 from patron.events import stream
 from patron.events.schemas import EventPage
@@ -27,12 +28,22 @@ async def list_events(
     ctx: RequestContext,
     after: str | None = None,
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
-    event_type: Annotated[list[str] | None, Parameter(query="type")] = None,
+    event_type: Annotated[
+        list[str] | None,
+        Parameter(query="type", description="event types or `domain.*` patterns, as a webhook takes them"),
+    ] = None,
 ) -> EventPage:
     """Events in the order they committed. Keep `next_cursor` and pass it as `after` to read on.
     Owners see every event; sales see `customer.*` and `inquiry.*`; marketing `customer.*` and
     `subscriber.*`."""
-    return await ctx.run(events.list_events, principal=ctx.principal, after=after, limit=limit, types=event_type)
+    return await ctx.run(
+        events.list_events,
+        principal=ctx.principal,
+        after=after,
+        limit=limit,
+        types=event_type,
+        known_types=KNOWN_TYPES,
+    )
 
 
 @get("/events/stream", opt=READ, tags=["events"], summary="Live events (server-sent events)")

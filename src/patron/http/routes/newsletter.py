@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from litestar import Request, Response
 from litestar.params import Parameter
 
 from patron.db.uow import UnitOfWork
+from patron.http import pages
 from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
 from patron.http.routes._shared import path_id
 from patron.http.routing import get, post, route
 from patron.identity.permissions import Permission
+from patron.kernel.errors import NotFound
 from patron.newsletter import service as newsletter
+from patron.newsletter.records import LinkOutcome
 from patron.newsletter.rules import LinkSigner
 from patron.newsletter.schemas import (
     ClientInfo,
@@ -53,10 +57,29 @@ async def subscribe(
     return Response(status, status_code=201 if created else 200)
 
 
+async def _answer_link(
+    request: Request[Any, Any, Any], ctx: RequestContext, follow: Callable[..., LinkOutcome], token: str
+) -> Response[SubscriptionStatus]:
+    """Follow a public link; a page in the subscriber's language for a browser, else JSON."""
+    html = pages.wants_html(request)
+    try:
+        outcome = await ctx.run_writing(follow, links=links(request), token=token, client=client_info(request))
+    except NotFound:
+        if not html:
+            raise
+        # No subscriber to take the language from: the browser's.
+        return pages.link_page("link_not_found", request.headers.get("accept-language", ""), status_code=404)
+    if html:
+        return pages.link_page(outcome.status, outcome.locale or "")
+    return Response(SubscriptionStatus(status=outcome.status), headers={"Vary": "Accept"})
+
+
 @get("/public/newsletter/confirm/{token:str}", opt=PUBLIC, tags=TAGS, security=[{}], summary="Confirm a subscription")
-async def confirm(token: str, request: Request[Any, Any, Any], ctx: RequestContext) -> SubscriptionStatus:
-    """The link of the confirmation mail (double opt-in). A forged or revoked link answers 404."""
-    return await ctx.run_writing(newsletter.confirm, links=links(request), token=token, client=client_info(request))
+async def confirm(token: str, request: Request[Any, Any, Any], ctx: RequestContext) -> Response[SubscriptionStatus]:
+    """The link of the confirmation mail (double opt-in). A forged or revoked link answers 404.
+    A client that prefers `text/html` (a browser) gets a small page in the subscriber's language
+    (404 as a page too)."""
+    return await _answer_link(request, ctx, newsletter.confirm, token)
 
 
 @route(
@@ -68,9 +91,10 @@ async def confirm(token: str, request: Request[Any, Any, Any], ctx: RequestConte
     security=[{}],
     summary="Unsubscribe (link or RFC 8058 one-click POST)",
 )
-async def unsubscribe(token: str, request: Request[Any, Any, Any], ctx: RequestContext) -> SubscriptionStatus:
-    """No sign-in: the token is the authority. A forged or revoked token answers 404."""
-    return await ctx.run_writing(newsletter.unsubscribe, links=links(request), token=token, client=client_info(request))
+async def unsubscribe(token: str, request: Request[Any, Any, Any], ctx: RequestContext) -> Response[SubscriptionStatus]:
+    """No sign-in: the token is the authority. A forged or revoked token answers 404. A client
+    that prefers `text/html` (a browser) gets a small page in the subscriber's language."""
+    return await _answer_link(request, ctx, newsletter.unsubscribe, token)
 
 
 @get("/newsletter/subscribers", opt=MANAGE, tags=TAGS, summary="List subscribers")

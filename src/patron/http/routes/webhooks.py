@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from litestar import Request, Response
 from litestar.params import Parameter
 
+from patron.event_types import KNOWN_TYPES
 from patron.events import webhooks
 from patron.events.schemas import (
     WebhookCreate,
@@ -39,7 +40,13 @@ async def create_webhook(
     """201 with the signing `secret`, shown only here. Each delivery is a POST of the event as JSON
     with `Patron-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`. URLs that resolve
     to loopback, private, link-local or metadata addresses are refused (422 on `url`)."""
-    created = await ctx.run(webhooks.create_webhook, principal=ctx.principal, policy=_policy(request), data=data)
+    created = await ctx.run(
+        webhooks.create_webhook,
+        principal=ctx.principal,
+        policy=_policy(request),
+        known_types=KNOWN_TYPES,
+        data=data,
+    )
     return Response(created, status_code=201, headers={"Location": f"/api/v1/webhooks/{created.webhook.id}"})
 
 
@@ -60,7 +67,12 @@ async def update_webhook(
 ) -> WebhookRead:
     target = path_id(webhook_id, "webhook")
     return await ctx.run(
-        webhooks.update_webhook, principal=ctx.principal, policy=_policy(request), webhook_id=target, data=data
+        webhooks.update_webhook,
+        principal=ctx.principal,
+        policy=_policy(request),
+        known_types=KNOWN_TYPES,
+        webhook_id=target,
+        data=data,
     )
 
 
