@@ -31,9 +31,8 @@ _INT64 = 2**63
 
 # C0 control characters but tab, line feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# msgspec refuses raw control characters in a string, so they reach one only as escapes; and only
-# a run of 19 digits can be an integer beyond 64 bits. A body with neither skips the field walk.
-_SUSPECT = re.compile(rb"\\u00[01][0-9a-fA-F]|\\[bf]|[0-9]{19}")
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+_NOT_DIGITS = bytes(b for b in range(256) if b not in b"0123456789")
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _INNERMOST = re.compile(rb"\[\]|\{\}")  # one pass: `{[]}` loses one level, not two
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
@@ -84,9 +83,21 @@ def decode_body(
         ) from None
     except msgspec.DecodeError as exc:
         raise _malformed(str(exc)) from None
-    if _SUSPECT.search(raw) and (errors := _field_errors(raw, target, region, knows_region)):
+    if _suspect(raw) and (errors := _field_errors(raw, target, region, knows_region)):
         raise ValidationFailed(errors)
     return value
+
+
+def _suspect(raw: bytes) -> bool:
+    """Whether a decoded body may hold a control character or an integer beyond 64 bits.
+
+    msgspec refuses raw control characters in a string, so they arrive only as escapes; and only a
+    run of 19 digits can be such an integer. Plain `in` and a digit count, because one regex over
+    the body measured 8 µs, more than the decode itself (3.5 µs for a customer).
+    """
+    if b"\\u00" in raw or b"\\b" in raw or b"\\f" in raw:
+        return True
+    return len(raw.translate(None, _NOT_DIGITS)) >= 19 and _LONG_DIGITS.search(raw) is not None
 
 
 @functools.cache
@@ -96,6 +107,8 @@ def _decoder(target: Any) -> msgspec.json.Decoder[Any]:
 
 def _require_json(content_type: tuple[str, dict[str, str]]) -> None:
     media_type, options = content_type
+    if media_type == "application/json" and not options:
+        return
     kind, _, subtype = media_type.lower().partition("/")
     charset = options.get("charset", "utf-8").lower()
     if kind == "application" and (subtype == "json" or subtype.endswith("+json")) and charset in ("utf-8", "utf8"):

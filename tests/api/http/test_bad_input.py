@@ -236,3 +236,40 @@ def test_every_write_route_refuses_bad_input_with_4xx_problems_and_writes_nothin
         sent += 5
     assert sent > 2000
     assert writes_of(org) == before
+
+
+def test_control_characters_in_every_path_and_query_parameter_are_refused(
+    api: Api,
+    client: TestClient,  # type: ignore[type-arg]
+) -> None:
+    org = api.create_org()
+    ids = path_ids(api, org)
+    doc = client.get("/openapi.json").json()
+    before = writes_of(org)
+    headers = {"Authorization": f"Bearer {org.owner_key}"}
+    checked = 0
+    for template, operations in doc["paths"].items():
+        names = re.findall(r"\{(\w+)\}", template)
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            what = f"{method.upper()} {template}"
+            for name in names:
+                path = re.sub(
+                    r"\{(\w+)\}", lambda m, bad=name: "a%00b" if m[1] == bad else ids.get(m[1], "x"), template
+                )
+                response = client.request(method.upper(), path, headers=headers)
+                assert_refused(response, f"{what} path {name}")
+                assert response.status_code == 404, f"{what} path {name}"
+                checked += 1
+            real = re.sub(r"\{(\w+)\}", lambda m: ids.get(m[1], "x"), template)
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] != "query":
+                    continue
+                response = client.request(method.upper(), real, params={parameter["name"]: "a\x00b"}, headers=headers)
+                assert_refused(response, f"{what} query {parameter['name']}")
+                assert response.status_code == 422, f"{what} query {parameter['name']}"
+                assert [e["field"] for e in response.json()["errors"]] == [parameter["name"]]
+                checked += 1
+    assert checked > 100
+    assert writes_of(org) == before
