@@ -42,6 +42,7 @@ from patron.http.routes import (
     staff,
     webhooks,
 )
+from patron.http.wire import PatronRequest, refuse_control_characters
 from patron.worker import Worker
 
 API_PREFIX = "/api/v1"
@@ -124,6 +125,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         route_handlers=[api, *health.ROUTES, metrics.MetricsController, openapi_json],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=PatronRequest,
+        before_request=refuse_control_characters,
+        request_max_body_size=settings.max_body_bytes,
         middleware=[metrics.PROMETHEUS.middleware],
         openapi_config=_openapi(),
         debug=settings.debug,

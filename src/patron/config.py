@@ -25,6 +25,9 @@ class Settings:
     db_threads: int = 4
     auth_cache_seconds: float = 5.0
     idempotency_retention_hours: int = 48
+    # The largest JSON body a route takes (a batch of 1,000 customers is ~1 MB); a route that
+    # takes more (an upload) sets its own `request_max_body_size`.
+    max_body_bytes: int = 4 * 1024 * 1024
     debug: bool = False
     secret_key: str | None = None
     public_url: str | None = None
@@ -57,6 +60,7 @@ class Settings:
             idempotency_retention_hours=int(
                 env.get("PATRON_IDEMPOTENCY_RETENTION_HOURS") or defaults.idempotency_retention_hours
             ),
+            max_body_bytes=int(env.get("PATRON_MAX_BODY_BYTES") or defaults.max_body_bytes),
             debug=_bool(env.get("PATRON_DEBUG"), False),
             secret_key=env.get("PATRON_SECRET_KEY") or None,
             public_url=env.get("PATRON_PUBLIC_URL") or None,

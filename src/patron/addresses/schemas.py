@@ -8,11 +8,13 @@ from typing import Annotated
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from patron.kernel import validators
+
 Line = Annotated[str, Meta(max_length=200)]
 Short = Annotated[str, Meta(max_length=20)]
 Place = Annotated[str, Meta(max_length=100)]
-Country = Annotated[str, Meta(max_length=2, description="ISO 3166-1 alpha-2", examples=["VN"])]
-Phone = Annotated[str, Meta(max_length=40, examples=["0912 345 678"])]
+Country = Annotated[str, Meta(max_length=2, description="ISO 3166-1 alpha-2", examples=["VN"]), validators.COUNTRY]
+Phone = Annotated[str, Meta(max_length=40, examples=["0912 345 678"]), validators.PHONE]
 
 
 class AddressCreate(Struct, forbid_unknown_fields=True):

@@ -10,10 +10,11 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from patron.companies.rules import JoinCodeStatus
 from patron.customers.schemas import CustomerRead
+from patron.kernel import validators
 
 MemberRole = Literal["admin", "buyer", "member"]
 CompanyName = Annotated[str, Meta(min_length=1, max_length=200, examples=["Acme GmbH"])]
-VatId = Annotated[str, Meta(max_length=40, examples=["DE136695976"])]
+VatId = Annotated[str, Meta(max_length=40, examples=["DE136695976"]), validators.VAT_ID]
 
 
 class CompanyCreate(Struct, forbid_unknown_fields=True):

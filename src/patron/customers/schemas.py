@@ -9,14 +9,16 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from patron.kernel import validators
+
 Gender = Literal["female", "male", "diverse"]
 Status = Literal["lead", "prospect", "customer", "churned"]
 Tier = Literal["free", "basic", "pro", "enterprise"]
 Source = Literal["website", "referral", "cold-call", "event", "pos", "import", "other"]
 
-Email = Annotated[str, Meta(max_length=320, examples=["lan.nguyen@example.com"])]
+Email = Annotated[str, Meta(max_length=320, examples=["lan.nguyen@example.com"]), validators.EMAIL]
 PersonName = Annotated[str, Meta(max_length=100, examples=["Nguyễn"])]
-Phone = Annotated[str, Meta(max_length=40, examples=["0912 345 678"])]
+Phone = Annotated[str, Meta(max_length=40, examples=["0912 345 678"]), validators.PHONE]
 CustomerNumber = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
 Tag = Annotated[str, Meta(min_length=1, max_length=50)]
 Credit = Annotated[int, Meta(ge=0, le=10**15, description="store credit in minor units")]
@@ -30,13 +32,13 @@ class CustomerCreate(Struct, forbid_unknown_fields=True):
     first_name: PersonName | None = None
     last_name: PersonName | None = None
     birthday: date | None = None
-    locale: Annotated[str, Meta(max_length=35, examples=["vi"])] | None = None
+    locale: Annotated[str, Meta(max_length=35, examples=["vi"]), validators.LOCALE] | None = None
     other_emails: Annotated[list[Email], Meta(max_length=20)] = msgspec.field(default_factory=list)
     phone: Phone | None = None
     other_phones: Annotated[list[Phone], Meta(max_length=20)] = msgspec.field(default_factory=list)
     fax: Phone | None = None
     company_name: Annotated[str, Meta(max_length=200)] | None = None
-    vat_id: Annotated[str, Meta(max_length=40, examples=["DE136695976"])] | None = None
+    vat_id: Annotated[str, Meta(max_length=40, examples=["DE136695976"]), validators.VAT_ID] | None = None
     is_merchant: Annotated[bool, Meta(description="default false; always true in a merchant group")] | UnsetType = UNSET
     credit: Credit = 0
     is_favorite: bool = False
@@ -62,13 +64,13 @@ class CustomerUpdate(Struct, forbid_unknown_fields=True):
     first_name: PersonName | UnsetType | None = UNSET
     last_name: PersonName | UnsetType | None = UNSET
     birthday: date | UnsetType | None = UNSET
-    locale: Annotated[str, Meta(max_length=35)] | UnsetType = UNSET
+    locale: Annotated[str, Meta(max_length=35), validators.LOCALE] | UnsetType = UNSET
     other_emails: Annotated[list[Email], Meta(max_length=20)] | UnsetType = UNSET
     phone: Phone | UnsetType | None = UNSET
     other_phones: Annotated[list[Phone], Meta(max_length=20)] | UnsetType = UNSET
     fax: Phone | UnsetType | None = UNSET
     company_name: Annotated[str, Meta(max_length=200)] | UnsetType | None = UNSET
-    vat_id: Annotated[str, Meta(max_length=40)] | UnsetType | None = UNSET
+    vat_id: Annotated[str, Meta(max_length=40), validators.VAT_ID] | UnsetType | None = UNSET
     is_merchant: bool | UnsetType = UNSET
     credit: Credit | UnsetType = UNSET
     is_favorite: bool | UnsetType = UNSET

@@ -8,13 +8,17 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from patron.kernel import validators
+
 StageKind = Literal["open", "won", "lost"]
 DealStatus = Literal["open", "won", "lost"]
 PipelineName = Annotated[str, Meta(min_length=1, max_length=100, examples=["Sales"])]
 StageName = Annotated[str, Meta(min_length=1, max_length=60, examples=["proposal"])]
 Title = Annotated[str, Meta(min_length=1, max_length=200, examples=["50 seats, annual"])]
 Value = Annotated[int, Meta(ge=0, le=10**15, description="in minor units of `currency`", examples=[1250000])]
-Currency = Annotated[str, Meta(min_length=3, max_length=3, description="ISO 4217", examples=["EUR"])]
+Currency = Annotated[
+    str, Meta(min_length=3, max_length=3, description="ISO 4217", examples=["EUR"]), validators.CURRENCY
+]
 
 
 class StageSpec(Struct, forbid_unknown_fields=True):

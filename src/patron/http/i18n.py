@@ -48,6 +48,7 @@ _DECODE_MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Message]
         lambda m: Message("field.not_rfc3339", kind=m[1]),
     ),
     (re.compile(r"^Invalid UUID$"), lambda m: Message("field.not_uuid")),
+    (re.compile(r"^Number out of range$"), lambda m: Message("field.number_out_of_range")),
     (re.compile(r"^Invalid enum value (.+)$"), lambda m: Message("enum.invalid_value", value=m[1])),
 ]
 

@@ -221,6 +221,14 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
             detail=Message("route.method_not_allowed", method=request.method, allowed=headers.get("allow", "")),
             headers=headers,
         )
+    if status == 413:
+        return problem(
+            request,
+            status=413,
+            code="request.too_large",
+            title=Message("title.content_too_large"),
+            detail=Message("request.too_large", limit=request.route_handler.resolve_request_max_body_size() or 0),
+        )
     if status == 429:
         return problem(
             request,

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from patron.kernel import validators
 from patron.kernel.limits import MAX_AWARD, MAX_ORDER_TOTAL, MAX_TIER_THRESHOLD
 
 Slug = Annotated[
@@ -70,7 +71,7 @@ class OrganizationSettings(Struct, forbid_unknown_fields=True):
 class OrganizationCreate(Struct, forbid_unknown_fields=True):
     name: Name
     slug: Slug
-    owner_email: Annotated[str, Meta(examples=["owner@pho24.vn"])]
+    owner_email: Annotated[str, Meta(examples=["owner@pho24.vn"]), validators.EMAIL]
     owner_name: Name | None = None
     locale: Annotated[str, Meta(description="BCP 47; default the region's language (VN: vi), else en")] | None = None
     region: Annotated[str, Meta(description="ISO 3166-1 alpha-2 country, default US", examples=["VN"])] | None = None
@@ -80,10 +81,10 @@ class OrganizationCreate(Struct, forbid_unknown_fields=True):
 
 class OrganizationUpdate(Struct, forbid_unknown_fields=True):
     name: Name | UnsetType = UNSET
-    locale: str | UnsetType = UNSET
-    region: str | UnsetType = UNSET
-    currency: str | UnsetType = UNSET
-    timezone: str | UnsetType = UNSET
+    locale: Annotated[str, validators.LOCALE] | UnsetType = UNSET
+    region: Annotated[str, validators.COUNTRY] | UnsetType = UNSET
+    currency: Annotated[str, validators.CURRENCY] | UnsetType = UNSET
+    timezone: Annotated[str, validators.TIMEZONE] | UnsetType = UNSET
     field_rules: dict[str, FieldRule] | UnsetType = UNSET
     names_optional_with_company: bool | UnsetType = UNSET
     custom_fields: dict[str, CustomFieldDefinition] | UnsetType = UNSET
@@ -111,7 +112,7 @@ class OrganizationRead(Struct):
 
 
 class StaffCreate(Struct, forbid_unknown_fields=True):
-    email: Annotated[str, Meta(examples=["lan@pho24.vn"])]
+    email: Annotated[str, Meta(examples=["lan@pho24.vn"]), validators.EMAIL]
     name: Name
     role: RoleName
     password: Annotated[str, Meta(min_length=12, max_length=200)] | None = None

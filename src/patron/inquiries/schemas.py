@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
+from patron.kernel import validators
+
 InquiryStatus = Literal["new", "assigned", "replied", "converted", "lost"]
 Message = Annotated[str, Meta(min_length=1, max_length=5000)]
 
@@ -16,9 +18,9 @@ class InquiryCreate(Struct, forbid_unknown_fields=True):
     """The public form. `website` is a honeypot: people leave it empty, bots fill it in."""
 
     name: Annotated[str, Meta(min_length=1, max_length=200, examples=["Trần Minh"])]
-    email: Annotated[str, Meta(max_length=320, examples=["minh@example.vn"])]
+    email: Annotated[str, Meta(max_length=320, examples=["minh@example.vn"]), validators.EMAIL]
     message: Message
-    phone: Annotated[str, Meta(max_length=40)] | None = None
+    phone: Annotated[str, Meta(max_length=40), validators.PHONE] | None = None
     company_name: Annotated[str, Meta(max_length=200)] | None = None
     website: Annotated[str, Meta(max_length=500)] | None = None
 

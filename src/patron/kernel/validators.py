@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import phonenumbers
@@ -180,3 +181,30 @@ def email_message(text: str) -> Message:
         if match := pattern.match(text):
             return build(match)
     return Message("email.invalid", reason=text)
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """`Annotated` marker of a wire field: the normaliser its service runs on it.
+
+    The service runs its own checks on a body that decodes; when a body is refused for its
+    types, the HTTP layer runs these on the fields that did decode, so one 422 lists every
+    bad field (wrong types and bad emails alike). `check(value, region)` raises InvalidValue.
+    """
+
+    check: Callable[[str, str | None], object]
+    needs_region: bool = False
+
+
+def _unless_blank(normalise: Callable[[str, str | None], object]) -> Callable[[str, str | None], object]:
+    # Services read a blank phone or VAT id as none given.
+    return lambda value, region: normalise(value, region) if value.strip() else None
+
+
+EMAIL = Checked(lambda value, _region: normalise_email(value))
+PHONE = Checked(_unless_blank(normalise_phone), needs_region=True)
+VAT_ID = Checked(_unless_blank(normalise_vat_id), needs_region=True)
+LOCALE = Checked(lambda value, _region: normalise_locale(value))
+COUNTRY = Checked(lambda value, _region: normalise_country(value))
+CURRENCY = Checked(lambda value, _region: normalise_currency(value))
+TIMEZONE = Checked(lambda value, _region: normalise_timezone(value))

@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct
 
+from patron.kernel import validators
+
 SubscriberStatus = Literal["pending", "subscribed", "unsubscribed"]
 OptInLevel = Literal["single", "double"]
 Topic = Annotated[str, Meta(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", examples=["offers"])]
@@ -18,9 +20,9 @@ Topic = Annotated[str, Meta(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9][
 class SubscriptionCreate(Struct, forbid_unknown_fields=True):
     """A public sign-up. `consent_text` is the wording the form showed, kept as evidence."""
 
-    email: Annotated[str, Meta(max_length=320, examples=["lan.nguyen@example.com"])]
+    email: Annotated[str, Meta(max_length=320, examples=["lan.nguyen@example.com"]), validators.EMAIL]
     topics: Annotated[list[Topic], Meta(max_length=20)] = msgspec.field(default_factory=list)
-    locale: Annotated[str, Meta(max_length=35, examples=["vi"])] | None = None
+    locale: Annotated[str, Meta(max_length=35, examples=["vi"]), validators.LOCALE] | None = None
     consent_text: Annotated[str, Meta(max_length=2000)] | None = None
     source: Annotated[str, Meta(min_length=1, max_length=50, examples=["website-footer"])] = "website"
 
