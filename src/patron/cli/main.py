@@ -172,9 +172,10 @@ def worker() -> None:
     with _database(settings) as database:
         migrations.upgrade(database.engine)
         background = Worker.from_settings(database, settings)
-        console.print("delivering webhooks and mail; Ctrl+C stops")
-        with contextlib.suppress(KeyboardInterrupt):
-            anyio.run(background.run)
+        console.print("delivering webhooks and mail; Ctrl+C or SIGTERM stops (after the deliveries in hand)")
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C before the signal handlers are in place
+            anyio.run(background.run_until_signalled)
+        console.print("stopped")
 
 
 @org_app.command("create")
