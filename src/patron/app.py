@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 from litestar import Litestar, Request, Response, Router, get
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -78,10 +79,16 @@ async def _background_work(app: Litestar) -> AsyncIterator[None]:
     if not app.state.settings.embedded_worker:
         yield
         return
-    task = asyncio.create_task(Worker.from_settings(app.state.database, app.state.settings).run())
+    stop = anyio.Event()
+    task = asyncio.create_task(Worker.from_settings(app.state.database, app.state.settings).run(stop))
     try:
         yield
     finally:
+        # Let the round in hand finish (its deliveries sent and recorded), as `patron worker`
+        # does on SIGTERM, but no longer than a delivery may take.
+        stop.set()
+        with anyio.move_on_after(app.state.settings.webhook_timeout_seconds + 5):
+            await asyncio.shield(task)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

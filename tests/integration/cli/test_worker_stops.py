@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.factories import Api
-from tests.processes import PATRON, patron_env
+from tests.processes import PATRON, free_port, patron_env
 
 ANSWER_AFTER = 2.0  # seconds the receiver takes: the signal arrives while the delivery is in hand
 
@@ -78,4 +78,33 @@ def test_the_worker_finishes_the_delivery_in_hand_and_exits_cleanly(
     assert "Traceback" not in stderr.decode(), stderr.decode()
     assert slow_receiver.answered.is_set()
     [delivery] = org.get(f"/webhooks/{hook_id}/deliveries").json()["items"]
+    assert (delivery["status"], delivery["attempts"]) == ("succeeded", 1)
+
+
+def test_patron_serve_with_the_embedded_worker_finishes_the_delivery_in_hand_on_sigterm(
+    api: Api, database_url: str, slow_receiver: SlowReceiver
+) -> None:
+    org = api.create_org()
+    hook = org.post("/webhooks", json={"url": slow_receiver.url, "event_types": ["customer.created"]})
+    assert hook.status_code == 201, hook.text
+    port = free_port()
+    server = subprocess.Popen(
+        [PATRON, "serve", "--port", str(port)],
+        env=patron_env(database_url, webhook_allow_private="loopback", embedded_worker="true"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        org.create_customer()
+        assert slow_receiver.started.wait(30), "the embedded worker never delivered"
+        server.send_signal(signal.SIGTERM)
+        _, stderr = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    # uvicorn shuts down gracefully, then raises the signal it caught again, for the supervisor.
+    assert server.returncode == -signal.SIGTERM, stderr.decode()
+    assert "Traceback" not in stderr.decode(), stderr.decode()
+    [delivery] = org.get(f"/webhooks/{hook.json()['webhook']['id']}/deliveries").json()["items"]
     assert (delivery["status"], delivery["attempts"]) == ("succeeded", 1)
