@@ -18,7 +18,7 @@ _counter = itertools.count(1)
 def within_one_rate_window(seconds: int = 3600, *, needs: float = 60.0) -> None:
     """Wait, if need be, so the next `needs` seconds fall in one fixed rate window of `seconds`.
 
-    Rate limits count in windows aligned to the epoch (inquiries/rules.py `window_start`): 21
+    Rate limits count in windows aligned to the epoch (ratelimits/rules.py `window_start`): 21
     requests that straddle a boundary are 20 in one window and 1 in the next, and none is refused.
     """
     left = seconds - time.time() % seconds

@@ -8,17 +8,19 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 from litestar import Litestar, Request, Response, Router, get
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Server
 
 from patron import __version__, wiring
-from patron.config import Settings, parse_rate_limit, resolve_secret_key
+from patron.config import Settings, parse_rate_limit, parse_trusted_proxies, resolve_secret_key
 from patron.db.engine import create_engine
 from patron.db.uow import Database
 from patron.events.dispatcher import config_from
 from patron.http import metrics
+from patron.http.clients import TrustedProxies
 from patron.http.deps import DEPENDENCIES
 from patron.http.guards import Authenticator, authorize
 from patron.http.problems import EXCEPTION_HANDLERS, document_problems
@@ -78,10 +80,16 @@ async def _background_work(app: Litestar) -> AsyncIterator[None]:
     if not app.state.settings.embedded_worker:
         yield
         return
-    task = asyncio.create_task(Worker.from_settings(app.state.database, app.state.settings).run())
+    stop = anyio.Event()
+    task = asyncio.create_task(Worker.from_settings(app.state.database, app.state.settings).run(stop))
     try:
         yield
     finally:
+        # Let the round in hand finish (its deliveries sent and recorded), as `patron worker`
+        # does on SIGTERM, but no longer than a delivery may take.
+        stop.set()
+        with anyio.move_on_after(app.state.settings.webhook_timeout_seconds + 5):
+            await asyncio.shield(task)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
@@ -138,6 +146,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     app.state.secret_key = resolve_secret_key(settings)
     app.state.inquiry_rate_limit = parse_rate_limit(settings.inquiry_rate_limit)
+    app.state.newsletter_rate_limit = parse_rate_limit(settings.newsletter_rate_limit)
+    app.state.trusted_proxies = TrustedProxies(parse_trusted_proxies(settings.trusted_proxies))
     app.state.dispatch_config = config_from(settings)
     app.state.authenticator = Authenticator(database, ttl_seconds=settings.auth_cache_seconds)
     logging.getLogger("patron").setLevel(logging.INFO)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -32,6 +33,8 @@ class Settings:
     secret_key: str | None = None
     public_url: str | None = None
     inquiry_rate_limit: str = "20/hour"
+    newsletter_rate_limit: str = "10/hour"
+    trusted_proxies: str = ""
     stream_poll_seconds: float = 0.25
     embedded_worker: bool = True
     webhook_allow_private: str = ""
@@ -65,6 +68,8 @@ class Settings:
             secret_key=env.get("PATRON_SECRET_KEY") or None,
             public_url=env.get("PATRON_PUBLIC_URL") or None,
             inquiry_rate_limit=env.get("PATRON_INQUIRY_RATE_LIMIT") or defaults.inquiry_rate_limit,
+            newsletter_rate_limit=env.get("PATRON_NEWSLETTER_RATE_LIMIT") or defaults.newsletter_rate_limit,
+            trusted_proxies=env.get("PATRON_TRUSTED_PROXIES") or "",
             stream_poll_seconds=float(env.get("PATRON_STREAM_POLL_SECONDS") or defaults.stream_poll_seconds),
             embedded_worker=_bool(env.get("PATRON_EMBEDDED_WORKER"), defaults.embedded_worker),
             webhook_allow_private=env.get("PATRON_WEBHOOK_ALLOW_PRIVATE") or "",
@@ -129,3 +134,19 @@ def resolve_secret_key(settings: Settings) -> bytes:
     with os.fdopen(fd, "w") as handle:
         handle.write(secrets.token_urlsafe(32) + "\n")
     return path.read_text().strip().encode()
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_trusted_proxies(value: str) -> tuple[Network, ...]:
+    """PATRON_TRUSTED_PROXIES, `10.0.0.1, 10.1.0.0/16, ::1`: the proxies whose X-Forwarded-For counts."""
+    networks = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(f"PATRON_TRUSTED_PROXIES: {item!r} is not an IP address or network") from None
+    return tuple(networks)

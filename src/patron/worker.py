@@ -7,6 +7,7 @@ Every step reads what to do from the database, so any number of these can run.
 from __future__ import annotations
 
 import logging
+import signal
 from dataclasses import dataclass
 
 import anyio
@@ -51,19 +52,42 @@ class Worker:
             done += await self.publisher.run_once()
         return done
 
-    async def run(self) -> None:
-        """Work forever; a failed round is logged and the next one retries from the tables."""
+    async def run(self, stop: anyio.Event | None = None) -> None:
+        """Work until `stop` is set (forever without one); a failed round is logged and the next
+        one retries from the tables. A round under way when `stop` is set is finished: its
+        deliveries are sent and their outcome recorded, so none waits out its lease to be sent again."""
+        stop = stop or anyio.Event()
         try:
             async with dispatcher.new_client(self.dispatch) as client:
-                while True:
+                while not stop.is_set():
                     try:
                         done = await self.run_once(client)
                     except Exception:
                         log.exception("background round failed; retrying")
                         done = 0
                     if done == 0:
-                        await anyio.sleep(self.dispatch.poll_seconds)
+                        with anyio.move_on_after(self.dispatch.poll_seconds):
+                            await stop.wait()
         finally:
             if self.publisher is not None:
                 with anyio.CancelScope(shield=True):
                     await self.publisher.close()
+
+    async def run_until_signalled(self) -> None:
+        """`run` until SIGTERM or SIGINT (Ctrl+C), finishing the round in hand; a second signal
+        stops at once (what was not recorded is sent again after its lease)."""
+        stop = anyio.Event()
+        async with anyio.create_task_group() as group:
+
+            async def on_signals() -> None:
+                with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+                    async for signum in signals:
+                        if stop.is_set():
+                            group.cancel_scope.cancel()
+                            return
+                        log.info("%s: finishing the deliveries in hand, then stopping", signal.Signals(signum).name)
+                        stop.set()
+
+            group.start_soon(on_signals)
+            await self.run(stop)
+            group.cancel_scope.cancel()

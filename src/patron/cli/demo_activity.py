@@ -141,7 +141,7 @@ def add_subscribers(cast: Cast) -> None:
             consent_text=data.CONSENT_TEXT,
             source=rng.choice(data.SIGN_UP_SOURCES),
         )
-        newsletter.subscribe(cast.uow, org_slug=cast.slug, data=sign_up, client=client)
+        newsletter.subscribe(cast.uow, org_slug=cast.slug, data=sign_up, client=client, rate_limit=None)
     page = newsletter.list_subscribers(
         cast.uow, principal=cast.owner, links=DEMO_LINKS, status=None, topic=None, email=None, limit=1000, offset=0
     )

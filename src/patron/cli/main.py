@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from patron import event_types, wiring
-from patron.config import Settings
+from patron.config import Settings, parse_trusted_proxies
 from patron.db import migrate as migrations
 from patron.db.base import table
 from patron.db.engine import create_engine
@@ -133,6 +133,7 @@ def serve(
             _ensure_demo(database)
     host = host or settings.host
     port = port or settings.port
+    trusted_proxies = [str(network) for network in parse_trusted_proxies(settings.trusted_proxies)]
     console.print(f"serving on http://{host}:{port}  (API /api/v1, docs /docs, OpenAPI /openapi.json)")
     if not settings.admin_token:
         console.print("PATRON_ADMIN_TOKEN is not set: creating organizations over HTTP is disabled")
@@ -142,6 +143,11 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        # X-Forwarded-For only from PATRON_TRUSTED_PROXIES: uvicorn's default trusts 127.0.0.1,
+        # so anyone on the machine (or a local proxy passing the header on) could pick their
+        # address. The app applies the same list itself (patron.http.clients).
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=trusted_proxies or None,
         log_level=os.environ.get("PATRON_LOG_LEVEL", "info"),
         access_log=False,
     )
@@ -166,9 +172,10 @@ def worker() -> None:
     with _database(settings) as database:
         migrations.upgrade(database.engine)
         background = Worker.from_settings(database, settings)
-        console.print("delivering webhooks and mail; Ctrl+C stops")
-        with contextlib.suppress(KeyboardInterrupt):
-            anyio.run(background.run)
+        console.print("delivering webhooks and mail; Ctrl+C or SIGTERM stops (after the deliveries in hand)")
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C before the signal handlers are in place
+            anyio.run(background.run_until_signalled)
+        console.print("stopped")
 
 
 @org_app.command("create")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from patron.db.errors import unique_violation
+from patron.db.errors import DatabaseUnavailable, is_unavailable, unique_violation
 
 
 def normalise_url(url: str) -> str:
@@ -30,15 +30,28 @@ def _json_text(value: Any) -> str:
 JSON_CODEC: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": msgspec.json.decode}
 
 
-def _unique_violations(context: sa.engine.ExceptionContext) -> BaseException | None:
-    """`Connection.execute`'s unique violations as `UniqueViolation` (the fast path does its own)."""
-    return unique_violation(context.original_exception, statement=context.statement, params=context.parameters)
+def _storage_errors(context: sa.engine.ExceptionContext) -> BaseException | None:
+    """Driver errors as storage's own: a unique violation as `UniqueViolation`, a database out of
+    reach as `DatabaseUnavailable` (503). Every statement's errors come here, the fast path's
+    too (`patron.db.fast`), and connecting's.
+
+    A lost connection is still invalidated, and with it the pool's older connections (a
+    server restart took them all): SQLAlchemy does that after this hook, from
+    `context.is_disconnect`, which this leaves as it is.
+    """
+    orig = context.original_exception
+    found = unique_violation(orig, statement=context.statement, params=context.parameters)
+    if found is not None:
+        return found
+    if is_unavailable(orig, is_disconnect=context.is_disconnect):
+        return DatabaseUnavailable()
+    return None
 
 
 def create_engine(url: str, *, pool_size: int = 20) -> Engine:
     url = normalise_url(url)
     engine = _sqlite_engine(url, pool_size=pool_size) if url.startswith("sqlite") else _postgres_engine(url, pool_size)
-    event.listen(engine, "handle_error", _unique_violations, retval=True)
+    event.listen(engine, "handle_error", _storage_errors, retval=True)
     return engine
 
 

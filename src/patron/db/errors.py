@@ -18,6 +18,46 @@ import psycopg
 import sqlalchemy as sa
 
 from patron.db.base import Base
+from patron.kernel.errors import PatronError
+from patron.kernel.messages import Message
+
+# Seconds a client is told to wait when the database is out of reach: a PostgreSQL restart
+# or failover takes a few; the pool has dropped its dead connections by then.
+RETRY_AFTER_SECONDS = 2
+
+
+class DatabaseUnavailable(PatronError):
+    """503: the database cannot be reached (connection lost or refused, server shutting down or
+    starting up, a SQLite file that cannot be opened or stays locked). Nothing was written."""
+
+    status = 503
+    code = "database.unavailable"
+    title = Message("title.service_unavailable")
+
+    def __init__(self) -> None:
+        super().__init__(Message("database.unavailable"), extra={"retry_after": RETRY_AFTER_SECONDS})
+
+
+# PostgreSQL's SQLSTATEs of a server that is going away or not there yet (class 08 is
+# "connection exception"): admin_shutdown (pg_terminate_backend, a restart), crash_shutdown,
+# cannot_connect_now (starting up, or a failover in progress).
+_PG_UNAVAILABLE = frozenset({"57P01", "57P02", "57P03"})
+# SQLite's: the file cannot be opened or read, or another process keeps it locked past the
+# busy timeout.
+_SQLITE_UNAVAILABLE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR")
+
+
+def is_unavailable(orig: BaseException, *, is_disconnect: bool) -> bool:
+    """Whether a driver's error means the database is out of reach (rather than a bad statement)."""
+    if is_disconnect:
+        return True
+    if isinstance(orig, psycopg.OperationalError):
+        state = orig.sqlstate
+        # No SQLSTATE: the connection itself failed (refused, reset, closed by the server).
+        return state is None or state.startswith("08") or state in _PG_UNAVAILABLE
+    if isinstance(orig, sqlite3.OperationalError):
+        return str(getattr(orig, "sqlite_errorname", "")).startswith(_SQLITE_UNAVAILABLE)
+    return False
 
 
 class UniqueViolation(sa.exc.IntegrityError):

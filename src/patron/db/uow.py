@@ -12,11 +12,13 @@ import anyio
 import anyio.lowlevel
 import anyio.to_thread
 import sqlalchemy as sa
+from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
 from patron.db import counters
 from patron.db.base import table
+from patron.db.errors import DatabaseUnavailable
 from patron.db.fast import Prepared
 from patron.db.models import OutboxEvent
 from patron.kernel import clock
@@ -58,6 +60,18 @@ class Database:
         self.io_threads = io_threads
         # One limiter per event loop (a limiter belongs to one): the server's, a worker's, a test's.
         self._limiter: anyio.lowlevel.RunVar[anyio.CapacityLimiter] = anyio.lowlevel.RunVar("patron.db.threads")
+        # Kept readers are checked out, so the pool's invalidation after a lost connection does not
+        # reach them: drop them too, or each would fail one request after a database restart.
+        sa_event.listen(engine, "handle_error", self._on_storage_error)
+
+    def _on_storage_error(self, context: sa.engine.ExceptionContext) -> None:
+        if context.is_disconnect:
+            while self._idle_readers:
+                try:
+                    reader = self._idle_readers.pop()
+                except IndexError:
+                    return
+                reader.invalidate()
 
     def unit_of_work(self, *, actor: Actor, readonly: bool = False) -> UnitOfWork:
         return UnitOfWork(self, actor=actor, readonly=readonly)
@@ -155,7 +169,10 @@ class UnitOfWork:
     @property
     def conn(self) -> Connection:
         if self._conn is None:
-            self._conn = self.database.reader() if self.readonly else self.database.engine.connect()
+            try:
+                self._conn = self.database.reader() if self.readonly else self.database.engine.connect()
+            except sa.exc.TimeoutError:  # every pooled connection busy past the pool's timeout
+                raise DatabaseUnavailable() from None
         return self._conn
 
     def record(self, event: DomainEvent) -> None:

@@ -61,11 +61,17 @@ class RequestContext:
         """Like `run`, in a writing unit of work whatever the method (a GET link that changes state)."""
         return await self.database.run(self._unit, fn, kwargs, False)
 
-    async def run_idempotent(self, body: Any, produce: Callable[..., Response[Any]], /, **kwargs: Any) -> Response[Any]:
-        """Like `run`, honouring an `Idempotency-Key`: a repeated key replays the stored answer."""
+    async def run_idempotent(
+        self, body: Any, produce: Callable[..., Response[Any]], /, *, shows_secret: bool = False, **kwargs: Any
+    ) -> Response[Any]:
+        """Like `run`, honouring an `Idempotency-Key`: a repeated key replays the stored answer.
+
+        `shows_secret`: the answer holds a secret shown once, so it is not stored and a repeat
+        answers 409 `idempotency.secret_not_replayed` (see patron.http.idempotency).
+        """
 
         def unit(uow: UnitOfWork) -> Response[Any]:
-            return self._idempotency(uow).run(body, lambda: produce(uow, **kwargs))
+            return self._idempotency(uow, shows_secret).run(body, lambda: produce(uow, **kwargs))
 
         return await self.run(unit)
 
@@ -73,15 +79,17 @@ class RequestContext:
         with self.database.unit_of_work(actor=self.actor, readonly=readonly) as uow:
             return fn(uow, **kwargs)
 
-    def _idempotency(self, uow: UnitOfWork) -> Idempotency:
+    def _idempotency(self, uow: UnitOfWork, shows_secret: bool) -> Idempotency:
         request = self.request
         principal: Principal | None = getattr(self.state, "principal", None)
         return Idempotency(
             uow=uow,
             org_id=principal.org_id if principal else None,
+            api_key_id=principal.api_key_id if principal else None,
             key=request.headers.get("idempotency-key"),
             scope=f"{request.method} {request.url.path}",
             retention_hours=request.app.state.settings.idempotency_retention_hours,
+            shows_secret=shows_secret,
         )
 
 

@@ -2,7 +2,17 @@
 
 The first answer is stored in the same transaction as the change it describes, so
 either both exist or neither does. Failed requests store nothing: the client may
-fix the request and retry with the same key.
+fix the request and retry with the same key. Keys belong to the API key that sent them:
+the same value from another key of the organization is another request.
+
+An answer that shows a secret (a new API key, a join code) is not stored at all: only that
+the request succeeded and where its resource is. A repeat then answers 409
+`idempotency.secret_not_replayed` instead of the answer. Replaying the answer without its
+secret would be a 201 whose body breaks its own schema (the key is required in it), and a
+client reading it as the usual answer would take for a key what is not one; answering a
+fresh 201 would issue a second secret, the second write idempotency exists to prevent.
+The 409 says the first request succeeded, makes nothing new, and names the resource
+(`location`), so the client can read it and revoke or reissue the secret it lost.
 """
 
 from __future__ import annotations
@@ -31,23 +41,33 @@ _KEPT_HEADERS = ("location", "etag")
 
 class Idempotency:
     def __init__(
-        self, *, uow: UnitOfWork, org_id: uuid.UUID | None, key: str | None, scope: str, retention_hours: int
+        self,
+        *,
+        uow: UnitOfWork,
+        org_id: uuid.UUID | None,
+        api_key_id: uuid.UUID | None,
+        key: str | None,
+        scope: str,
+        retention_hours: int,
+        shows_secret: bool = False,
     ) -> None:
         self.uow = uow
         self.org_id = org_id
+        self.api_key_id = api_key_id
         self.key = key
+        self.shows_secret = shows_secret
         self.scope = scope
         self.retention = timedelta(hours=retention_hours)
 
     def run(self, body: Any, produce: Callable[[], Response[Any]]) -> Response[Any]:
         """Answer with `produce()`, or replay the stored answer for a repeated key."""
-        if self.key is None or self.org_id is None:
+        if self.key is None or self.org_id is None or self.api_key_id is None:
             return produce()
         if not 1 <= len(self.key) <= 255:
             raise ValidationFailed.single("Idempotency-Key", Message("idempotency.key_length"))
         request_hash = hashlib.sha256(self.scope.encode() + b"\n" + msgspec.json.encode(body)).digest()
         conn = self.uow.conn
-        where = (_record.c.org_id == self.org_id, _record.c.key == self.key)
+        where = self._where()
         stored = conn.execute(sa.select(_record).where(*where)).one_or_none()
         if stored is not None and stored.created_at < clock.now() - self.retention:
             conn.execute(sa.delete(_record).where(*where))
@@ -63,7 +83,11 @@ class Idempotency:
         conn.execute(
             sa.update(_record)
             .where(*where)
-            .values(status_code=response.status_code, response_body=encoded, response_headers=headers)
+            .values(
+                status_code=response.status_code,
+                response_body=b"" if self.shows_secret else encoded,
+                response_headers=headers,
+            )
         )
         return Response(encoded, status_code=response.status_code, headers=headers, media_type=response.media_type)
 
@@ -75,6 +99,7 @@ class Idempotency:
             conn.execute(
                 sa.insert(_record).values(
                     org_id=self.org_id,
+                    api_key_id=self.api_key_id,
                     key=self.key,
                     request_hash=request_hash,
                     status_code=0,
@@ -88,11 +113,16 @@ class Idempotency:
                 raise
             savepoint.rollback()
             # The other request has committed (the insert waited for it): read its answer.
-            return conn.execute(
-                sa.select(_record).where(_record.c.org_id == self.org_id, _record.c.key == self.key)
-            ).one_or_none()
+            return conn.execute(sa.select(_record).where(*self._where())).one_or_none()
         savepoint.commit()
         return None
+
+    def _where(self) -> tuple[sa.ColumnElement[bool], ...]:
+        return (
+            _record.c.org_id == self.org_id,
+            _record.c.api_key_id == self.api_key_id,
+            _record.c.key == self.key,
+        )
 
     def _replay(self, stored: Any, request_hash: bytes) -> Response[Any]:
         if stored.request_hash != request_hash:
@@ -101,6 +131,13 @@ class Idempotency:
             )
         if stored.status_code == 0:
             raise Conflict(Message("idempotency.in_progress"), code="idempotency.in_progress")
+        if self.shows_secret:
+            location = stored.response_headers.get("location") or stored.response_headers.get("Location")
+            raise Conflict(
+                Message("idempotency.secret_not_replayed"),
+                code="idempotency.secret_not_replayed",
+                extra={"location": location} if location else None,
+            )
         headers = {**stored.response_headers, "Idempotent-Replayed": "true"}
         return Response(
             stored.response_body, status_code=stored.status_code, headers=headers, media_type="application/json"

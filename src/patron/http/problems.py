@@ -133,7 +133,7 @@ def handle_patron_error(request: Request[Any, Any, Any], exc: PatronError) -> Re
 def _headers_of(exc: PatronError) -> dict[str, str] | None:
     if exc.status == 401:
         return {"WWW-Authenticate": "Bearer"}
-    if exc.status == 429 and "retry_after" in exc.extra:
+    if exc.status in (429, 503) and "retry_after" in exc.extra:
         return {"Retry-After": str(exc.extra["retry_after"])}
     return None
 

@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from patron.db.base import table
-from patron.db.models import Inquiry, InquiryRateWindow, InquiryReply
+from patron.db.models import Inquiry, InquiryReply
 from patron.db.records import record, record_or_none, records
 from patron.inquiries.schemas import InquiryRead, InquiryReplyRead
 
 inquiry = table(Inquiry)
 reply = table(InquiryReply)
-rate = table(InquiryRateWindow)
 
 
 def _of(org_id: uuid.UUID) -> sa.Select[Any]:
@@ -98,25 +95,3 @@ def count(
     stmt = sa.select(sa.func.count()).select_from(inquiry).where(inquiry.c.org_id == org_id)
     stmt = _filtered(stmt, status=status, assigned_to=assigned_to, email=email)
     return int(conn.execute(stmt).scalar_one())
-
-
-def hit(conn: Connection, org_id: uuid.UUID, key: str, window_start: datetime) -> int:
-    """Count one request against `key` in the window starting at `window_start`; the window's count.
-
-    One atomic upsert: concurrent requests (in any process) never both see the same count.
-    """
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(rate).values(org_id=org_id, key=key, window_start=window_start, hits=1)
-    same_window = stmt.table.c.window_start == stmt.excluded.window_start
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["org_id", "key"],
-        set_={
-            "hits": sa.case((same_window, stmt.table.c.hits + 1), else_=1),
-            "window_start": stmt.excluded.window_start,
-        },
-    )
-    return int(conn.execute(stmt.returning(rate.c.hits)).scalar_one())
-
-
-def forget_windows_before(conn: Connection, org_id: uuid.UUID, window_start: datetime) -> None:
-    conn.execute(sa.delete(rate).where(rate.c.org_id == org_id, rate.c.window_start < window_start))

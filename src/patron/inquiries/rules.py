@@ -1,8 +1,7 @@
-"""Pure inquiry rules: the lifecycle state machine and the rate-limit window."""
+"""Pure inquiry rules: the lifecycle state machine and names."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Literal
 
 from patron.kernel.errors import Conflict
@@ -53,14 +52,3 @@ def split_name(name: str, *, family_first: bool = False) -> tuple[str, str | Non
         return (head[1].strip(), head[0]) if len(head) == 2 else (head[0], None)
     parts = text.rsplit(" ", 1)
     return (parts[0], parts[1]) if len(parts) == 2 else (parts[0], None)
-
-
-def window_start(now: datetime, seconds: int) -> datetime:
-    """The start of the fixed window holding `now` (windows aligned to the epoch)."""
-    start = int(now.timestamp()) // seconds * seconds
-    return datetime.fromtimestamp(start, UTC)
-
-
-def retry_after(now: datetime, seconds: int) -> int:
-    """Whole seconds until the next window opens."""
-    return max(1, int((window_start(now, seconds).timestamp() + seconds) - now.timestamp()))

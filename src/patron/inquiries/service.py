@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -26,10 +25,11 @@ from patron.inquiries.schemas import (
     InquiryStatus,
 )
 from patron.kernel import clock, validators
-from patron.kernel.errors import FieldError, InvalidValue, NotFound, TooManyRequests, ValidationFailed
+from patron.kernel.errors import FieldError, InvalidValue, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
+from patron.ratelimits import service as ratelimits
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -57,20 +57,6 @@ def _validated(data: InquiryCreate, settings: OrganizationSettings) -> dict[str,
     return values
 
 
-def _count_against_limits(
-    uow: UnitOfWork, org_id: uuid.UUID, keys: list[str], *, limit: tuple[int, int], now: datetime
-) -> None:
-    most, seconds = limit
-    start = rules.window_start(now, seconds)
-    repo.forget_windows_before(uow.conn, org_id, start)
-    for key in keys:
-        if repo.hit(uow.conn, org_id, key, start) > most:
-            raise TooManyRequests(
-                Message("inquiry.rate_limited", most=most, seconds=seconds),
-                extra={"retry_after": rules.retry_after(now, seconds)},
-            )
-
-
 def submit_inquiry(
     uow: UnitOfWork,
     *,
@@ -92,7 +78,14 @@ def submit_inquiry(
     keys = [f"email:{values['email']}"]
     if client_ip:
         keys.insert(0, f"ip:{client_ip}")
-    _count_against_limits(uow, org_id, keys, limit=rate_limit, now=now)
+    ratelimits.count_against_limits(
+        uow,
+        org_id=org_id,
+        keys=keys,
+        limit=rate_limit,
+        now=now,
+        refused=Message("inquiry.rate_limited", most=rate_limit[0], seconds=rate_limit[1]),
+    )
     row = repo.insert(
         uow.conn,
         {

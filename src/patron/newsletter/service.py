@@ -30,6 +30,7 @@ from patron.newsletter.schemas import (
     SubscriptionCreate,
     SubscriptionStatus,
 )
+from patron.ratelimits import service as ratelimits
 
 STATUSES = ("pending", "subscribed", "unsubscribed")
 _LINK_NOT_FOUND = Message("subscriber.link_not_found")
@@ -87,16 +88,31 @@ def _evidence(
 
 
 def subscribe(
-    uow: UnitOfWork, *, org_slug: str, data: SubscriptionCreate, client: ClientInfo
+    uow: UnitOfWork, *, org_slug: str, data: SubscriptionCreate, client: ClientInfo, rate_limit: tuple[int, int] | None
 ) -> tuple[SubscriptionStatus, bool]:
     """Sign an email up (again), merging topics; returns the status and whether the subscriber is new.
 
     With the organization's double opt-in the subscriber stays pending until the confirmation link.
+    At most `rate_limit` (count, seconds) sign-ups per client address and per email: each may
+    send a confirmation mail, so an unlimited form mails a victim's address without end. None:
+    no limit (the demo loader, not the public).
     """
     org_id, settings = identity.find_organization(uow, slug=org_slug)
     email, topics, locale = _validated(data)
     conn = uow.conn
     now = clock.now()
+    if rate_limit is not None:
+        keys = [f"newsletter:email:{email}"]
+        if client.ip_address:
+            keys.insert(0, f"newsletter:ip:{client.ip_address}")
+        ratelimits.count_against_limits(
+            uow,
+            org_id=org_id,
+            keys=keys,
+            limit=rate_limit,
+            now=now,
+            refused=Message("newsletter.rate_limited", most=rate_limit[0], seconds=rate_limit[1]),
+        )
     status = rules.status_after_sign_up(None, double_opt_in=settings.double_opt_in)
     row = repo.insert_if_absent(
         conn,

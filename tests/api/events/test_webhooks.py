@@ -166,6 +166,12 @@ def test_private_and_metadata_addresses_are_refused_at_registration(api: Api) ->
         "http://169.254.169.254/latest/meta-data",
         "http://192.168.1.1/",
         "http://[::ffff:10.0.0.1]/",
+        # IPv4 carried in IPv6: 6to4, NAT64, IPv4-compatible (the tests allow loopback, not these)
+        "http://[2002:a9fe:a9fe::]/hook",
+        "http://[2002:0a00:0001::1]/hook",
+        "http://[64:ff9b::a9fe:a9fe]/hook",
+        "http://[64:ff9b:1:a9fe:a9:fe00::]/hook",
+        "http://[::c0a8:101]/hook",
         "http://0.0.0.0/",
         "ftp://127.0.0.1/",
         "http://user:pw@127.0.0.1/",

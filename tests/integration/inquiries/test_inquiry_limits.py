@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 
 from patron.db.uow import Database
-from patron.inquiries import rules
 from patron.inquiries import service as inquiries
 from patron.inquiries.schemas import InquiryCreate
 from patron.kernel.errors import TooManyRequests
 from patron.kernel.tenancy import Actor, ActorType
+from patron.ratelimits import rules
 from tests.factories import Api, unique, within_one_rate_window
 
 

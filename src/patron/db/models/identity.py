@@ -45,11 +45,17 @@ class ApiKey(Base):
 
 
 class IdempotencyRecord(Base):
-    """The first answer to a POST with an Idempotency-Key, replayed for the same key and body."""
+    """The first answer to a POST with an Idempotency-Key, replayed for the same key and body.
+
+    Scoped to the API key that sent it: another key of the organization (a cashier's) sending
+    the same value gets its own answer, never this one.
+    """
 
     __tablename__ = "idempotency_record"
+    __table_args__ = (sa.ForeignKeyConstraint(["org_id", "api_key_id"], ["api_key.org_id", "api_key.id"]),)
 
     org_id: Mapped[uuid.UUID] = org_id_column()
+    api_key_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
     request_hash: Mapped[bytes] = mapped_column(sa.LargeBinary(32))
     status_code: Mapped[int]

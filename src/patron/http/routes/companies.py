@@ -152,7 +152,7 @@ async def create_join_code(company_id: str, data: JoinCodeCreate, ctx: RequestCo
         created = companies.create_join_code(uow, principal=ctx.principal, company_id=target, data=data)
         return Response(created, status_code=201)
 
-    return await ctx.run_idempotent(data, produce)
+    return await ctx.run_idempotent(data, produce, shows_secret=True)
 
 
 @get("/companies/{company_id:str}/join-codes", opt=MANAGE, tags=TAGS, summary="The company's join codes")

@@ -11,6 +11,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
 from patron.db.uow import UnitOfWork
+from patron.http.clients import client_address
 from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
 from patron.http.problems import PROBLEM_JSON, ProblemDetails
@@ -68,7 +69,7 @@ async def submit_inquiry(
         inquiries.submit_inquiry,
         org_slug=org_slug,
         data=data,
-        client_ip=request.client.host if request.client else None,
+        client_ip=client_address(request),
         user_agent=request.headers.get("user-agent"),
         rate_limit=request.app.state.inquiry_rate_limit,
     )

@@ -6,12 +6,15 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from litestar import Request, Response
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
 from patron.db.uow import UnitOfWork
 from patron.http import pages
+from patron.http.clients import client_address
 from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
+from patron.http.problems import PROBLEM_JSON, ProblemDetails
 from patron.http.routes._shared import path_id
 from patron.http.routing import get, post, route
 from patron.identity.permissions import Permission
@@ -42,18 +45,38 @@ def links(request: Request[Any, Any, Any]) -> LinkSigner:
 
 def client_info(request: Request[Any, Any, Any]) -> ClientInfo:
     return ClientInfo(
-        ip_address=request.client.host if request.client else None,
+        ip_address=client_address(request),
         user_agent=request.headers.get("user-agent"),
     )
 
 
-@post("/public/{org_slug:str}/newsletter/subscriptions", opt=PUBLIC, tags=TAGS, security=[{}], summary="Subscribe")
+@post(
+    "/public/{org_slug:str}/newsletter/subscriptions",
+    opt=PUBLIC,
+    tags=TAGS,
+    security=[{}],
+    summary="Subscribe",
+    responses={
+        429: ResponseSpec(
+            data_container=ProblemDetails,
+            description="Over PATRON_NEWSLETTER_RATE_LIMIT (`request.rate_limited`, with Retry-After)",
+            media_type=PROBLEM_JSON,
+        )
+    },
+)
 async def subscribe(
     org_slug: str, data: SubscriptionCreate, request: Request[Any, Any, Any], ctx: RequestContext
 ) -> Response[SubscriptionStatus]:
     """201 for a new subscriber, 200 when the email was known (topics merged). The answer says only
-    `pending` (confirmation mail sent, double opt-in) or `subscribed`."""
-    status, created = await ctx.run(newsletter.subscribe, org_slug=org_slug, data=data, client=client_info(request))
+    `pending` (confirmation mail sent, double opt-in) or `subscribed`. At most
+    PATRON_NEWSLETTER_RATE_LIMIT per client address and per email (429 with Retry-After beyond it)."""
+    status, created = await ctx.run(
+        newsletter.subscribe,
+        org_slug=org_slug,
+        data=data,
+        client=client_info(request),
+        rate_limit=request.app.state.newsletter_rate_limit,
+    )
     return Response(status, status_code=201 if created else 200)
 
 

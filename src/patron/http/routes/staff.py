@@ -34,7 +34,7 @@ async def create_staff(data: StaffCreate, ctx: RequestContext) -> Response[Staff
         created = identity.create_staff(uow, principal=ctx.principal, data=data)
         return Response(created, status_code=201, headers={"Location": f"/api/v1/staff/{created.staff.id}"})
 
-    return await ctx.run_idempotent(data, produce)
+    return await ctx.run_idempotent(data, produce, shows_secret=True)
 
 
 @get("/staff", opt=MANAGE, tags=["staff"])
@@ -69,7 +69,7 @@ async def create_api_key(staff_id: str, data: ApiKeyCreate, ctx: RequestContext)
         created = identity.create_api_key(uow, principal=ctx.principal, staff_id=target, data=data)
         return Response(created, status_code=201)
 
-    return await ctx.run_idempotent(data, produce)
+    return await ctx.run_idempotent(data, produce, shows_secret=True)
 
 
 @delete("/api-keys/{key_id:str}", opt=MANAGE, tags=["staff"])

@@ -1,7 +1,7 @@
 """loyalty settings within their bounds: at most one point per minor unit, tier names of at most 40 characters
 
 Revision ID: 9a41c7e2d5b0
-Revises: 5d2f8b1c9e63
+Revises: 9a41c0d7e2b5
 Create Date: 2026-12-02 05:00:00
 
 Settings saved before the bounds could earn more points per order than a 64-bit balance
@@ -21,7 +21,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "9a41c7e2d5b0"
-down_revision = "5d2f8b1c9e63"
+down_revision = "9a41c0d7e2b5"
 branch_labels = None
 depends_on = None
 
