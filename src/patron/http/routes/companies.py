@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 from litestar import Response
-from litestar.params import Parameter
 
 from patron.companies import service as companies
 from patron.companies.schemas import (
@@ -27,7 +25,7 @@ from patron.companies.schemas import (
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Limit, Offset, path_id
 from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 
@@ -57,8 +55,8 @@ async def create_company(
 @get("/companies", opt=READ, tags=TAGS, summary="List companies, by name")
 async def list_companies(
     ctx: RequestContext,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Limit = 25,
+    offset: Offset = 0,
 ) -> CompanyPage:
     return await ctx.run(companies.list_companies, principal=ctx.principal, limit=limit, offset=offset)
 
@@ -89,8 +87,8 @@ async def delete_company(company_id: str, ctx: RequestContext) -> None:
 async def list_contacts(
     company_id: str,
     ctx: RequestContext,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Limit = 25,
+    offset: Offset = 0,
 ) -> ContactPage:
     target = _company(company_id)
     return await ctx.run(

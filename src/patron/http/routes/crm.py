@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 from litestar import Response
-from litestar.params import Parameter
 
 from patron.crm import service as crm
 from patron.crm.schemas import (
@@ -23,15 +21,13 @@ from patron.crm.schemas import (
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Limit, Offset, path_id
 from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 
 READ = requires(Permission.CRM_READ)
 WRITE = requires(Permission.CRM_WRITE)
 TAGS = ["interactions and memos"]
-Limit = Annotated[int, Parameter(ge=1, le=200)]
-Offset = Annotated[int, Parameter(ge=0, le=100_000)]
 
 
 def _customer(value: str) -> uuid.UUID:

@@ -22,7 +22,7 @@ from patron.customers.schemas import (
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Limit, Offset, path_id
 from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 from patron.kernel.errors import ValidationFailed
@@ -89,8 +89,8 @@ async def create_customers_batch(data: CustomerBatchCreate, ctx: RequestContext)
 async def list_customers(
     request: Request[Any, Any, Any],
     ctx: RequestContext,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Limit = 25,
+    offset: Offset = 0,
     sort: Annotated[
         str | None,
         Parameter(

@@ -26,7 +26,7 @@ from patron.deals.schemas import (
 )
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Limit, Offset, path_id
 from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 
@@ -108,8 +108,8 @@ async def list_deals(
     owner_id: uuid.UUID | None = None,
     customer_id: uuid.UUID | None = None,
     company_id: uuid.UUID | None = None,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Limit = 25,
+    offset: Offset = 0,
 ) -> DealPage:
     filters = {
         "pipeline_id": pipeline_id,

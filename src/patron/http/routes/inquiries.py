@@ -14,7 +14,7 @@ from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
 from patron.http.problems import PROBLEM_JSON, ProblemDetails
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Limit, Offset, path_id
 from patron.http.routing import get, post
 from patron.identity.permissions import Permission
 from patron.inquiries import service as inquiries
@@ -81,8 +81,8 @@ async def list_inquiries(
     status: InquiryStatus | None = None,
     assigned_to: uuid.UUID | None = None,
     email: Annotated[str | None, Parameter(max_length=320)] = None,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Limit = 25,
+    offset: Offset = 0,
 ) -> InquiryPage:
     return await ctx.run(
         inquiries.list_inquiries,

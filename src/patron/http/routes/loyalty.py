@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Response
-from litestar.params import Parameter
 
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Limit, path_id
 from patron.http.routing import get, post
 from patron.identity.permissions import Permission
 from patron.loyalty import service as loyalty
@@ -28,7 +25,7 @@ TAGS = ["loyalty"]
 async def get_points(
     customer_id: str,
     ctx: RequestContext,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
+    limit: Limit = 50,
     after: str | None = None,
 ) -> PointsRead:
     """Entries newest first; pass `next_cursor` as `after` to read older ones."""

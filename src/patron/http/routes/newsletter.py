@@ -10,7 +10,7 @@ from litestar.params import Parameter
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Limit, Offset, path_id
 from patron.http.routing import get, post, route
 from patron.identity.permissions import Permission
 from patron.newsletter import service as newsletter
@@ -80,8 +80,8 @@ async def list_subscribers(
     status: SubscriberStatus | None = None,
     topic: Annotated[str | None, Parameter(max_length=50)] = None,
     email: Annotated[str | None, Parameter(max_length=320, description="part of the email")] = None,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Limit = 25,
+    offset: Offset = 0,
 ) -> SubscriberPage:
     """Each subscriber carries its `unsubscribe_url` (for mail headers and footers)."""
     return await ctx.run(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, Response
-from litestar.params import Parameter
 
 from patron.events import webhooks
 from patron.events.schemas import (
@@ -19,7 +18,7 @@ from patron.events.schemas import (
 from patron.events.webhooks import WebhookPolicy
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Limit, path_id
 from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 
@@ -86,7 +85,7 @@ async def delete_webhook(webhook_id: str, ctx: RequestContext) -> None:
 async def list_deliveries(
     webhook_id: str,
     ctx: RequestContext,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
+    limit: Limit = 50,
 ) -> WebhookDeliveryList:
     """Newest first; each delivery lists every attempt (status code or error, duration)."""
     target = path_id(webhook_id, "webhook")

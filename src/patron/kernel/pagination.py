@@ -1,0 +1,117 @@
+"""Every list pages the same way: `{items, total, limit, offset, next_cursor}` (SPEC §8).
+
+A list is read in a total order (its order keys end with the id). `next_cursor` holds the
+order-key values of the page's last row, so the next page starts right after that row
+however many rows were added or removed meanwhile (keyset paging), and a fingerprint of the
+list and its filters, so a cursor is refused (422 naming `cursor`) on any other list.
+A page is asked for by `offset` or by `cursor`, not both.
+"""
+
+from __future__ import annotations
+
+import binascii
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+import msgspec
+from msgspec import Meta, Struct
+
+from patron.kernel import b64
+from patron.kernel.errors import ValidationFailed
+from patron.kernel.messages import Message
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 500
+# Far inside int64 on both databases (OFFSET is a bigint on PostgreSQL, an int64 on SQLite), so a
+# huge offset is a 422 and never an overflow; deep pages are what the cursor is for.
+MAX_OFFSET = 1_000_000_000
+MAX_CURSOR_LENGTH = 2000
+T = TypeVar("T")
+
+# Order-key types: timestamps as stored (UTC, aware) and integers that fit a bigint.
+Timestamp = Annotated[datetime, Meta(tz=True)]
+BigInt = Annotated[int, Meta(ge=-(2**63), lt=2**63)]
+
+
+class Page(Struct):
+    """The fields every list answers besides its `items` (each list's page adds those)."""
+
+    total: Annotated[int, Meta(description="how many rows match the list's filters")]
+    limit: int
+    offset: int
+    next_cursor: Annotated[str | None, Meta(description="pass as `cursor` for the next page; null on the last")]
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """One order key of a list: the row's attribute (and column), its type, its direction."""
+
+    name: str
+    kind: Any
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Keyset:
+    """How one list is ordered: its name and its order keys, the id last so the order is total."""
+
+    name: str
+    keys: tuple[Key, ...]
+
+    def request(self, *, limit: int, offset: int = 0, cursor: str | None = None, filters: Any = None) -> PageRequest:
+        """The page asked for; ValidationFailed names `cursor` when it is not one of this list
+        with these filters, `offset` when both are given."""
+        scope = _fingerprint(self.name, filters)
+        after = None
+        if cursor:
+            if offset:
+                raise ValidationFailed.single("offset", Message("cursor.with_offset"))
+            after = self._read(cursor, scope)
+        return PageRequest(self, limit=limit, offset=offset, after=after, scope=scope)
+
+    def _read(self, cursor: str, scope: str) -> tuple[Any, ...]:
+        invalid = ValidationFailed.single("cursor", Message("cursor.not_for_this_list"))
+        if len(cursor) > MAX_CURSOR_LENGTH:
+            raise invalid
+        try:
+            fingerprint, values = msgspec.json.decode(b64.decode(cursor))
+            if fingerprint != scope or not isinstance(values, list) or len(values) != len(self.keys):
+                raise invalid
+            after = tuple(msgspec.convert(value, key.kind) for value, key in zip(values, self.keys, strict=True))
+        except (ValueError, TypeError, binascii.Error, msgspec.DecodeError, msgspec.ValidationError):
+            raise invalid from None
+        # PostgreSQL refuses NUL in text; a made-up cursor must not reach it.
+        if any(isinstance(value, str) and "\x00" in value for value in after):
+            raise invalid
+        return after
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """Which page of a list: up to `limit` rows after the cursor's row (`after`), skipping `offset`."""
+
+    keyset: Keyset
+    limit: int
+    offset: int
+    after: tuple[Any, ...] | None
+    scope: str  # the list and its filters, which a cursor is bound to
+
+    def cursor_after(self, row: Any) -> str:
+        """The cursor to the rows after `row` (a struct or record with the order keys' attributes)."""
+        values = [getattr(row, key.name) for key in self.keyset.keys]
+        return b64.encode(msgspec.json.encode([self.scope, msgspec.to_builtins(values)]))
+
+    def split(self, rows: Sequence[T]) -> tuple[list[T], str | None]:
+        """The page's items and its `next_cursor`, from up to limit + 1 rows in the list's order
+        (the extra one says there is a next page)."""
+        items = list(rows[: self.limit])
+        more = len(rows) > self.limit
+        return items, self.cursor_after(items[-1]) if more and items else None
+
+
+def _fingerprint(name: str, filters: Any) -> str:
+    spec = msgspec.json.encode([name, msgspec.to_builtins(filters)], order="deterministic")
+    return hashlib.sha256(spec).hexdigest()[:16]
