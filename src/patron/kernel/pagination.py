@@ -33,7 +33,7 @@ T = TypeVar("T")
 
 # Order-key types: timestamps as stored (UTC, aware) and integers that fit a bigint.
 Timestamp = Annotated[datetime, Meta(tz=True)]
-BigInt = Annotated[int, Meta(ge=-(2**63), lt=2**63)]
+BigInt = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)]
 
 
 class Page(Struct):
@@ -64,16 +64,23 @@ class Keyset:
     def request(self, *, limit: int, offset: int = 0, cursor: str | None = None, filters: Any = None) -> PageRequest:
         """The page asked for; ValidationFailed names `cursor` when it is not one of this list
         with these filters, `offset` when both are given."""
-        scope = _fingerprint(self.name, filters)
         after = None
         if cursor:
             if offset:
                 raise ValidationFailed.single("offset", Message("cursor.with_offset"))
-            after = self._read(cursor, scope)
-        return PageRequest(self, limit=limit, offset=offset, after=after, scope=scope)
+            after = self.read(cursor, filters=filters)
+        return PageRequest(self, limit=limit, offset=offset, after=after, filters=filters)
 
-    def _read(self, cursor: str, scope: str) -> tuple[Any, ...]:
-        invalid = ValidationFailed.single("cursor", Message("cursor.not_for_this_list"))
+    def cursor(self, values: Sequence[Any], *, filters: Any = None) -> str:
+        """The cursor to the rows after the row whose order-key values are `values`."""
+        payload = [_fingerprint(self.name, filters), msgspec.to_builtins(list(values))]
+        return b64.encode(msgspec.json.encode(payload))
+
+    def read(self, cursor: str, *, filters: Any = None, field: str = "cursor") -> tuple[Any, ...]:
+        """The order-key values a cursor of this list (with these filters) holds; ValidationFailed
+        naming `field` for anything else."""
+        invalid = ValidationFailed.single(field, Message("cursor.not_for_this_list"))
+        scope = _fingerprint(self.name, filters)
         if len(cursor) > MAX_CURSOR_LENGTH:
             raise invalid
         try:
@@ -97,12 +104,11 @@ class PageRequest:
     limit: int
     offset: int
     after: tuple[Any, ...] | None
-    scope: str  # the list and its filters, which a cursor is bound to
+    filters: Any  # what a cursor is bound to besides the list
 
     def cursor_after(self, row: Any) -> str:
         """The cursor to the rows after `row` (a struct or record with the order keys' attributes)."""
-        values = [getattr(row, key.name) for key in self.keyset.keys]
-        return b64.encode(msgspec.json.encode([self.scope, msgspec.to_builtins(values)]))
+        return self.keyset.cursor([getattr(row, key.name) for key in self.keyset.keys], filters=self.filters)
 
     def split(self, rows: Sequence[T]) -> tuple[list[T], str | None]:
         """The page's items and its `next_cursor`, from up to limit + 1 rows in the list's order

@@ -16,6 +16,7 @@ from patron.events import stream
 from patron.events.schemas import EventPage
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
+from patron.http.routes._shared import Cursor, Offset
 from patron.http.routing import get
 from patron.identity.permissions import Permission
 
@@ -25,14 +26,27 @@ READ = requires(Permission.EVENTS_READ)
 @get("/events", opt=READ, tags=["events"], summary="Page through domain events")
 async def list_events(
     ctx: RequestContext,
-    after: str | None = None,
+    cursor: Cursor = None,
+    after: Annotated[str | None, Parameter(max_length=2000, description="the same as `cursor`")] = None,
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
-    event_type: Annotated[list[str] | None, Parameter(query="type")] = None,
+    offset: Offset = 0,
+    event_type: Annotated[
+        list[str] | None,
+        Parameter(query="type", description="event types; `customer.*` is every `customer.` type, `*` any"),
+    ] = None,
 ) -> EventPage:
-    """Events in the order they committed. Keep `next_cursor` and pass it as `after` to read on.
-    Owners see every event; sales see `customer.*` and `inquiry.*`; marketing `customer.*` and
-    `subscriber.*`."""
-    return await ctx.run(events.list_events, principal=ctx.principal, after=after, limit=limit, types=event_type)
+    """Events in the order they committed. Keep `next_cursor` and pass it as `cursor` to read on
+    (an event's own `cursor`, or the stream's event id, works as well). Owners see every event;
+    sales see `customer.*` and `inquiry.*`; marketing `customer.*` and `subscriber.*`."""
+    return await ctx.run(
+        events.list_events,
+        principal=ctx.principal,
+        cursor=cursor or after,
+        cursor_field="cursor" if cursor else "after",
+        limit=limit,
+        offset=offset,
+        types=event_type,
+    )
 
 
 @get("/events/stream", opt=READ, tags=["events"], summary="Live events (server-sent events)")
