@@ -191,6 +191,17 @@ def _kind_message(kind: str, got: str) -> Message:
     return Message("filter.not_uuid", value=got)
 
 
+def bare_op(field: Field, raw: str) -> str:
+    """The operator of a value given without one: a tag is looked for among the tags and, as in
+    the shop's filter service, a value with `*` is a `like` pattern where the field takes one
+    (`eq|Do*` compares literally); anything else is `eq`."""
+    if field.kind == "tags":
+        return "has"
+    if "*" in raw and "like" in field.ops:
+        return "like"
+    return "eq"
+
+
 def parse_condition(key: str, raw: str) -> Condition:
     """One `filter[<field>]=<op>|<value>` parameter."""
     match = _FILTER_KEY.match(key)
@@ -203,9 +214,7 @@ def parse_condition(key: str, raw: str) -> Condition:
     if field is None:
         raise ValidationFailed.single(key, Message("filter.unknown_field", name=repr(name), allowed=", ".join(FIELDS)))
     op_match = _OP_PREFIX.match(raw)
-    op, value = (op_match.group(1), op_match.group(2)) if op_match else ("eq", raw)
-    if field.kind == "tags" and not op_match:
-        op = "has"
+    op, value = (op_match.group(1), op_match.group(2)) if op_match else (bare_op(field, raw), raw)
     if op not in field.ops:
         raise ValidationFailed.single(
             key, Message("filter.unsupported_operator", op=repr(op), allowed=", ".join(field.ops))

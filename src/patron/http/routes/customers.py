@@ -109,7 +109,8 @@ async def list_customers(
     cursor: Annotated[str | None, Parameter(max_length=2000, description="`next_cursor` of the previous page")] = None,
 ) -> CustomerPage:
     """Filters are `filter[<field>]=<op>|<value>` (op `eq` by default; `like`, `lt`, `lte`, `gt`, `gte`,
-    `in` with a comma list, `null` with true/false, `has` for tags), combined with AND.
+    `in` with a comma list, `null` with true/false, `has` for tags), combined with AND; a value
+    without an operator that contains `*` is a `like` pattern (`filter[last_name]=Ngu*`).
     A bad field, operator, value or cursor answers 422 naming the parameter."""
     filters = [(key, value) for key, value in request.query_params.multi_items() if key.startswith("filter")]
     query = parse_list_query(filters=filters, sort=sort, q=q, limit=limit, offset=offset, cursor=cursor)
