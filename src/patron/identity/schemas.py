@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from patron.kernel.pagination import Page
+
 Slug = Annotated[
     str, Meta(min_length=2, max_length=63, pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", examples=["pho-24"])
 ]
@@ -129,7 +131,7 @@ class ApiKeyRead(Struct):
     id: uuid.UUID
     staff_id: uuid.UUID
     name: str | None
-    ends_with: str
+    ends_with: Annotated[str, Meta(description="the key's last characters, to tell keys apart")]
     created_at: datetime
     revoked_at: datetime | None
 
@@ -148,9 +150,18 @@ class OrganizationCreated(Struct):
 
 
 class StaffCreated(Struct):
+    """The first key is shown here only; `key.id` revokes it (`DELETE /api-keys/{key_id}`)."""
+
     staff: StaffRead
     api_key: str
+    key: ApiKeyRead
 
 
-class StaffList(Struct):
+class StaffPage(Page):
     items: list[StaffRead]
+
+
+class ApiKeyPage(Page):
+    """A staff member's keys, revoked ones included, oldest first; never the key or its hash."""
+
+    items: list[ApiKeyRead]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -121,3 +122,13 @@ class PageRequest:
 def _fingerprint(name: str, filters: Any) -> str:
     spec = msgspec.json.encode([name, msgspec.to_builtins(filters)], order="deterministic")
     return hashlib.sha256(spec).hexdigest()[:16]
+
+
+def oldest_first(name: str, at: str = "created_at") -> Keyset:
+    """A list in the order its rows were made (the timestamp `at`, then the id)."""
+    return Keyset(name, (Key(at, Timestamp), Key("id", uuid.UUID)))
+
+
+def newest_first(name: str, at: str = "created_at") -> Keyset:
+    """A list newest first (the timestamp `at`, then the id, both descending)."""
+    return Keyset(name, (Key(at, Timestamp, descending=True), Key("id", uuid.UUID, descending=True)))
