@@ -10,6 +10,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from patron.companies.rules import JoinCodeStatus
 from patron.customers.schemas import CustomerRead
+from patron.kernel.pagination import Page
 
 MemberRole = Literal["admin", "buyer", "member"]
 CompanyName = Annotated[str, Meta(min_length=1, max_length=200, examples=["Acme GmbH"])]
@@ -37,17 +38,12 @@ class CompanyRead(Struct):
     updated_at: datetime
 
 
-class CompanyPage(Struct):
+class CompanyPage(Page):
     items: list[CompanyRead]
-    total: int
-    limit: int
-    offset: int
 
 
-class ContactPage(Struct):
+class ContactPage(Page):
     items: list[CustomerRead]
-    limit: int
-    offset: int
 
 
 class MemberAdd(Struct, forbid_unknown_fields=True):
@@ -67,7 +63,7 @@ class MemberRead(Struct):
     join_code_id: uuid.UUID | None
 
 
-class MemberList(Struct):
+class MemberPage(Page):
     items: list[MemberRead]
 
 
@@ -96,7 +92,7 @@ class JoinCodeCreated(Struct):
     join_code: JoinCodeRead
 
 
-class JoinCodeList(Struct):
+class JoinCodePage(Page):
     items: list[JoinCodeRead]
 
 

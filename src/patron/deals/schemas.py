@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from patron.kernel.pagination import Page
+
 StageKind = Literal["open", "won", "lost"]
 DealStatus = Literal["open", "won", "lost"]
 PipelineName = Annotated[str, Meta(min_length=1, max_length=100, examples=["Sales"])]
@@ -50,7 +52,7 @@ class PipelineRead(Struct):
     updated_at: datetime
 
 
-class PipelineList(Struct):
+class PipelinePage(Page):
     items: list[PipelineRead]
 
 
@@ -107,11 +109,8 @@ class DealRead(Struct):
     version: int
 
 
-class DealPage(Struct):
+class DealPage(Page):
     items: list[DealRead]
-    total: int
-    limit: int
-    offset: int
 
 
 class BoardColumn(Struct):

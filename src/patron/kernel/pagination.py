@@ -12,7 +12,7 @@ from __future__ import annotations
 import binascii
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
@@ -31,6 +31,12 @@ MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000_000
 MAX_CURSOR_LENGTH = 2000
 T = TypeVar("T")
+P = TypeVar("P", bound="Page")
+
+
+def _same(row: T) -> T:
+    return row
+
 
 # Order-key types: timestamps as stored (UTC, aware) and integers that fit a bigint.
 Timestamp = Annotated[datetime, Meta(tz=True)]
@@ -117,6 +123,18 @@ class PageRequest:
         items = list(rows[: self.limit])
         more = len(rows) > self.limit
         return items, self.cursor_after(items[-1]) if more and items else None
+
+    def answer(self, page: Callable[..., P], rows: Sequence[Any], total: int, item: Callable[[Any], Any] = _same) -> P:
+        """The list's page (`page` is its Page struct) from up to limit + 1 rows in the list's
+        order and the total, each row shown as `item(row)`."""
+        items, next_cursor = self.split(rows)
+        return page(
+            items=[item(row) for row in items],
+            total=total,
+            limit=self.limit,
+            offset=self.offset,
+            next_cursor=next_cursor,
+        )
 
 
 def _fingerprint(name: str, filters: Any) -> str:
