@@ -72,7 +72,7 @@ class WebhookCreated(Struct):
     secret: str
 
 
-class WebhookList(Struct):
+class WebhookPage(Page):
     items: list[WebhookRead]
 
 
@@ -98,5 +98,5 @@ class WebhookDeliveryRead(Struct):
     attempt_log: list[WebhookAttemptRead]
 
 
-class WebhookDeliveryList(Struct):
+class WebhookDeliveryPage(Page):
     items: list[WebhookDeliveryRead]
