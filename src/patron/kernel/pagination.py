@@ -150,3 +150,8 @@ def oldest_first(name: str, at: str = "created_at") -> Keyset:
 def newest_first(name: str, at: str = "created_at") -> Keyset:
     """A list newest first (the timestamp `at`, then the id, both descending)."""
     return Keyset(name, (Key(at, Timestamp, descending=True), Key("id", uuid.UUID, descending=True)))
+
+
+def by_id(name: str) -> Keyset:
+    """A list in the order of its ids (uuid7: the order they were made in)."""
+    return Keyset(name, (Key("id", uuid.UUID),))
