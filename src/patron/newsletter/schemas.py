@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct
 
+from patron.kernel.pagination import Page
+
 SubscriberStatus = Literal["pending", "subscribed", "unsubscribed"]
 OptInLevel = Literal["single", "double"]
 Topic = Annotated[str, Meta(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", examples=["offers"])]
@@ -63,12 +65,8 @@ class SubscriberDetail(Struct):
     consents: list[ConsentRead]
 
 
-class SubscriberPage(Struct):
+class SubscriberPage(Page):
     items: list[SubscriberRead]
-    total: int
-    limit: int
-    offset: int
-    next_cursor: str | None
 
 
 class NewsletterStats(Struct):

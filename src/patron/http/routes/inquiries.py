@@ -14,7 +14,7 @@ from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
 from patron.http.problems import PROBLEM_JSON, ProblemDetails
-from patron.http.routes._shared import Limit, Offset, path_id
+from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import get, post
 from patron.identity.permissions import Permission
 from patron.inquiries import service as inquiries
@@ -83,6 +83,7 @@ async def list_inquiries(
     email: Annotated[str | None, Parameter(max_length=320)] = None,
     limit: Limit = 25,
     offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> InquiryPage:
     return await ctx.run(
         inquiries.list_inquiries,
@@ -92,6 +93,7 @@ async def list_inquiries(
         email=email,
         limit=limit,
         offset=offset,
+        cursor=cursor,
     )
 
 

@@ -10,7 +10,7 @@ from litestar.params import Parameter
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
-from patron.http.routes._shared import Limit, Offset, path_id
+from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import get, post, route
 from patron.identity.permissions import Permission
 from patron.newsletter import service as newsletter
@@ -82,6 +82,7 @@ async def list_subscribers(
     email: Annotated[str | None, Parameter(max_length=320, description="part of the email")] = None,
     limit: Limit = 25,
     offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> SubscriberPage:
     """Each subscriber carries its `unsubscribe_url` (for mail headers and footers)."""
     return await ctx.run(
@@ -93,6 +94,7 @@ async def list_subscribers(
         email=email,
         limit=limit,
         offset=offset,
+        cursor=cursor,
     )
 
 
