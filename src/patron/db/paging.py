@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.base import ColumnCollection
 
-from patron.kernel.pagination import PageRequest
+from patron.kernel.pagination import Before, PageRequest
 
 
 def _order(columns: ColumnCollection[str, Any], request: PageRequest) -> list[tuple[sa.ColumnElement[Any], bool]]:
@@ -50,3 +50,14 @@ def count(conn: Connection, stmt: sa.Select[Any], *, up_to: int | None = None) -
     """How many rows `stmt` selects (its order and limit dropped), counting no further than `up_to`."""
     rows = stmt.order_by(None).limit(up_to)
     return int(conn.execute(sa.select(sa.func.count()).select_from(rows.subquery())).scalar_one())
+
+
+def before(at: sa.ColumnElement[Any], row_id: sa.ColumnElement[Any], bound: Before | None) -> sa.ColumnElement[bool]:
+    """The rows of one source of a merged list that come after the cursor (see `Before`)."""
+    if bound is None:
+        return sa.true()
+    if bound.ties == "all":
+        return at <= bound.at
+    if bound.ties == "none":
+        return at < bound.at
+    return sa.and_(at <= bound.at, sa.or_(at < bound.at, row_id < bound.id))

@@ -17,6 +17,7 @@ from patron.db.base import table
 from patron.db.models import OrgCounter, OutboxCursor, OutboxEvent
 from patron.db.records import records
 from patron.events.records import CursorRecord, EventRecord
+from patron.kernel import pagination
 
 outbox = table(OutboxEvent)
 
@@ -71,10 +72,27 @@ def last_seq(conn: Connection, org_id: uuid.UUID) -> int:
     return int(conn.execute(stmt).scalar_one_or_none() or 0)
 
 
-def newest_for_subject(conn: Connection, org_id: uuid.UUID, subject_id: uuid.UUID, *, limit: int) -> list[EventRecord]:
+def count_for_subject(conn: Connection, org_id: uuid.UUID, subject_id: uuid.UUID) -> int:
+    stmt = sa.select(outbox.c.seq).where(outbox.c.org_id == org_id, outbox.c.subject_id == subject_id)
+    return paging.count(conn, stmt)
+
+
+def newest_for_subject(
+    conn: Connection,
+    org_id: uuid.UUID,
+    subject_id: uuid.UUID,
+    *,
+    limit: int,
+    before: pagination.Before | None = None,
+) -> list[EventRecord]:
+    """The newest `limit` events about one subject (after a timeline cursor `before`), newest first."""
     stmt = (
-        _EVENTS.where(outbox.c.org_id == org_id, outbox.c.subject_id == subject_id)
-        .order_by(outbox.c.occurred_at.desc(), outbox.c.seq.desc())
+        _EVENTS.where(
+            outbox.c.org_id == org_id,
+            outbox.c.subject_id == subject_id,
+            paging.before(outbox.c.occurred_at, outbox.c.id, before),
+        )
+        .order_by(outbox.c.occurred_at.desc(), outbox.c.id.desc())
         .limit(limit)
     )
     return _events(conn.execute(stmt))

@@ -82,7 +82,20 @@ def list_events(
     )
 
 
-def newest_for_subject(uow: UnitOfWork, *, principal: Principal, subject_id: uuid.UUID, limit: int) -> list[EventRead]:
-    """The newest `limit` events about one subject (a customer's history), newest first."""
-    rows = repo.newest_for_subject(uow.conn, principal.org_id, subject_id, limit=limit)
+def newest_for_subject(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    subject_id: uuid.UUID,
+    limit: int,
+    before: pagination.Before | None = None,
+) -> list[EventRead]:
+    """The newest `limit` events about one subject (a customer's history), newest first by time
+    and id, after a timeline cursor when `before` is given."""
+    rows = repo.newest_for_subject(uow.conn, principal.org_id, subject_id, limit=limit, before=before)
     return [to_read(row) for row in rows]
+
+
+def count_for_subject(uow: UnitOfWork, *, principal: Principal, subject_id: uuid.UUID) -> int:
+    """How many events there are about one subject."""
+    return repo.count_for_subject(uow.conn, principal.org_id, subject_id)

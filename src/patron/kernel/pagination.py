@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 from msgspec import Meta, Struct
@@ -155,3 +155,14 @@ def newest_first(name: str, at: str = "created_at") -> Keyset:
 def by_id(name: str) -> Keyset:
     """A list in the order of its ids (uuid7: the order they were made in)."""
     return Keyset(name, (Key("id", uuid.UUID),))
+
+
+@dataclass(frozen=True, slots=True)
+class Before:
+    """Where one source of a merged list (newest first by time, then id) resumes after a cursor:
+    rows earlier than `at`, and of the rows at `at` all of them, none, or those with a lower id
+    than `id` (`ties`), as the cursor's place among the sources says."""
+
+    at: datetime
+    ties: Literal["all", "none", "lower_ids"]
+    id: uuid.UUID | None = None
