@@ -68,14 +68,16 @@ class Keyset:
     name: str
     keys: tuple[Key, ...]
 
-    def request(self, *, limit: int, offset: int = 0, cursor: str | None = None, filters: Any = None) -> PageRequest:
-        """The page asked for; ValidationFailed names `cursor` when it is not one of this list
-        with these filters, `offset` when both are given."""
+    def request(
+        self, *, limit: int, offset: int = 0, cursor: str | None = None, filters: Any = None, field: str = "cursor"
+    ) -> PageRequest:
+        """The page asked for; ValidationFailed names the cursor's parameter (`field`) when it is
+        not one of this list with these filters, `offset` when both are given."""
         after = None
         if cursor:
             if offset:
                 raise ValidationFailed.single("offset", Message("cursor.with_offset"))
-            after = self.read(cursor, filters=filters)
+            after = self.read(cursor, filters=filters, field=field)
         return PageRequest(self, limit=limit, offset=offset, after=after, filters=filters)
 
     def cursor(self, values: Sequence[Any], *, filters: Any = None) -> str:

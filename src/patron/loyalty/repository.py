@@ -16,9 +16,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from patron.db import paging
 from patron.db.base import table
 from patron.db.models import Customer, LoyaltyEntry
 from patron.db.records import record, record_or_none, records
+from patron.kernel import pagination
 from patron.loyalty.schemas import EntryKind, LedgerEntryRead
 
 entry = table(LoyaltyEntry)
@@ -111,11 +113,13 @@ def set_tier(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, tier: 
     conn.execute(stmt)
 
 
+# Newest entries first (ids are time-ordered UUIDv7).
+ENTRIES = pagination.Keyset("points entries", (pagination.Key("id", uuid.UUID, descending=True),))
+
+
 def page(
-    conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, limit: int, before: uuid.UUID | None
-) -> list[LedgerEntryRead]:
-    """Newest entries first (ids are time-ordered UUIDv7), starting below `before`."""
+    conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, page: pagination.PageRequest
+) -> tuple[list[LedgerEntryRead], int]:
+    """A page of the customer's entries, newest first (up to limit + 1), and how many there are."""
     stmt = _entries(org_id).where(entry.c.customer_id == customer_id)
-    if before is not None:
-        stmt = stmt.where(entry.c.id < before)
-    return records(conn.execute(stmt.order_by(entry.c.id.desc()).limit(limit)), LedgerEntryRead)
+    return records(conn.execute(paging.page(stmt, entry.c, page)), LedgerEntryRead), paging.count(conn, stmt)

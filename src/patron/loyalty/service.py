@@ -20,7 +20,7 @@ from patron.db.uow import UnitOfWork
 from patron.identity.schemas import LoyaltySettings
 from patron.kernel import clock
 from patron.kernel.errors import Conflict, ValidationFailed
-from patron.kernel.ids import parse_uuid, uuid7
+from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 from patron.loyalty import events, rules
@@ -167,23 +167,27 @@ def get_points(
     settings: LoyaltySettings,
     customer_id: uuid.UUID,
     limit: int,
-    after: str | None,
+    offset: int = 0,
+    cursor: str | None,
+    cursor_field: str = "cursor",
 ) -> PointsRead:
     """The balance, lifetime points, tier and a page of ledger entries, newest first."""
-    before = None
-    if after is not None:
-        before = parse_uuid(after)
-        if before is None:
-            raise ValidationFailed.single("after", Message("cursor.invalid"))
+    page = repo.ENTRIES.request(
+        limit=limit, offset=offset, cursor=cursor, filters=[str(customer_id)], field=cursor_field
+    )
     customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
     conn = uow.conn
-    rows = repo.page(conn, principal.org_id, customer_id, limit=limit, before=before)
+    rows, total = repo.page(conn, principal.org_id, customer_id, page)
+    entries, next_cursor = page.split(rows)
     lifetime = repo.lifetime_points(conn, principal.org_id, customer_id)
     return PointsRead(
         customer_id=customer_id,
         balance=customer.points_balance,
         lifetime_earned=lifetime,
         tier=rules.tier_for(lifetime, settings.tiers),
-        entries=rows,
-        next_cursor=str(rows[-1].id) if len(rows) == limit else None,
+        entries=entries,
+        total=total,
+        limit=limit,
+        offset=offset,
+        next_cursor=next_cursor,
     )
