@@ -7,7 +7,7 @@ from litestar import Response
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import Limit, Offset, path_id
+from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import get, post, put
 from patron.identity.permissions import Permission
 from patron.orders import service as orders
@@ -103,6 +103,7 @@ async def list_customer_orders(
     ctx: RequestContext,
     limit: Limit = 25,
     offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> OrderPage:
     """A deleted customer keeps its orders."""
     return await ctx.run(
@@ -111,6 +112,7 @@ async def list_customer_orders(
         customer_id=path_id(customer_id, "customer"),
         limit=limit,
         offset=offset,
+        cursor=cursor,
     )
 
 
