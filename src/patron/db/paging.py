@@ -26,6 +26,8 @@ def after(order: Sequence[tuple[sa.ColumnElement[Any], bool]], values: Sequence[
     """Rows strictly after the row with these order-key values."""
     alternatives: list[sa.ColumnElement[bool]] = []
     equal: list[sa.ColumnElement[bool]] = []
+    # Bound parameters of the column's type: SQLAlchemy compares a bare True or False only by `=`.
+    values = [sa.bindparam(None, value, type_=column.type) for (column, _), value in zip(order, values, strict=True)]
     for (column, descending), value in zip(order, values, strict=True):
         beyond = column < value if descending else column > value
         alternatives.append(sa.and_(*equal, beyond))
