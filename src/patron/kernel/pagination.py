@@ -24,7 +24,6 @@ from patron.kernel import b64
 from patron.kernel.errors import ValidationFailed
 from patron.kernel.messages import Message
 
-DEFAULT_LIMIT = 25
 MAX_LIMIT = 500
 # Far inside int64 on both databases (OFFSET is a bigint on PostgreSQL, an int64 on SQLite), so a
 # huge offset is a 422 and never an overflow; deep pages are what the cursor is for.
