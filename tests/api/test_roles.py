@@ -79,6 +79,7 @@ MATRIX = [
     Row("PATCH", "/staff/{staff_id:str}", OWNER, lambda r: {"name": "Renamed"}),
     Row("DELETE", "/staff/{staff_id:str}", OWNER),
     Row("POST", "/staff/{staff_id:str}/api-keys", OWNER, lambda r: {"name": "extra"}),
+    Row("GET", "/staff/{staff_id:str}/api-keys", OWNER),
     Row("DELETE", "/api-keys/{key_id:str}", OWNER),
     # customers
     Row("GET", "/customers", ALL),

@@ -52,6 +52,7 @@ def test_staff_and_keys_of_another_organization_answer_404(api: Api) -> None:
     assert mine.patch(f"/staff/{their_staff['id']}", json={"role": "owner"}).status_code == 404
     assert mine.delete(f"/staff/{their_staff['id']}").status_code == 404
     assert mine.post(f"/staff/{their_staff['id']}/api-keys", json={}).status_code == 404
+    assert mine.get(f"/staff/{their_staff['id']}/api-keys").status_code == 404
     key = theirs.post(f"/staff/{their_staff['id']}/api-keys", json={"name": "till"}).json()
     assert mine.delete(f"/api-keys/{key['key']['id']}").status_code == 404
     # their key still works

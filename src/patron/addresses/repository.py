@@ -14,9 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from patron.addresses.schemas import AddressRead
+from patron.db import paging
 from patron.db.base import table
 from patron.db.models import Address
 from patron.db.records import record, record_or_none, records
+from patron.kernel import pagination
 
 address = table(Address)
 
@@ -27,8 +29,15 @@ def _of(org_id: uuid.UUID, customer_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(address).where(address.c.org_id == org_id, address.c.customer_id == customer_id)
 
 
-def list_of(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> list[AddressRead]:
-    return records(conn.execute(_of(org_id, customer_id).order_by(address.c.id)), AddressRead)
+ADDRESSES = pagination.by_id("addresses")
+
+
+def list_of(
+    conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, page: pagination.PageRequest
+) -> tuple[list[AddressRead], int]:
+    """A page of the customer's addresses, oldest first (up to limit + 1), and how many there are."""
+    stmt = _of(org_id, customer_id)
+    return records(conn.execute(paging.page(stmt, address.c, page)), AddressRead), paging.count(conn, stmt)
 
 
 def get(

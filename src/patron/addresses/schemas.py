@@ -9,6 +9,7 @@ from typing import Annotated
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from patron.kernel import validators
+from patron.kernel.pagination import Page
 
 Line = Annotated[str, Meta(max_length=200)]
 Short = Annotated[str, Meta(max_length=20)]
@@ -68,5 +69,5 @@ class AddressRead(Struct):
     updated_at: datetime
 
 
-class AddressList(Struct):
+class AddressPage(Page):
     items: list[AddressRead]

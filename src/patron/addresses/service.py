@@ -15,7 +15,7 @@ import msgspec
 
 from patron.addresses import events, rules
 from patron.addresses import repository as repo
-from patron.addresses.schemas import AddressCreate, AddressList, AddressRead, AddressUpdate
+from patron.addresses.schemas import AddressCreate, AddressPage, AddressRead, AddressUpdate
 from patron.customers import service as customers
 from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
@@ -66,10 +66,13 @@ def _take_defaults(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID
             repo.clear_default(uow.conn, principal.org_id, customer_id, flag, now=now)
 
 
-def list_addresses(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> AddressList:
+def list_addresses(
+    uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, limit: int, offset: int, cursor: str | None
+) -> AddressPage:
     """The customer's addresses, oldest first (a deleted customer keeps them)."""
     customers.get_customer(uow, principal=principal, customer_id=customer_id)
-    return AddressList(items=repo.list_of(uow.conn, principal.org_id, customer_id))
+    page = repo.ADDRESSES.request(limit=limit, offset=offset, cursor=cursor, filters=[str(customer_id)])
+    return page.answer(AddressPage, *repo.list_of(uow.conn, principal.org_id, customer_id, page))
 
 
 def get_address(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, address_id: uuid.UUID) -> AddressRead:

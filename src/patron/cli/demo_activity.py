@@ -143,7 +143,15 @@ def add_subscribers(cast: Cast) -> None:
         )
         newsletter.subscribe(cast.uow, org_slug=cast.slug, data=sign_up, client=client, rate_limit=None)
     page = newsletter.list_subscribers(
-        cast.uow, principal=cast.owner, links=DEMO_LINKS, status=None, topic=None, email=None, limit=1000, offset=0
+        cast.uow,
+        principal=cast.owner,
+        links=DEMO_LINKS,
+        status=None,
+        topic=None,
+        email=None,
+        limit=1000,
+        offset=0,
+        cursor=None,
     )
     for subscriber in sorted(page.items, key=lambda s: s.email):
         roll = rng.random()

@@ -15,9 +15,11 @@ from sqlalchemy.engine import Connection
 
 from patron.companies.records import JoinCodeRecord
 from patron.companies.schemas import CompanyRead, MemberRead
+from patron.db import paging
 from patron.db.base import table
 from patron.db.models import Company, CompanyJoinCode, CompanyMember, Deal, Interaction
 from patron.db.records import record, record_or_none, records
+from patron.kernel import pagination
 
 company = table(Company)
 member = table(CompanyMember)
@@ -45,9 +47,18 @@ def count(conn: Connection, org_id: uuid.UUID) -> int:
     return int(conn.execute(stmt).scalar_one())
 
 
-def list_page(conn: Connection, org_id: uuid.UUID, *, limit: int, offset: int) -> list[CompanyRead]:
-    stmt = _of(org_id).order_by(company.c.name, company.c.id).limit(limit).offset(offset)
-    return records(conn.execute(stmt), CompanyRead)
+BY_NAME = pagination.Keyset("companies", (pagination.Key("name", str), pagination.Key("id", uuid.UUID)))
+# Members have no id of their own: the customer's id ends their order.
+MEMBERS = pagination.Keyset(
+    "company members", (pagination.Key("joined_at", pagination.Timestamp), pagination.Key("customer_id", uuid.UUID))
+)
+JOIN_CODES = pagination.newest_first("company join codes")
+
+
+def list_page(conn: Connection, org_id: uuid.UUID, page: pagination.PageRequest) -> tuple[list[CompanyRead], int]:
+    """A page of companies by name (up to limit + 1) and how many there are."""
+    stmt = _of(org_id)
+    return records(conn.execute(paging.page(stmt, company.c, page)), CompanyRead), paging.count(conn, stmt)
 
 
 def insert(conn: Connection, values: Mapping[str, Any]) -> CompanyRead:
@@ -88,9 +99,12 @@ def _members_of(org_id: uuid.UUID, company_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(member).where(member.c.org_id == org_id, member.c.company_id == company_id)
 
 
-def members(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> list[MemberRead]:
-    stmt = _members_of(org_id, company_id).order_by(member.c.joined_at, member.c.customer_id)
-    return records(conn.execute(stmt), MemberRead)
+def members(
+    conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, page: pagination.PageRequest
+) -> tuple[list[MemberRead], int]:
+    """A page of the company's members in the order they joined, and how many there are."""
+    stmt = _members_of(org_id, company_id)
+    return records(conn.execute(paging.page(stmt, member.c, page)), MemberRead), paging.count(conn, stmt)
 
 
 def get_member(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, customer_id: uuid.UUID) -> MemberRead | None:
@@ -131,13 +145,12 @@ def insert_code(conn: Connection, values: Mapping[str, Any]) -> JoinCodeRecord:
     return record(conn.execute(sa.insert(join_code).values(**values).returning(*join_code.c)).one(), JoinCodeRecord)
 
 
-def codes(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID) -> list[JoinCodeRecord]:
-    stmt = (
-        sa.select(join_code)
-        .where(join_code.c.org_id == org_id, join_code.c.company_id == company_id)
-        .order_by(join_code.c.created_at.desc(), join_code.c.id.desc())
-    )
-    return records(conn.execute(stmt), JoinCodeRecord)
+def codes(
+    conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, page: pagination.PageRequest
+) -> tuple[list[JoinCodeRecord], int]:
+    """A page of the company's join codes, newest first, and how many there are."""
+    stmt = sa.select(join_code).where(join_code.c.org_id == org_id, join_code.c.company_id == company_id)
+    return records(conn.execute(paging.page(stmt, join_code.c, page)), JoinCodeRecord), paging.count(conn, stmt)
 
 
 def get_code(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, code_id: uuid.UUID) -> JoinCodeRecord | None:

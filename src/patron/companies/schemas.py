@@ -11,6 +11,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from patron.companies.rules import JoinCodeStatus
 from patron.customers.schemas import CustomerRead
 from patron.kernel import validators
+from patron.kernel.pagination import Page
 
 MemberRole = Literal["admin", "buyer", "member"]
 CompanyName = Annotated[str, Meta(min_length=1, max_length=200, examples=["Acme GmbH"])]
@@ -38,17 +39,12 @@ class CompanyRead(Struct):
     updated_at: datetime
 
 
-class CompanyPage(Struct):
+class CompanyPage(Page):
     items: list[CompanyRead]
-    total: int
-    limit: int
-    offset: int
 
 
-class ContactPage(Struct):
+class ContactPage(Page):
     items: list[CustomerRead]
-    limit: int
-    offset: int
 
 
 class MemberAdd(Struct, forbid_unknown_fields=True):
@@ -68,7 +64,7 @@ class MemberRead(Struct):
     join_code_id: uuid.UUID | None
 
 
-class MemberList(Struct):
+class MemberPage(Page):
     items: list[MemberRead]
 
 
@@ -97,7 +93,7 @@ class JoinCodeCreated(Struct):
     join_code: JoinCodeRead
 
 
-class JoinCodeList(Struct):
+class JoinCodePage(Page):
     items: list[JoinCodeRead]
 
 

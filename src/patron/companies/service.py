@@ -21,11 +21,11 @@ from patron.companies.schemas import (
     ContactPage,
     JoinCodeCreate,
     JoinCodeCreated,
-    JoinCodeList,
+    JoinCodePage,
     JoinCodeRead,
     JoinCodeRedeem,
     MemberAdd,
-    MemberList,
+    MemberPage,
     MemberRead,
     MemberRole,
     MemberUpdate,
@@ -126,11 +126,12 @@ def create_company(
     return row
 
 
-def list_companies(uow: UnitOfWork, *, principal: Principal, limit: int, offset: int) -> CompanyPage:
+def list_companies(
+    uow: UnitOfWork, *, principal: Principal, limit: int, offset: int, cursor: str | None
+) -> CompanyPage:
     """A page of companies, by name."""
-    rows = repo.list_page(uow.conn, principal.org_id, limit=limit, offset=offset)
-    total = repo.count(uow.conn, principal.org_id)
-    return CompanyPage(items=rows, total=total, limit=limit, offset=offset)
+    page = repo.BY_NAME.request(limit=limit, offset=offset, cursor=cursor)
+    return page.answer(CompanyPage, *repo.list_page(uow.conn, principal.org_id, page))
 
 
 def get_company(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> CompanyRead:
@@ -174,18 +175,22 @@ def delete_company(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UU
 
 
 def list_contacts(
-    uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, limit: int, offset: int
+    uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, limit: int, offset: int, cursor: str | None
 ) -> ContactPage:
-    """The company's contacts: live customers whose `company_id` names it."""
+    """The company's contacts: live customers whose `company_id` names it, oldest first."""
     row = _company_or_404(uow, principal, company_id, for_update=False)
-    items = customers.list_company_contacts(uow, principal=principal, company_id=row.id, limit=limit, offset=offset)
-    return ContactPage(items=items, limit=limit, offset=offset)
+    page = customers.CONTACTS.request(limit=limit, offset=offset, cursor=cursor, filters=[str(row.id)])
+    rows, total = customers.list_company_contacts(uow, principal=principal, company_id=row.id, page=page)
+    return page.answer(ContactPage, rows, total)
 
 
-def list_members(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> MemberList:
+def list_members(
+    uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, limit: int, offset: int, cursor: str | None
+) -> MemberPage:
     """The company's members and their roles, in the order they joined."""
     row = _company_or_404(uow, principal, company_id, for_update=False)
-    return MemberList(items=repo.members(uow.conn, principal.org_id, row.id))
+    page = repo.MEMBERS.request(limit=limit, offset=offset, cursor=cursor, filters=[str(row.id)])
+    return page.answer(MemberPage, *repo.members(uow.conn, principal.org_id, row.id, page))
 
 
 def _add_member(
@@ -287,10 +292,13 @@ def create_join_code(
     return JoinCodeCreated(code=code, join_code=_code_read(row))
 
 
-def list_join_codes(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> JoinCodeList:
+def list_join_codes(
+    uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, limit: int, offset: int, cursor: str | None
+) -> JoinCodePage:
     """The company's join codes, newest first, with their status (never the codes themselves)."""
     company = _company_or_404(uow, principal, company_id, for_update=False)
-    return JoinCodeList(items=[_code_read(r) for r in repo.codes(uow.conn, principal.org_id, company.id)])
+    page = repo.JOIN_CODES.request(limit=limit, offset=offset, cursor=cursor, filters=[str(company.id)])
+    return page.answer(JoinCodePage, *repo.codes(uow.conn, principal.org_id, company.id, page), item=_code_read)
 
 
 def revoke_join_code(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, code_id: uuid.UUID) -> None:

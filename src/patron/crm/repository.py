@@ -14,9 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from patron.crm.schemas import InteractionRead, MemoRead
+from patron.db import paging
 from patron.db.base import table
 from patron.db.models import Interaction, Memo
 from patron.db.records import record, record_or_none, records
+from patron.kernel import pagination
 
 interaction = table(Interaction)
 memo = table(Memo)
@@ -31,22 +33,39 @@ def get_interaction(
     return record_or_none(conn.execute(stmt).one_or_none(), InteractionRead)
 
 
-def interactions_of(
-    conn: Connection,
-    org_id: uuid.UUID,
-    *,
-    customer_id: uuid.UUID | None = None,
-    company_id: uuid.UUID | None = None,
-    limit: int,
-    offset: int,
-) -> list[InteractionRead]:
-    """Newest first; of a customer or of a company."""
+INTERACTIONS = pagination.newest_first("interactions", at="occurred_at")
+MEMOS = pagination.newest_first("memos")
+
+
+def _interactions(org_id: uuid.UUID, *, customer_id: uuid.UUID | None, company_id: uuid.UUID | None) -> sa.Select[Any]:
     stmt = sa.select(interaction).where(interaction.c.org_id == org_id)
     if customer_id is not None:
         stmt = stmt.where(interaction.c.customer_id == customer_id)
     if company_id is not None:
         stmt = stmt.where(interaction.c.company_id == company_id)
-    stmt = stmt.order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc()).limit(limit).offset(offset)
+    return stmt
+
+
+def interactions_of(
+    conn: Connection,
+    org_id: uuid.UUID,
+    page: pagination.PageRequest,
+    *,
+    customer_id: uuid.UUID | None = None,
+    company_id: uuid.UUID | None = None,
+) -> tuple[list[InteractionRead], int]:
+    """A page of a customer's or a company's interactions, newest first, and how many there are."""
+    stmt = _interactions(org_id, customer_id=customer_id, company_id=company_id)
+    return records(conn.execute(paging.page(stmt, interaction.c, page)), InteractionRead), paging.count(conn, stmt)
+
+
+def interactions_before(
+    conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, bound: pagination.Before | None, *, limit: int
+) -> list[InteractionRead]:
+    """A customer's newest `limit` interactions after a timeline cursor, newest first."""
+    stmt = _interactions(org_id, customer_id=customer_id, company_id=None)
+    stmt = stmt.where(paging.before(interaction.c.occurred_at, interaction.c.id, bound))
+    stmt = stmt.order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc()).limit(limit)
     return records(conn.execute(stmt), InteractionRead)
 
 
@@ -80,15 +99,29 @@ def get_memo(
     return record_or_none(conn.execute(stmt).one_or_none(), MemoRead)
 
 
-def memos_of(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, limit: int, offset: int) -> list[MemoRead]:
-    """Newest first."""
-    stmt = (
-        sa.select(memo)
-        .where(memo.c.org_id == org_id, memo.c.customer_id == customer_id)
-        .order_by(memo.c.created_at.desc(), memo.c.id.desc())
-        .limit(limit)
-        .offset(offset)
+def count_for_customer(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> int:
+    """How many interactions and memos the customer has."""
+    interactions = _interactions(org_id, customer_id=customer_id, company_id=None)
+    memos = sa.select(memo.c.id).where(memo.c.org_id == org_id, memo.c.customer_id == customer_id)
+    return paging.count(conn, interactions) + paging.count(conn, memos)
+
+
+def memos_of(
+    conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, page: pagination.PageRequest
+) -> tuple[list[MemoRead], int]:
+    """A page of the customer's memos, newest first, and how many there are."""
+    stmt = sa.select(memo).where(memo.c.org_id == org_id, memo.c.customer_id == customer_id)
+    return records(conn.execute(paging.page(stmt, memo.c, page)), MemoRead), paging.count(conn, stmt)
+
+
+def memos_before(
+    conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, bound: pagination.Before | None, *, limit: int
+) -> list[MemoRead]:
+    """The customer's newest `limit` memos after a timeline cursor, newest first."""
+    stmt = sa.select(memo).where(
+        memo.c.org_id == org_id, memo.c.customer_id == customer_id, paging.before(memo.c.created_at, memo.c.id, bound)
     )
+    stmt = stmt.order_by(memo.c.created_at.desc(), memo.c.id.desc()).limit(limit)
     return records(conn.execute(stmt), MemoRead)
 
 

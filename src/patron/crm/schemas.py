@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from patron.events.schemas import EventRead
+from patron.kernel.pagination import Page
 
 InteractionKind = Literal["call", "email", "meeting", "note"]
 Summary = Annotated[str, Meta(min_length=1, max_length=5000, examples=["Discussed the renewal; wants a quote"])]
@@ -47,10 +48,8 @@ class InteractionRead(Struct):
     updated_at: datetime
 
 
-class InteractionPage(Struct):
+class InteractionPage(Page):
     items: list[InteractionRead]
-    limit: int
-    offset: int
 
 
 class MemoCreate(Struct, forbid_unknown_fields=True):
@@ -66,10 +65,8 @@ class MemoRead(Struct):
     updated_at: datetime
 
 
-class MemoPage(Struct):
+class MemoPage(Page):
     items: list[MemoRead]
-    limit: int
-    offset: int
 
 
 class TimelineEntry(Struct):
@@ -83,11 +80,8 @@ class TimelineEntry(Struct):
     event: EventRead | None = None
 
 
-class Timeline(Struct):
+class Timeline(Page):
     items: list[TimelineEntry]
-    limit: int
-    offset: int
-    next_offset: int | None
 
 
 class MemoUpdate(Struct, forbid_unknown_fields=True):

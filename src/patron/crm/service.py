@@ -103,16 +103,17 @@ def list_interactions(
     company_id: uuid.UUID | None = None,
     limit: int,
     offset: int,
+    cursor: str | None,
 ) -> InteractionPage:
     """A customer's or a company's interactions, newest first."""
     if customer_id is not None:
         customers.get_customer(uow, principal=principal, customer_id=customer_id)
     if company_id is not None:
         companies.get_company(uow, principal=principal, company_id=company_id)
-    rows = repo.interactions_of(
-        uow.conn, principal.org_id, customer_id=customer_id, company_id=company_id, limit=limit, offset=offset
-    )
-    return InteractionPage(items=rows, limit=limit, offset=offset)
+    of = [str(customer_id), str(company_id)]
+    page = repo.INTERACTIONS.request(limit=limit, offset=offset, cursor=cursor, filters=of)
+    rows, total = repo.interactions_of(uow.conn, principal.org_id, page, customer_id=customer_id, company_id=company_id)
+    return page.answer(InteractionPage, rows, total)
 
 
 def _interaction_or_404(
@@ -173,11 +174,13 @@ def add_memo(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, d
     return row
 
 
-def list_memos(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, limit: int, offset: int) -> MemoPage:
+def list_memos(
+    uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, limit: int, offset: int, cursor: str | None
+) -> MemoPage:
     """The customer's memos, newest first."""
     customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
-    rows = repo.memos_of(uow.conn, principal.org_id, customer.id, limit=limit, offset=offset)
-    return MemoPage(items=rows, limit=limit, offset=offset)
+    page = repo.MEMOS.request(limit=limit, offset=offset, cursor=cursor, filters=[str(customer.id)])
+    return page.answer(MemoPage, *repo.memos_of(uow.conn, principal.org_id, customer.id, page))
 
 
 def _memo_or_404(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, memo_id: uuid.UUID) -> MemoRead:
@@ -207,14 +210,23 @@ def delete_memo(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID
     uow.record(events.MemoDeleted(principal.org_id, row.id, customer_id=customer_id))
 
 
-def timeline(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, limit: int, offset: int) -> Timeline:
+def timeline(
+    uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, limit: int, offset: int, cursor: str | None
+) -> Timeline:
     """The customer's interactions, memos and domain events merged, newest first."""
     customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
-    window = offset + limit + 1  # one more than the page tells whether another page follows
-    conn = uow.conn
-    interactions = repo.interactions_of(conn, principal.org_id, customer_id=customer.id, limit=window, offset=0)
-    memos = repo.memos_of(conn, principal.org_id, customer.id, limit=window, offset=0)
-    feed = event_feed.newest_for_subject(uow, principal=principal, subject_id=customer.id, limit=window)
+    page = rules.TIMELINE.request(limit=limit, offset=offset, cursor=cursor, filters=[str(customer.id)])
+    # Each source from the cursor on; one more than the page tells whether another page follows.
+    window = offset + limit + 1
+    conn, org_id = uow.conn, principal.org_id
+    after = page.after
+    interactions = repo.interactions_before(
+        conn, org_id, customer.id, rules.resume_after("interaction", after), limit=window
+    )
+    memos = repo.memos_before(conn, org_id, customer.id, rules.resume_after("memo", after), limit=window)
+    feed = event_feed.newest_for_subject(
+        uow, principal=principal, subject_id=customer.id, limit=window, before=rules.resume_after("event", after)
+    )
     merged = rules.merge_newest_first(
         [
             ("interaction", ((r.occurred_at, r.id, r) for r in interactions)),
@@ -232,5 +244,11 @@ def timeline(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, l
             entries.append(TimelineEntry("memo", item.created_at, item.id, memo=item))
         else:
             entries.append(TimelineEntry("event", item.occurred_at, item.id, event=item))
-    next_offset = offset + limit if len(merged) > limit else None
-    return Timeline(items=entries, limit=limit, offset=offset, next_offset=next_offset)
+    next_cursor = None
+    if len(merged) > limit and entries:
+        last = entries[-1]
+        next_cursor = rules.TIMELINE.cursor([last.at, rules.place(last.kind), last.id], filters=page.filters)
+    total = repo.count_for_customer(conn, org_id, customer.id) + event_feed.count_for_subject(
+        uow, principal=principal, subject_id=customer.id
+    )
+    return Timeline(items=entries, total=total, limit=limit, offset=offset, next_cursor=next_cursor)

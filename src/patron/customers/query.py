@@ -6,7 +6,6 @@ naming the parameter). The repository turns a ListQuery into SQL with bound valu
 
 from __future__ import annotations
 
-import binascii
 import hashlib
 import re
 import uuid
@@ -19,7 +18,7 @@ import msgspec
 
 from patron.customers import search
 from patron.customers.schemas import Gender, Source, Status, Tier
-from patron.kernel import b64
+from patron.kernel import pagination
 from patron.kernel.errors import ValidationFailed
 from patron.kernel.messages import Message
 
@@ -113,10 +112,10 @@ class ListQuery:
     after: tuple[Any, ...] | None  # the sort-key values of the row a cursor points past
 
     def cursor_after(self, row: Mapping[Any, Any]) -> str:
-        """An opaque cursor to the rows after `row` in this query's order."""
-        values = [msgspec.to_builtins(row[key.field.column]) for key in self.sort]
-        payload = msgspec.json.encode([_fingerprint(self.conditions, self.sort, self.terms), values])
-        return b64.encode(payload)
+        """An opaque cursor to the rows after `row` in this query's order (the shared cursor of
+        `patron.kernel.pagination`, bound to the filters, sort and search)."""
+        values = [row[key.field.column] for key in self.sort]
+        return _keyset(self.sort).cursor(values, filters=_fingerprint(self.conditions, self.sort, self.terms))
 
 
 _OP_PREFIX = re.compile(r"^([a-z]+)\|(.*)$", re.DOTALL)
@@ -191,6 +190,17 @@ def _kind_message(kind: str, got: str) -> Message:
     return Message("filter.not_uuid", value=got)
 
 
+def bare_op(field: Field, raw: str) -> str:
+    """The operator of a value given without one: a tag is looked for among the tags and, as in
+    the shop's filter service, a value with `*` is a `like` pattern where the field takes one
+    (`eq|Do*` compares literally); anything else is `eq`."""
+    if field.kind == "tags":
+        return "has"
+    if "*" in raw and "like" in field.ops:
+        return "like"
+    return "eq"
+
+
 def parse_condition(key: str, raw: str) -> Condition:
     """One `filter[<field>]=<op>|<value>` parameter."""
     match = _FILTER_KEY.match(key)
@@ -203,9 +213,7 @@ def parse_condition(key: str, raw: str) -> Condition:
     if field is None:
         raise ValidationFailed.single(key, Message("filter.unknown_field", name=repr(name), allowed=", ".join(FIELDS)))
     op_match = _OP_PREFIX.match(raw)
-    op, value = (op_match.group(1), op_match.group(2)) if op_match else ("eq", raw)
-    if field.kind == "tags" and not op_match:
-        op = "has"
+    op, value = (op_match.group(1), op_match.group(2)) if op_match else (bare_op(field, raw), raw)
     if op not in field.ops:
         raise ValidationFailed.single(
             key, Message("filter.unsupported_operator", op=repr(op), allowed=", ".join(field.ops))
@@ -257,33 +265,29 @@ def _fingerprint(conditions: Iterable[Condition], sort: Iterable[SortKey], terms
     return hashlib.sha256(spec).hexdigest()[:16]
 
 
-def _cursor_value(field: Field, value: Any) -> Any:
-    if value is None:
-        if not field.nullable:
-            raise ValueError
-        return None
-    if field.kind == "int":
-        if type(value) is not int or not -_INT64 <= value < _INT64:
-            raise ValueError
-        return value
-    if field.kind == "bool":
-        if type(value) is not bool:
-            raise ValueError
-        return value
-    if not isinstance(value, str) or len(value) > MAX_VALUE_LENGTH or "\x00" in value:
-        raise ValueError
-    return _value_parser(field)(value)
+# A cursor value's type by the field's kind (None where the field is nullable).
+_CURSOR_KINDS: dict[str, Any] = {
+    "text": str,
+    "enum": str,
+    "date": date,
+    "datetime": pagination.Timestamp,
+    "int": pagination.BigInt,
+    "bool": bool,
+    "uuid": uuid.UUID,
+}
+
+
+def _keyset(sort: Sequence[SortKey]) -> pagination.Keyset:
+    """The list's order as the shared cursor holds it."""
+    keys = []
+    for key in sort:
+        kind = _CURSOR_KINDS[key.field.kind]
+        keys.append(pagination.Key(key.field.column, kind | None if key.field.nullable else kind, key.descending))
+    return pagination.Keyset("customers", tuple(keys))
 
 
 def _parse_cursor(raw: str, conditions: tuple[Condition, ...], sort: tuple[SortKey, ...], terms: Sequence[str]) -> Any:
-    invalid = ValidationFailed.single("cursor", Message("cursor.not_for_this_list"))
-    try:
-        fingerprint, values = msgspec.json.decode(b64.decode(raw))
-        if fingerprint != _fingerprint(conditions, sort, terms) or len(values) != len(sort):
-            raise invalid
-        return tuple(_cursor_value(key.field, value) for key, value in zip(sort, values, strict=True))
-    except (ValueError, TypeError, OverflowError, binascii.Error, msgspec.DecodeError):
-        raise invalid from None
+    return _keyset(sort).read(raw, filters=_fingerprint(conditions, sort, terms))
 
 
 def parse(

@@ -19,12 +19,13 @@ from sqlalchemy.sql.elements import BindParameter
 
 from patron.customers import search
 from patron.customers.schemas import CustomerRead
-from patron.db import counters, shapes
+from patron.db import counters, paging, shapes
 from patron.db.base import table
 from patron.db.fast import Documents, Prepared, Statement
 from patron.db.models import Customer, OrgCounter
 from patron.db.records import record, record_or_none, records
 from patron.db.references import blocking_references
+from patron.kernel import pagination
 
 customer = table(Customer)
 _counter = table(OrgCounter)
@@ -252,13 +253,8 @@ def count_in_company(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID)
 
 
 def company_contacts(
-    conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, *, limit: int, offset: int
-) -> list[CustomerRead]:
-    stmt = (
-        live(org_id)
-        .where(customer.c.company_id == company_id)
-        .order_by(customer.c.created_at, customer.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return records(conn.execute(stmt), CustomerRead)
+    conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, page: pagination.PageRequest
+) -> tuple[list[CustomerRead], int]:
+    """A page of the company's live contacts, oldest first (up to limit + 1), and how many there are."""
+    stmt = live(org_id).where(customer.c.company_id == company_id)
+    return records(conn.execute(paging.page(stmt, customer.c, page)), CustomerRead), paging.count(conn, stmt)

@@ -10,6 +10,7 @@ import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from patron.kernel import validators
+from patron.kernel.pagination import Page
 
 Gender = Literal["female", "male", "diverse"]
 Status = Literal["lead", "prospect", "customer", "churned"]
@@ -128,14 +129,11 @@ class CustomerBatchRead(Struct):
     items: list[CustomerRead]
 
 
-class CustomerPage(Struct):
+class CustomerPage(Page):
     items: list[CustomerRead]
     total: Annotated[
         int, Meta(description="matching customers; at most 1,000 (100 for a search `q`) when total_is_capped")
     ]
-    limit: int
-    offset: int
-    next_cursor: Annotated[str | None, Meta(description="pass as `cursor` for the next page; null on the last")]
     total_is_capped: Annotated[
         bool, Meta(description="more customers match than were counted: total is a lower bound")
     ] = False

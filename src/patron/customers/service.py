@@ -18,7 +18,7 @@ from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
 from patron.identity import service as identity
 from patron.identity.schemas import OrganizationSettings
-from patron.kernel import clock
+from patron.kernel import clock, pagination
 from patron.kernel.changes import field_changes, new_values
 from patron.kernel.errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
 from patron.kernel.events import changes_of
@@ -448,8 +448,11 @@ def count_company_contacts(uow: UnitOfWork, *, principal: Principal, company_id:
     return repo.count_in_company(uow.conn, principal.org_id, company_id)
 
 
+CONTACTS = pagination.oldest_first("company contacts")
+
+
 def list_company_contacts(
-    uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, limit: int, offset: int
-) -> list[CustomerRead]:
-    """Live contacts of the company, oldest first."""
-    return repo.company_contacts(uow.conn, principal.org_id, company_id, limit=limit, offset=offset)
+    uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, page: pagination.PageRequest
+) -> tuple[list[CustomerRead], int]:
+    """A page of the company's live contacts, oldest first (`CONTACTS`), and how many there are."""
+    return repo.company_contacts(uow.conn, principal.org_id, company_id, page)

@@ -12,11 +12,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from patron.db import paging
 from patron.db.base import table
 from patron.db.models import Deal, Pipeline, PipelineStage
 from patron.db.records import record, record_or_none, records
 from patron.deals.records import PipelineRecord, StageRecord
 from patron.deals.schemas import DealRead
+from patron.kernel import pagination
 
 pipeline = table(Pipeline)
 stage = table(PipelineStage)
@@ -46,9 +48,19 @@ def pipeline_name_holder(conn: Connection, org_id: uuid.UUID, name: str) -> uuid
     return conn.execute(stmt).scalar_one_or_none()
 
 
-def list_pipelines(conn: Connection, org_id: uuid.UUID) -> list[PipelineRecord]:
-    stmt = _pipelines(org_id).order_by(pipeline.c.is_default.desc(), pipeline.c.name)
-    return records(conn.execute(stmt), PipelineRecord)
+PIPELINES = pagination.Keyset(
+    "pipelines",
+    (pagination.Key("is_default", bool, descending=True), pagination.Key("name", str), pagination.Key("id", uuid.UUID)),
+)
+DEALS = pagination.newest_first("deals")
+
+
+def list_pipelines(
+    conn: Connection, org_id: uuid.UUID, page: pagination.PageRequest
+) -> tuple[list[PipelineRecord], int]:
+    """A page of pipelines, the default first, then by name, and how many there are."""
+    stmt = _pipelines(org_id)
+    return records(conn.execute(paging.page(stmt, pipeline.c, page)), PipelineRecord), paging.count(conn, stmt)
 
 
 def insert_pipeline(conn: Connection, values: Mapping[str, Any], stages: Sequence[Mapping[str, Any]]) -> PipelineRecord:
@@ -103,15 +115,15 @@ def _filtered(stmt: sa.Select[Any], filters: Mapping[str, Any]) -> sa.Select[Any
 
 
 def list_deals(
-    conn: Connection, org_id: uuid.UUID, filters: Mapping[str, Any], *, limit: int, offset: int
-) -> list[DealRead]:
-    stmt = _filtered(_deals(org_id), filters).order_by(deal.c.created_at.desc(), deal.c.id.desc())
-    return records(conn.execute(stmt.limit(limit).offset(offset)), DealRead)
+    conn: Connection, org_id: uuid.UUID, filters: Mapping[str, Any], page: pagination.PageRequest
+) -> tuple[list[DealRead], int]:
+    """A page of the filtered deals, newest first (up to limit + 1), and how many match."""
+    stmt = _filtered(_deals(org_id), filters)
+    return records(conn.execute(paging.page(stmt, deal.c, page)), DealRead), paging.count(conn, stmt)
 
 
 def count_deals(conn: Connection, org_id: uuid.UUID, filters: Mapping[str, Any]) -> int:
-    stmt = _filtered(sa.select(sa.func.count()).select_from(deal).where(deal.c.org_id == org_id), filters)
-    return int(conn.execute(stmt).scalar_one())
+    return paging.count(conn, _filtered(_deals(org_id), filters))
 
 
 def insert_deal(conn: Connection, values: Mapping[str, Any]) -> DealRead:

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from patron.kernel import validators
+from patron.kernel.pagination import Page
 
 StageKind = Literal["open", "won", "lost"]
 DealStatus = Literal["open", "won", "lost"]
@@ -54,7 +55,7 @@ class PipelineRead(Struct):
     updated_at: datetime
 
 
-class PipelineList(Struct):
+class PipelinePage(Page):
     items: list[PipelineRead]
 
 
@@ -111,11 +112,8 @@ class DealRead(Struct):
     version: int
 
 
-class DealPage(Struct):
+class DealPage(Page):
     items: list[DealRead]
-    total: int
-    limit: int
-    offset: int
 
 
 class BoardColumn(Struct):

@@ -27,7 +27,7 @@ from patron.deals.schemas import (
     DealReopen,
     DealUpdate,
     PipelineCreate,
-    PipelineList,
+    PipelinePage,
     PipelineRead,
     PipelineUpdate,
     StageRead,
@@ -131,13 +131,16 @@ def _default_pipeline(uow: UnitOfWork, principal: Principal) -> PipelineRecord:
     return row
 
 
-def list_pipelines(uow: UnitOfWork, *, principal: Principal) -> PipelineList:
-    """Every pipeline with its stages in order, the default first."""
-    rows = repo.list_pipelines(uow.conn, principal.org_id)
+def list_pipelines(
+    uow: UnitOfWork, *, principal: Principal, limit: int, offset: int, cursor: str | None
+) -> PipelinePage:
+    """Pipelines with their stages in order, the default first, then by name."""
+    page = repo.PIPELINES.request(limit=limit, offset=offset, cursor=cursor)
+    rows, total = repo.list_pipelines(uow.conn, principal.org_id, page)
     by_pipeline: dict[uuid.UUID, list[StageRecord]] = defaultdict(list)
     for stage in repo.stages_of(uow.conn, principal.org_id, [r.id for r in rows]):
         by_pipeline[stage.pipeline_id].append(stage)
-    return PipelineList(items=[_pipeline_read(r, by_pipeline[r.id]) for r in rows])
+    return page.answer(PipelinePage, rows, total, item=lambda r: _pipeline_read(r, by_pipeline[r.id]))
 
 
 def get_pipeline(uow: UnitOfWork, *, principal: Principal, pipeline_id: uuid.UUID) -> PipelineRead:
@@ -258,11 +261,12 @@ def create_deal(uow: UnitOfWork, *, principal: Principal, data: DealCreate) -> D
     return row
 
 
-def list_deals(uow: UnitOfWork, *, principal: Principal, filters: dict[str, Any], limit: int, offset: int) -> DealPage:
+def list_deals(
+    uow: UnitOfWork, *, principal: Principal, filters: dict[str, Any], limit: int, offset: int, cursor: str | None
+) -> DealPage:
     """A page of deals, newest first, filtered by any of pipeline, stage, status, owner, customer, company."""
-    rows = repo.list_deals(uow.conn, principal.org_id, filters, limit=limit, offset=offset)
-    total = repo.count_deals(uow.conn, principal.org_id, filters)
-    return DealPage(items=rows, total=total, limit=limit, offset=offset)
+    page = repo.DEALS.request(limit=limit, offset=offset, cursor=cursor, filters=filters)
+    return page.answer(DealPage, *repo.list_deals(uow.conn, principal.org_id, filters, page))
 
 
 def get_deal(uow: UnitOfWork, *, principal: Principal, deal_id: uuid.UUID) -> DealRead:

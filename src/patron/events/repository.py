@@ -12,10 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from patron.db import paging
 from patron.db.base import table
 from patron.db.models import OrgCounter, OutboxCursor, OutboxEvent
 from patron.db.records import records
 from patron.events.records import CursorRecord, EventRecord
+from patron.kernel import pagination
 
 outbox = table(OutboxEvent)
 
@@ -29,26 +31,40 @@ def _events(rows: Iterable[Sequence[Any]]) -> list[EventRecord]:
     return msgspec.convert([tuple(row) for row in rows], list[EventRecord])
 
 
+def _of_types(stmt: sa.Select[Any], types: Sequence[str] | None, prefixes: tuple[str, ...] | None) -> sa.Select[Any]:
+    """Events of the given types (`customer.*` is every type starting `customer.`, `*` any type)
+    and, when `prefixes` is given, of a type starting with one of them."""
+    if types and "*" not in types:
+        exact = [t for t in types if not t.endswith(".*")]
+        wildcards = [t.removesuffix("*") for t in types if t.endswith(".*")]
+        stmt = stmt.where(
+            sa.or_(outbox.c.type.in_(exact), *(outbox.c.type.startswith(w, autoescape=True) for w in wildcards))
+        )
+    if prefixes is not None:
+        stmt = stmt.where(sa.or_(sa.false(), *(outbox.c.type.startswith(p, autoescape=True) for p in prefixes)))
+    return stmt
+
+
 def page_after(
     conn: Connection,
     org_id: uuid.UUID,
     *,
     after_seq: int,
     limit: int,
-    types: list[str] | None,
+    types: Sequence[str] | None,
     prefixes: tuple[str, ...] | None = None,
+    offset: int = 0,
 ) -> list[EventRecord]:
-    stmt = _EVENTS.where(outbox.c.org_id == org_id, outbox.c.seq > after_seq)
-    if types:
-        # Webhook patterns: a type, or `domain.*` for every type of the domain.
-        exact = [t for t in types if not t.endswith(".*")]
-        domains = [t[:-1] for t in types if t.endswith(".*")]
-        stmt = stmt.where(
-            sa.or_(outbox.c.type.in_(exact), *(outbox.c.type.startswith(d, autoescape=True) for d in domains))
-        )
-    if prefixes is not None:
-        stmt = stmt.where(sa.or_(sa.false(), *(outbox.c.type.startswith(p, autoescape=True) for p in prefixes)))
-    return _events(conn.execute(stmt.order_by(outbox.c.seq).limit(limit)))
+    stmt = _of_types(_EVENTS.where(outbox.c.org_id == org_id, outbox.c.seq > after_seq), types, prefixes)
+    return _events(conn.execute(stmt.order_by(outbox.c.seq).limit(limit).offset(offset)))
+
+
+def count(
+    conn: Connection, org_id: uuid.UUID, *, types: Sequence[str] | None, prefixes: tuple[str, ...] | None, up_to: int
+) -> int:
+    """How many of the organization's events are of these types, counting no further than `up_to`."""
+    stmt = _of_types(sa.select(outbox.c.seq).where(outbox.c.org_id == org_id), types, prefixes)
+    return paging.count(conn, stmt, up_to=up_to)
 
 
 def last_seq(conn: Connection, org_id: uuid.UUID) -> int:
@@ -56,10 +72,27 @@ def last_seq(conn: Connection, org_id: uuid.UUID) -> int:
     return int(conn.execute(stmt).scalar_one_or_none() or 0)
 
 
-def newest_for_subject(conn: Connection, org_id: uuid.UUID, subject_id: uuid.UUID, *, limit: int) -> list[EventRecord]:
+def count_for_subject(conn: Connection, org_id: uuid.UUID, subject_id: uuid.UUID) -> int:
+    stmt = sa.select(outbox.c.seq).where(outbox.c.org_id == org_id, outbox.c.subject_id == subject_id)
+    return paging.count(conn, stmt)
+
+
+def newest_for_subject(
+    conn: Connection,
+    org_id: uuid.UUID,
+    subject_id: uuid.UUID,
+    *,
+    limit: int,
+    before: pagination.Before | None = None,
+) -> list[EventRecord]:
+    """The newest `limit` events about one subject (after a timeline cursor `before`), newest first."""
     stmt = (
-        _EVENTS.where(outbox.c.org_id == org_id, outbox.c.subject_id == subject_id)
-        .order_by(outbox.c.occurred_at.desc(), outbox.c.seq.desc())
+        _EVENTS.where(
+            outbox.c.org_id == org_id,
+            outbox.c.subject_id == subject_id,
+            paging.before(outbox.c.occurred_at, outbox.c.id, before),
+        )
+        .order_by(outbox.c.occurred_at.desc(), outbox.c.id.desc())
         .limit(limit)
     )
     return _events(conn.execute(stmt))

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from patron.events.webhook_rules import EVENT_PATTERN
+from patron.kernel.pagination import Page
 
 
 class EventActor(Struct):
@@ -24,9 +25,14 @@ class EventRead(Struct):
     data: dict[str, Any]
 
 
-class EventPage(Struct):
+class EventPage(Page):
+    """A feed: `next_cursor` is where to read on from (the given cursor again when nothing is new),
+    so polling with it sees every event once."""
+
     items: list[EventRead]
-    next_cursor: str | None
+    total_is_capped: Annotated[
+        bool, Meta(description="more events match than were counted (1,000): total is a lower bound")
+    ] = False
 
 
 EventTypePattern = Annotated[str, Meta(max_length=61, pattern=EVENT_PATTERN.pattern, examples=["inquiry.*"])]
@@ -66,7 +72,7 @@ class WebhookCreated(Struct):
     secret: str
 
 
-class WebhookList(Struct):
+class WebhookPage(Page):
     items: list[WebhookRead]
 
 
@@ -92,5 +98,5 @@ class WebhookDeliveryRead(Struct):
     attempt_log: list[WebhookAttemptRead]
 
 
-class WebhookDeliveryList(Struct):
+class WebhookDeliveryPage(Page):
     items: list[WebhookDeliveryRead]

@@ -25,7 +25,7 @@ _BATCH = 500
 def start_seq(database: Database, *, principal: Principal, cursor: str | None) -> int:
     """Where a stream starts: after the client's cursor (Last-Event-ID), else after the newest event."""
     if cursor:
-        return decode_cursor(cursor)
+        return decode_cursor(cursor, field="after")
     with database.unit_of_work(actor=SYSTEM, readonly=True) as uow:
         return repo.last_seq(uow.conn, principal.org_id)
 

@@ -14,11 +14,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from patron.db import paging
 from patron.db.base import table
 from patron.db.models import OrgCounter, Webhook, WebhookAttempt, WebhookDelivery
 from patron.db.records import record, record_or_none, records
 from patron.events.records import ClaimedDeliveryRecord, DeliveryRecord, WebhookRecord
 from patron.events.schemas import WebhookAttemptRead
+from patron.kernel import pagination
 
 webhook = table(Webhook)
 delivery = table(WebhookDelivery)
@@ -43,8 +45,17 @@ def get(
     return record_or_none(conn.execute(stmt).one_or_none(), WebhookRecord)
 
 
-def list_all(conn: Connection, org_id: uuid.UUID) -> list[WebhookRecord]:
-    return records(conn.execute(_of(org_id).order_by(webhook.c.created_at, webhook.c.id)), WebhookRecord)
+WEBHOOKS = pagination.oldest_first("webhooks")
+DELIVERIES = pagination.Keyset(
+    "webhook deliveries",
+    (pagination.Key("event_seq", pagination.BigInt, descending=True), pagination.Key("id", uuid.UUID, descending=True)),
+)
+
+
+def list_page(conn: Connection, org_id: uuid.UUID, page: pagination.PageRequest) -> tuple[list[WebhookRecord], int]:
+    """A page of webhooks, oldest first (up to limit + 1), and how many there are."""
+    stmt = _of(org_id)
+    return records(conn.execute(paging.page(stmt, webhook.c, page)), WebhookRecord), paging.count(conn, stmt)
 
 
 def update(conn: Connection, org_id: uuid.UUID, webhook_id: uuid.UUID, values: Mapping[str, Any]) -> WebhookRecord:
@@ -65,14 +76,12 @@ def delete(conn: Connection, org_id: uuid.UUID, webhook_id: uuid.UUID) -> None:
     conn.execute(sa.delete(webhook).where(webhook.c.org_id == org_id, webhook.c.id == webhook_id))
 
 
-def deliveries(conn: Connection, org_id: uuid.UUID, webhook_id: uuid.UUID, *, limit: int) -> list[DeliveryRecord]:
-    stmt = (
-        sa.select(delivery)
-        .where(delivery.c.org_id == org_id, delivery.c.webhook_id == webhook_id)
-        .order_by(delivery.c.event_seq.desc())
-        .limit(limit)
-    )
-    return records(conn.execute(stmt), DeliveryRecord)
+def deliveries(
+    conn: Connection, org_id: uuid.UUID, webhook_id: uuid.UUID, page: pagination.PageRequest
+) -> tuple[list[DeliveryRecord], int]:
+    """A page of the webhook's deliveries, newest event first, and how many there are."""
+    stmt = sa.select(delivery).where(delivery.c.org_id == org_id, delivery.c.webhook_id == webhook_id)
+    return records(conn.execute(paging.page(stmt, delivery.c, page)), DeliveryRecord), paging.count(conn, stmt)
 
 
 def attempts_of(

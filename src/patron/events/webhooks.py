@@ -14,13 +14,13 @@ from patron.events import webhook_repository as repo
 from patron.events.addresses import AddressRefused, check_url
 from patron.events.events import WebhookCreated as WebhookCreatedEvent
 from patron.events.events import WebhookDeleted, WebhookUpdated
-from patron.events.records import WebhookRecord
+from patron.events.records import DeliveryRecord, WebhookRecord
 from patron.events.schemas import (
     WebhookCreate,
     WebhookCreated,
-    WebhookDeliveryList,
+    WebhookDeliveryPage,
     WebhookDeliveryRead,
-    WebhookList,
+    WebhookPage,
     WebhookRead,
     WebhookUpdate,
 )
@@ -114,9 +114,10 @@ def create_webhook(
     return WebhookCreated(webhook=to_read(row), secret=secret)
 
 
-def list_webhooks(uow: UnitOfWork, *, principal: Principal) -> WebhookList:
+def list_webhooks(uow: UnitOfWork, *, principal: Principal, limit: int, offset: int, cursor: str | None) -> WebhookPage:
     """The organization's webhooks, oldest first."""
-    return WebhookList(items=[to_read(r) for r in repo.list_all(uow.conn, principal.org_id)])
+    page = repo.WEBHOOKS.request(limit=limit, offset=offset, cursor=cursor)
+    return page.answer(WebhookPage, *repo.list_page(uow.conn, principal.org_id, page), item=to_read)
 
 
 def get_webhook(uow: UnitOfWork, *, principal: Principal, webhook_id: uuid.UUID) -> WebhookRead:
@@ -166,13 +167,17 @@ def delete_webhook(uow: UnitOfWork, *, principal: Principal, webhook_id: uuid.UU
     uow.record(WebhookDeleted(principal.org_id, webhook_id))
 
 
-def list_deliveries(uow: UnitOfWork, *, principal: Principal, webhook_id: uuid.UUID, limit: int) -> WebhookDeliveryList:
-    """The newest deliveries, each with its log of attempts."""
+def list_deliveries(
+    uow: UnitOfWork, *, principal: Principal, webhook_id: uuid.UUID, limit: int, offset: int, cursor: str | None
+) -> WebhookDeliveryPage:
+    """The deliveries, newest event first, each with its log of attempts."""
     _webhook_or_404(uow, principal, webhook_id, lock=False)
-    rows = repo.deliveries(uow.conn, principal.org_id, webhook_id, limit=limit)
+    page = repo.DELIVERIES.request(limit=limit, offset=offset, cursor=cursor, filters=[str(webhook_id)])
+    rows, total = repo.deliveries(uow.conn, principal.org_id, webhook_id, page)
     log = repo.attempts_of(uow.conn, principal.org_id, [r.id for r in rows])
-    items = [
-        WebhookDeliveryRead(
+
+    def read(r: DeliveryRecord) -> WebhookDeliveryRead:
+        return WebhookDeliveryRead(
             id=r.id,
             event_cursor=encode_cursor(r.event_seq),
             event_type=r.event_type,
@@ -183,6 +188,5 @@ def list_deliveries(uow: UnitOfWork, *, principal: Principal, webhook_id: uuid.U
             updated_at=r.updated_at,
             attempt_log=log[r.id],
         )
-        for r in rows
-    ]
-    return WebhookDeliveryList(items=items)
+
+    return page.answer(WebhookDeliveryPage, rows, total, item=read)

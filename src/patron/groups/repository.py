@@ -12,10 +12,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from patron.db import paging
 from patron.db.base import table
 from patron.db.models import CustomerGroup, CustomerProductRule, GroupProductRule
 from patron.db.records import record, record_or_none, records
 from patron.groups.schemas import GroupRead
+from patron.kernel import pagination
 
 group = table(CustomerGroup)
 group_rule = table(GroupProductRule)
@@ -38,8 +40,13 @@ def name_holder(conn: Connection, org_id: uuid.UUID, name: str) -> uuid.UUID | N
     return conn.execute(stmt).scalar_one_or_none()
 
 
-def list_all(conn: Connection, org_id: uuid.UUID) -> list[GroupRead]:
-    return records(conn.execute(_of(org_id).order_by(group.c.name, group.c.id)), GroupRead)
+BY_NAME = pagination.Keyset("customer groups", (pagination.Key("name", str), pagination.Key("id", uuid.UUID)))
+
+
+def list_page(conn: Connection, org_id: uuid.UUID, page: pagination.PageRequest) -> tuple[list[GroupRead], int]:
+    """A page of groups by name (up to limit + 1) and how many there are."""
+    stmt = _of(org_id)
+    return records(conn.execute(paging.page(stmt, group.c, page)), GroupRead), paging.count(conn, stmt)
 
 
 def insert(conn: Connection, values: Mapping[str, Any]) -> GroupRead:

@@ -10,6 +10,7 @@ import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from patron.groups.rules import Level, Rule
+from patron.kernel.pagination import Page
 
 GroupName = Annotated[str, Meta(min_length=1, max_length=100, examples=["Wholesale"])]
 ProductRef = Annotated[str, Meta(min_length=1, max_length=100, examples=["SKU-1042"])]
@@ -34,7 +35,7 @@ class GroupRead(Struct):
     updated_at: datetime
 
 
-class GroupList(Struct):
+class GroupPage(Page):
     items: list[GroupRead]
 
 

@@ -17,7 +17,7 @@ from patron.groups import repository as repo
 from patron.groups.schemas import (
     AccessRule,
     GroupCreate,
-    GroupList,
+    GroupPage,
     GroupRead,
     GroupUpdate,
     ProductAccess,
@@ -77,9 +77,10 @@ def create_group(uow: UnitOfWork, *, principal: Principal, data: GroupCreate) ->
     return row
 
 
-def list_groups(uow: UnitOfWork, *, principal: Principal) -> GroupList:
-    """Every group of the organization, by name."""
-    return GroupList(items=repo.list_all(uow.conn, principal.org_id))
+def list_groups(uow: UnitOfWork, *, principal: Principal, limit: int, offset: int, cursor: str | None) -> GroupPage:
+    """The organization's groups, by name."""
+    page = repo.BY_NAME.request(limit=limit, offset=offset, cursor=cursor)
+    return page.answer(GroupPage, *repo.list_page(uow.conn, principal.org_id, page))
 
 
 def get_group(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) -> GroupRead:

@@ -13,11 +13,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from patron.db import paging
 from patron.db.base import table
 from patron.db.models import ApiKey, Organization, StaffUser
 from patron.db.records import record, record_or_none, records
 from patron.identity.records import ApiKeyRecord, OrganizationRecord, PrincipalRecord
 from patron.identity.schemas import StaffRead
+from patron.kernel import pagination
 
 organization = table(Organization)
 staff = table(StaffUser)
@@ -83,8 +85,26 @@ def staff_email_taken(conn: Connection, org_id: uuid.UUID, email: str) -> bool:
     return conn.execute(stmt).first() is not None
 
 
-def list_staff(conn: Connection, org_id: uuid.UUID) -> list[StaffRead]:
-    return records(conn.execute(_staff_of(org_id).order_by(staff.c.created_at, staff.c.id)), StaffRead)
+STAFF = pagination.Keyset(
+    "staff", (pagination.Key("created_at", pagination.Timestamp), pagination.Key("id", uuid.UUID))
+)
+API_KEYS = pagination.Keyset(
+    "api keys", (pagination.Key("created_at", pagination.Timestamp), pagination.Key("id", uuid.UUID))
+)
+
+
+def list_staff(conn: Connection, org_id: uuid.UUID, page: pagination.PageRequest) -> tuple[list[StaffRead], int]:
+    """A page of active staff, oldest first (up to limit + 1), and how many there are."""
+    stmt = _staff_of(org_id)
+    return records(conn.execute(paging.page(stmt, staff.c, page)), StaffRead), paging.count(conn, stmt)
+
+
+def api_keys_of(
+    conn: Connection, org_id: uuid.UUID, staff_id: uuid.UUID, page: pagination.PageRequest
+) -> tuple[list[ApiKeyRecord], int]:
+    """A page of a staff member's keys, revoked ones included, oldest first, and how many there are."""
+    stmt = sa.select(api_key).where(api_key.c.org_id == org_id, api_key.c.staff_id == staff_id)
+    return records(conn.execute(paging.page(stmt, api_key.c, page)), ApiKeyRecord), paging.count(conn, stmt)
 
 
 def lock_owners(conn: Connection, org_id: uuid.UUID) -> list[uuid.UUID]:

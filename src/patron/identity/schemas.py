@@ -11,6 +11,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from patron.kernel import validators
 from patron.kernel.limits import MAX_AWARD, MAX_ORDER_TOTAL, MAX_TIER_THRESHOLD
+from patron.kernel.pagination import Page
 
 Slug = Annotated[
     str, Meta(min_length=2, max_length=63, pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", examples=["pho-24"])
@@ -141,7 +142,7 @@ class ApiKeyRead(Struct):
     id: uuid.UUID
     staff_id: uuid.UUID
     name: str | None
-    ends_with: str
+    ends_with: Annotated[str, Meta(description="the key's last characters, to tell keys apart")]
     created_at: datetime
     revoked_at: datetime | None
 
@@ -160,9 +161,18 @@ class OrganizationCreated(Struct):
 
 
 class StaffCreated(Struct):
+    """The first key is shown here only; `key.id` revokes it (`DELETE /api-keys/{key_id}`)."""
+
     staff: StaffRead
     api_key: str
+    key: ApiKeyRead
 
 
-class StaffList(Struct):
+class StaffPage(Page):
     items: list[StaffRead]
+
+
+class ApiKeyPage(Page):
+    """A staff member's keys, revoked ones included, oldest first; never the key or its hash."""
+
+    items: list[ApiKeyRead]

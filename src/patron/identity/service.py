@@ -16,6 +16,7 @@ from patron.identity.records import ApiKeyRecord, OrganizationRecord
 from patron.identity.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
+    ApiKeyPage,
     ApiKeyRead,
     OrganizationCreate,
     OrganizationCreated,
@@ -24,6 +25,7 @@ from patron.identity.schemas import (
     OrganizationUpdate,
     StaffCreate,
     StaffCreated,
+    StaffPage,
     StaffRead,
     StaffUpdate,
 )
@@ -191,14 +193,31 @@ def create_staff(uow: UnitOfWork, *, principal: Principal, data: StaffCreate) ->
     row = _insert_staff(
         conn, org_id=principal.org_id, email=email, name=data.name, role=data.role, password=data.password
     )
-    plaintext, _ = _insert_api_key(conn, org_id=principal.org_id, staff_id=row.id, name=None)
+    plaintext, key_row = _insert_api_key(conn, org_id=principal.org_id, staff_id=row.id, name=None)
     uow.record(events.StaffCreated(principal.org_id, row.id, email=email, role=row.role))
-    return StaffCreated(staff=row, api_key=plaintext)
+    return StaffCreated(staff=row, api_key=plaintext, key=_api_key_read(key_row))
 
 
-def list_staff(uow: UnitOfWork, *, principal: Principal) -> list[StaffRead]:
-    """Active staff of the organization."""
-    return repo.list_staff(uow.conn, principal.org_id)
+def list_staff(uow: UnitOfWork, *, principal: Principal, limit: int, offset: int, cursor: str | None) -> StaffPage:
+    """Active staff of the organization, oldest first."""
+    page = repo.STAFF.request(limit=limit, offset=offset, cursor=cursor)
+    rows, total = repo.list_staff(uow.conn, principal.org_id, page)
+    items, next_cursor = page.split(rows)
+    return StaffPage(items=items, total=total, limit=limit, offset=offset, next_cursor=next_cursor)
+
+
+def list_api_keys(
+    uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID, limit: int, offset: int, cursor: str | None
+) -> ApiKeyPage:
+    """A staff member's keys, revoked ones included, oldest first (never the key or its hash)."""
+    if repo.get_staff(uow.conn, principal.org_id, staff_id) is None:
+        raise NotFound(Message("staff.not_found"))
+    page = repo.API_KEYS.request(limit=limit, offset=offset, cursor=cursor, filters=[str(staff_id)])
+    rows, total = repo.api_keys_of(uow.conn, principal.org_id, staff_id, page)
+    items, next_cursor = page.split(rows)
+    return ApiKeyPage(
+        items=[_api_key_read(r) for r in items], total=total, limit=limit, offset=offset, next_cursor=next_cursor
+    )
 
 
 def get_staff(uow: UnitOfWork, *, principal: Principal, staff_id: uuid.UUID) -> StaffRead:

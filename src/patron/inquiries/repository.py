@@ -14,10 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from patron.db import paging
 from patron.db.base import table
 from patron.db.models import Inquiry, InquiryReply
 from patron.db.records import record, record_or_none, records
 from patron.inquiries.schemas import InquiryRead, InquiryReplyRead
+from patron.kernel import pagination
 
 inquiry = table(Inquiry)
 reply = table(InquiryReply)
@@ -74,6 +76,9 @@ def _filtered(
     return stmt
 
 
+NEWEST_FIRST = pagination.newest_first("inquiries")
+
+
 def list_page(
     conn: Connection,
     org_id: uuid.UUID,
@@ -81,17 +86,8 @@ def list_page(
     status: str | None,
     assigned_to: uuid.UUID | None,
     email: str | None,
-    limit: int,
-    offset: int,
-) -> list[InquiryRead]:
+    page: pagination.PageRequest,
+) -> tuple[list[InquiryRead], int]:
+    """A page of the filtered inquiries, newest first (up to limit + 1), and how many match."""
     stmt = _filtered(_of(org_id), status=status, assigned_to=assigned_to, email=email)
-    stmt = stmt.order_by(inquiry.c.created_at.desc(), inquiry.c.id.desc()).limit(limit).offset(offset)
-    return records(conn.execute(stmt), InquiryRead)
-
-
-def count(
-    conn: Connection, org_id: uuid.UUID, *, status: str | None, assigned_to: uuid.UUID | None, email: str | None
-) -> int:
-    stmt = sa.select(sa.func.count()).select_from(inquiry).where(inquiry.c.org_id == org_id)
-    stmt = _filtered(stmt, status=status, assigned_to=assigned_to, email=email)
-    return int(conn.execute(stmt).scalar_one())
+    return records(conn.execute(paging.page(stmt, inquiry.c, page)), InquiryRead), paging.count(conn, stmt)

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct
 
 from patron.kernel import validators
+from patron.kernel.pagination import Page
 
 InquiryStatus = Literal["new", "assigned", "replied", "converted", "lost"]
 Message = Annotated[str, Meta(min_length=1, max_length=5000)]
@@ -78,9 +79,5 @@ class InquiryDetail(InquiryRead):
     replies: list[InquiryReplyRead]
 
 
-class InquiryPage(Struct):
+class InquiryPage(Page):
     items: list[InquiryRead]
-    total: int
-    limit: int
-    offset: int
-    next_cursor: str | None

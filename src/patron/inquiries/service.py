@@ -116,6 +116,7 @@ def list_inquiries(
     email: str | None,
     limit: int,
     offset: int,
+    cursor: str | None,
 ) -> InquiryPage:
     """A page of inquiries, newest first."""
     filters: dict[str, Any] = {
@@ -123,9 +124,8 @@ def list_inquiries(
         "assigned_to": assigned_to,
         "email": email.strip().lower() if email else None,
     }
-    rows = repo.list_page(uow.conn, principal.org_id, **filters, limit=limit, offset=offset)
-    total = repo.count(uow.conn, principal.org_id, **filters)
-    return InquiryPage(items=rows, total=total, limit=limit, offset=offset, next_cursor=None)
+    page = repo.NEWEST_FIRST.request(limit=limit, offset=offset, cursor=cursor, filters=filters)
+    return page.answer(InquiryPage, *repo.list_page(uow.conn, principal.org_id, **filters, page=page))
 
 
 def _inquiry_or_404(uow: UnitOfWork, principal: Principal, inquiry_id: uuid.UUID, *, lock: bool) -> InquiryRead:

@@ -13,9 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from patron.db import paging
 from patron.db.base import table
 from patron.db.models import Customer, CustomerList, CustomerListItem
 from patron.db.records import record, record_or_none, records
+from patron.kernel import pagination
 from patron.lists.records import ListRecord
 from patron.lists.schemas import ItemRead
 
@@ -28,8 +30,15 @@ def _of(org_id: uuid.UUID, customer_id: uuid.UUID) -> sa.Select[Any]:
     return sa.select(lists).where(lists.c.org_id == org_id, lists.c.customer_id == customer_id)
 
 
-def lists_of(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> list[ListRecord]:
-    return records(conn.execute(_of(org_id, customer_id).order_by(lists.c.id)), ListRecord)
+LISTS = pagination.by_id("lists")
+
+
+def lists_of(
+    conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, page: pagination.PageRequest
+) -> tuple[list[ListRecord], int]:
+    """A page of the customer's lists, oldest first (up to limit + 1), and how many there are."""
+    stmt = _of(org_id, customer_id)
+    return records(conn.execute(paging.page(stmt, lists.c, page)), ListRecord), paging.count(conn, stmt)
 
 
 def get(

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from patron.kernel.pagination import Page
+
 ListKind = Literal["wishlist", "list"]
 ListName = Annotated[str, Meta(min_length=1, max_length=200, examples=["Tết wishlist"])]
 ProductRef = Annotated[str, Meta(min_length=1, max_length=200, examples=["SKU-1042"])]
@@ -57,7 +59,7 @@ class ListRead(Struct):
     updated_at: datetime
 
 
-class ListCollection(Struct):
+class ListPage(Page):
     items: list[ListRead]
 
 

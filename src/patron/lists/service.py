@@ -24,8 +24,8 @@ from patron.lists.schemas import (
     ItemCreate,
     ItemRead,
     ItemUpdate,
-    ListCollection,
     ListCreate,
+    ListPage,
     ListRead,
     ListUpdate,
     ShareCreated,
@@ -76,12 +76,15 @@ def _name(value: str) -> str:
     return name
 
 
-def list_lists(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> ListCollection:
+def list_lists(
+    uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, limit: int, offset: int, cursor: str | None
+) -> ListPage:
     """The customer's lists with their items, oldest first."""
     customers.get_customer(uow, principal=principal, customer_id=customer_id)
-    rows = repo.lists_of(uow.conn, principal.org_id, customer_id)
+    page = repo.LISTS.request(limit=limit, offset=offset, cursor=cursor, filters=[str(customer_id)])
+    rows, total = repo.lists_of(uow.conn, principal.org_id, customer_id, page)
     by_list = repo.items_of(uow.conn, principal.org_id, [r.id for r in rows])
-    return ListCollection(items=[_list_read(r, by_list[r.id]) for r in rows])
+    return page.answer(ListPage, rows, total, item=lambda r: _list_read(r, by_list[r.id]))
 
 
 def get_list(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, list_id: uuid.UUID) -> ListRead:

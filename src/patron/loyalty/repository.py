@@ -18,10 +18,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from patron.db import paging
 from patron.db.base import table
-from patron.db.fast import Prepared
 from patron.db.models import Customer, LoyaltyEntry
 from patron.db.records import record, record_or_none
+from patron.kernel import pagination
 from patron.loyalty.schemas import EntryKind, LedgerEntryRead
 
 entry = table(LoyaltyEntry)
@@ -121,58 +122,52 @@ def set_tier(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, tier: 
     conn.execute(stmt)
 
 
+# Newest entries first (ids are time-ordered UUIDv7).
+ENTRIES = pagination.Keyset("points entries", (pagination.Key("id", uuid.UUID, descending=True),))
+
+
 class LedgerPage(NamedTuple):
     balance: int
     lifetime_points: int
-    entries: list[LedgerEntryRead]
-
-
-def _ledger_page_statement(*, paged_on: bool) -> sa.Select[Any]:
-    org_id = sa.bindparam("org_id", type_=entry.c.org_id.type)
-    customer_id = sa.bindparam("customer_id", type_=entry.c.customer_id.type)
-    lifetime = (
-        sa.select(sa.func.coalesce(sa.func.sum(entry.c.lifetime_points), 0))
-        .where(entry.c.org_id == org_id, entry.c.customer_id == customer_id)
-        .scalar_subquery()
-    )
-    holder = (
-        sa.select(_customer.c.points_balance.label("balance"), lifetime.label("lifetime"))
-        .where(*_customer_row(org_id, customer_id))
-        .subquery("holder")
-    )
-    entries = sa.select(entry).where(entry.c.org_id == org_id, entry.c.customer_id == customer_id)
-    if paged_on:
-        entries = entries.where(entry.c.id < sa.bindparam("before", type_=entry.c.id.type))
-    limit = sa.bindparam("limit", type_=sa.Integer)
-    page = entries.order_by(entry.c.id.desc()).limit(limit).subquery("page")
-    return (
-        sa.select(holder.c.balance, holder.c.lifetime, *page.c)
-        .select_from(holder.outerjoin(page, sa.true()))
-        .order_by(page.c.id.desc())
-    )
-
-
-# Built and compiled once (building the statement cost ~600 µs a read, a quarter of the request).
-_LEDGER_PAGE = {paged_on: Prepared(_ledger_page_statement(paged_on=paged_on)) for paged_on in (False, True)}
+    total: int
+    entries: list[LedgerEntryRead]  # up to limit + 1: the extra one says there is a next page
 
 
 def ledger_page(
-    conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, limit: int, before: uuid.UUID | None
+    conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, page: pagination.PageRequest
 ) -> LedgerPage | None:
-    """The balance, lifetime points and newest entries (ids are time-ordered UUIDv7) below
-    `before`, as one snapshot; None when the organization has no such customer.
+    """The balance, lifetime points, number of entries and a page of entries, newest first, as one
+    snapshot; None when the organization has no such customer.
 
     One statement, because a read-only unit on PostgreSQL runs each statement on its own
     (autocommit): read in three, an award committing in between made the balance disagree
     with the entries of the same answer (32 of 183 reads in the test). The customer's one
     row is outer-joined to the page, so a customer without entries still answers.
     """
-    values: dict[str, Any] = {"org_id": org_id, "customer_id": customer_id, "limit": limit}
-    if before is not None:
-        values["before"] = before
-    rows = _LEDGER_PAGE[before is not None].rows(conn, values)
+    of_customer = (entry.c.org_id == org_id, entry.c.customer_id == customer_id)
+    lifetime = sa.select(sa.func.coalesce(sa.func.sum(entry.c.lifetime_points), 0)).where(*of_customer)
+    total = sa.select(sa.func.count()).select_from(entry).where(*of_customer)
+    holder = (
+        sa.select(
+            _customer.c.points_balance.label("balance"),
+            lifetime.scalar_subquery().label("lifetime"),
+            total.scalar_subquery().label("total"),
+        )
+        .where(*_customer_row(org_id, customer_id))
+        .subquery("holder")
+    )
+    entries = paging.page(sa.select(entry).where(*of_customer), entry.c, page).subquery("page")
+    stmt = (
+        sa.select(holder.c.balance, holder.c.lifetime, holder.c.total, *entries.c)
+        .select_from(holder.outerjoin(entries, sa.true()))
+        .order_by(entries.c.id.desc())
+    )
+    rows = conn.execute(stmt).mappings().all()
     if not rows:
         return None
     # The driver's values (on SQLite an id is hex text), read by msgspec's rules.
-    found = msgspec.convert([row for row in rows if row["id"] is not None], list[LedgerEntryRead], strict=False)
-    return LedgerPage(balance=int(rows[0]["balance"]), lifetime_points=int(rows[0]["lifetime"]), entries=found)
+    found = msgspec.convert([dict(row) for row in rows if row["id"] is not None], list[LedgerEntryRead], strict=False)
+    first = rows[0]
+    return LedgerPage(
+        balance=int(first["balance"]), lifetime_points=int(first["lifetime"]), total=int(first["total"]), entries=found
+    )

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
+from patron.kernel.pagination import Page
+
 EntryKind = Literal["award", "reversal", "redemption", "adjustment"]
 MAX_POINTS = 10**12
 
@@ -24,13 +26,15 @@ class LedgerEntryRead(Struct):
     created_at: datetime
 
 
-class PointsRead(Struct):
+class PointsRead(Page):
+    """The balance and tier with a page of the ledger: `entries` are its items, paged as every list
+    is (`total`, `limit`, `offset`, `next_cursor`)."""
+
     customer_id: uuid.UUID
     balance: int
     lifetime_earned: int
     tier: str | None
     entries: list[LedgerEntryRead]
-    next_cursor: str | None
 
 
 class RedeemCreate(Struct, forbid_unknown_fields=True):

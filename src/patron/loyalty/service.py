@@ -20,7 +20,7 @@ from patron.db.uow import UnitOfWork
 from patron.identity.schemas import LoyaltySettings
 from patron.kernel import clock
 from patron.kernel.errors import Conflict, NotFound, ValidationFailed
-from patron.kernel.ids import parse_uuid, uuid7
+from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 from patron.loyalty import events, rules
@@ -167,23 +167,26 @@ def get_points(
     settings: LoyaltySettings,
     customer_id: uuid.UUID,
     limit: int,
-    after: str | None,
+    offset: int = 0,
+    cursor: str | None,
+    cursor_field: str = "cursor",
 ) -> PointsRead:
     """The balance, lifetime points, tier and a page of ledger entries, newest first."""
-    before = None
-    if after is not None:
-        before = parse_uuid(after)
-        if before is None:
-            raise ValidationFailed.single("after", Message("cursor.invalid"))
-    page = repo.ledger_page(uow.conn, principal.org_id, customer_id, limit=limit, before=before)
-    if page is None:
+    page = repo.ENTRIES.request(
+        limit=limit, offset=offset, cursor=cursor, filters=[str(customer_id)], field=cursor_field
+    )
+    found = repo.ledger_page(uow.conn, principal.org_id, customer_id, page)
+    if found is None:
         raise NotFound(Message("customer.not_found"), code="customer.not_found")
-    rows = page.entries
+    entries, next_cursor = page.split(found.entries)
     return PointsRead(
         customer_id=customer_id,
-        balance=page.balance,
-        lifetime_earned=page.lifetime_points,
-        tier=rules.tier_for(page.lifetime_points, settings.tiers),
-        entries=rows,
-        next_cursor=str(rows[-1].id) if len(rows) == limit else None,
+        balance=found.balance,
+        lifetime_earned=found.lifetime_points,
+        tier=rules.tier_for(found.lifetime_points, settings.tiers),
+        entries=entries,
+        total=found.total,
+        limit=limit,
+        offset=offset,
+        next_cursor=next_cursor,
     )

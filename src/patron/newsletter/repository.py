@@ -14,10 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from patron.db import paging
 from patron.db.base import table
 from patron.db.fast import Prepared
 from patron.db.models import NewsletterConsent, NewsletterSubscriber
 from patron.db.records import record, record_or_none, records
+from patron.kernel import pagination
 from patron.newsletter.records import SubscriberLink, SubscriberRecord
 from patron.newsletter.schemas import ConsentRead
 
@@ -133,6 +135,9 @@ def _filtered(
     return stmt
 
 
+NEWEST_FIRST = pagination.newest_first("newsletter subscribers")
+
+
 def list_page(
     conn: Connection,
     org_id: uuid.UUID,
@@ -140,18 +145,12 @@ def list_page(
     status: str | None,
     topic: str | None,
     email: str | None,
-    limit: int,
-    offset: int,
-) -> list[SubscriberRecord]:
+    page: pagination.PageRequest,
+) -> tuple[list[SubscriberRecord], int]:
+    """A page of the filtered subscribers, newest first (up to limit + 1), and how many match."""
     stmt = _filtered(conn, _of(org_id), status=status, topic=topic, email=email)
-    stmt = stmt.order_by(subscriber.c.created_at.desc(), subscriber.c.id.desc()).limit(limit).offset(offset)
-    return records(conn.execute(stmt), SubscriberRecord)
-
-
-def count(conn: Connection, org_id: uuid.UUID, *, status: str | None, topic: str | None, email: str | None) -> int:
-    stmt = sa.select(sa.func.count()).select_from(subscriber).where(subscriber.c.org_id == org_id)
-    stmt = _filtered(conn, stmt, status=status, topic=topic, email=email)
-    return int(conn.execute(stmt).scalar_one())
+    rows = records(conn.execute(paging.page(stmt, subscriber.c, page)), SubscriberRecord)
+    return rows, paging.count(conn, stmt)
 
 
 def count_by_status(conn: Connection, org_id: uuid.UUID) -> dict[str, int]:

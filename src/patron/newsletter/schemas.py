@@ -11,6 +11,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from patron.kernel import validators
+from patron.kernel.pagination import Page
 
 SubscriberStatus = Literal["pending", "subscribed", "unsubscribed"]
 OptInLevel = Literal["single", "double"]
@@ -65,12 +66,8 @@ class SubscriberDetail(Struct):
     consents: list[ConsentRead]
 
 
-class SubscriberPage(Struct):
+class SubscriberPage(Page):
     items: list[SubscriberRead]
-    total: int
-    limit: int
-    offset: int
-    next_cursor: str | None
 
 
 class NewsletterStats(Struct):

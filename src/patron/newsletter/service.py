@@ -249,16 +249,16 @@ def list_subscribers(
     email: str | None,
     limit: int,
     offset: int,
+    cursor: str | None,
 ) -> SubscriberPage:
     """A page of subscribers, newest first, filtered by status, topic and part of the email."""
     conn = uow.conn
     topic = topic.strip().lower() if topic else None
     email = email.strip().lower() if email else None
     filters = {"status": status, "topic": topic, "email": email}
-    rows = repo.list_page(conn, principal.org_id, **filters, limit=limit, offset=offset)
-    total = repo.count(conn, principal.org_id, **filters)
-    items = [to_read(r, links) for r in rows]
-    return SubscriberPage(items=items, total=total, limit=limit, offset=offset, next_cursor=None)
+    page = repo.NEWEST_FIRST.request(limit=limit, offset=offset, cursor=cursor, filters=filters)
+    rows, total = repo.list_page(conn, principal.org_id, **filters, page=page)
+    return page.answer(SubscriberPage, rows, total, item=lambda r: to_read(r, links))
 
 
 def _subscriber_or_404(

@@ -13,9 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from patron.db import paging
 from patron.db.base import table
 from patron.db.models import Order
 from patron.db.records import record, record_or_none, records
+from patron.kernel import pagination
 from patron.orders.rules import OrderStatus
 from patron.orders.schemas import OrderRead
 
@@ -65,23 +67,12 @@ def set_customer(conn: Connection, org_id: uuid.UUID, order_id: uuid.UUID, value
     return record(conn.execute(stmt).one(), OrderRead)
 
 
+NEWEST_FIRST = pagination.newest_first("orders", at="placed_at")
+
+
 def of_customer(
-    conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, limit: int, offset: int
-) -> list[OrderRead]:
-    stmt = (
-        _of(org_id)
-        .where(order.c.customer_id == customer_id)
-        .order_by(order.c.placed_at.desc(), order.c.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return records(conn.execute(stmt), OrderRead)
-
-
-def count_of_customer(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> int:
-    stmt = (
-        sa.select(sa.func.count())
-        .select_from(order)
-        .where(order.c.org_id == org_id, order.c.customer_id == customer_id)
-    )
-    return int(conn.execute(stmt).scalar_one())
+    conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, page: pagination.PageRequest
+) -> tuple[list[OrderRead], int]:
+    """A page of the customer's orders, newest first (up to limit + 1), and how many there are."""
+    stmt = _of(org_id).where(order.c.customer_id == customer_id)
+    return records(conn.execute(paging.page(stmt, order.c, page)), OrderRead), paging.count(conn, stmt)

@@ -10,6 +10,7 @@ from msgspec import Meta, Struct
 
 from patron.customers.schemas import CustomerRead
 from patron.kernel.limits import MAX_ORDER_TOTAL
+from patron.kernel.pagination import Page
 from patron.orders.rules import OrderStatus
 
 ExternalRef = Annotated[str, Meta(min_length=1, max_length=100, examples=["POS-2026-000123"])]
@@ -47,8 +48,5 @@ class OrderRead(Struct, omit_defaults=True):
     customer: CustomerRead | None = None
 
 
-class OrderPage(Struct):
+class OrderPage(Page):
     items: list[OrderRead]
-    total: int
-    limit: int
-    offset: int

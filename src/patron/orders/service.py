@@ -114,14 +114,12 @@ def get_order(uow: UnitOfWork, *, principal: Principal, order_id: uuid.UUID) -> 
 
 
 def list_customer_orders(
-    uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, limit: int, offset: int
+    uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, limit: int, offset: int, cursor: str | None
 ) -> OrderPage:
     """A customer's orders, newest first; a deleted customer keeps its orders."""
     customers.get_customer(uow, principal=principal, customer_id=customer_id)
-    conn = uow.conn
-    rows = repo.of_customer(conn, principal.org_id, customer_id, limit=limit, offset=offset)
-    total = repo.count_of_customer(conn, principal.org_id, customer_id)
-    return OrderPage(items=rows, total=total, limit=limit, offset=offset)
+    page = repo.NEWEST_FIRST.request(limit=limit, offset=offset, cursor=cursor, filters=[str(customer_id)])
+    return page.answer(OrderPage, *repo.of_customer(uow.conn, principal.org_id, customer_id, page))
 
 
 def attach_customer(

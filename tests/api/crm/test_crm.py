@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.api.paging import page_through
 from tests.factories import Api, Org, unique
 
 
@@ -100,15 +101,15 @@ def test_the_timeline_merges_interactions_memos_and_events_newest_first(api: Api
     assert full["items"][-1]["id"] == old_call["id"]
     times = [e["at"] for e in full["items"]]
     assert times == sorted(times, reverse=True)
-    assert full["next_offset"] is None
+    assert full["next_cursor"] is None
+    assert full["total"] == len(full["items"])
 
-    paged: list[dict[str, Any]] = []
-    offset: int | None = 0
-    while offset is not None:
-        page = org.get(f"{cpath}/timeline", params={"limit": 4, "offset": offset}).json()
-        paged.extend(page["items"])
-        offset = page["next_offset"]
-    assert paged == full["items"]
+    by_offset: list[dict[str, Any]] = []
+    for offset in range(0, len(full["items"]), 4):
+        by_offset.extend(org.get(f"{cpath}/timeline", params={"limit": 4, "offset": offset}).json()["items"])
+    assert by_offset == full["items"]
+    for limit in (1, 2, 3, 4):
+        assert page_through(org, f"{cpath}/timeline", limit=limit) == full["items"]
 
 
 INVALID = [

@@ -374,3 +374,14 @@ def test_search_total_is_capped_lower_with_a_flag(api: Api, monkeypatch: pytest.
     assert (page["total"], page["total_is_capped"]) == (4, False)
     page = org.get("/customers", params={"q": "hoa", "limit": 1, "filter[is_guest]": "false"}).json()
     assert (page["total"], page["total_is_capped"]) == (2, True)
+
+
+def test_a_bare_filter_value_with_a_star_is_a_like_pattern(api: Api) -> None:
+    org = api.create_org()
+    for first, last in [("Binh", "Nguyễn"), ("Chi", "Ngô"), ("Dung", "Nguyen Van"), ("Em", "Pham")]:
+        org.create_customer(first_name=first, last_name=last)
+    assert _found(org, **{"filter[last_name]": "Ngu*"}) == {"Binh", "Dung"}
+    assert _found(org, **{"filter[last_name]": "*n"}) == {"Binh", "Dung"}
+    assert _found(org, **{"filter[last_name]": "N*"}) == {"Binh", "Chi", "Dung"}
+    # `eq|` compares literally: no customer is called "Ngu*".
+    assert _found(org, **{"filter[last_name]": "eq|Ngu*"}) == set()

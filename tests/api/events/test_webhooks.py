@@ -26,6 +26,7 @@ from patron.config import Settings
 from patron.db.uow import Database
 from patron.events import addresses, dispatcher
 from patron.events.webhook_rules import RetryPolicy
+from tests.api.paging import assert_bad_cursor_is_422, page_through
 from tests.conftest import SECRET_KEY
 from tests.factories import Api, Org
 
@@ -284,3 +285,18 @@ def test_the_worker_process_delivers_webhooks(api: Api, settings: Settings, rece
             worker.terminate()
             worker.wait(timeout=10)
     assert receiver.hits[0].headers["patron-event"] == "customer.created"
+
+
+def test_deliveries_page_with_next_cursor(api: Api, database: Database, settings: Settings, receiver: Receiver) -> None:
+    config = dispatcher.config_from(settings)
+    org = api.create_org()
+    hook = register(org, receiver.url, ["customer.created"])["webhook"]
+    for _ in range(5):
+        org.create_customer()
+    dispatch_until(database, config, lambda: len(receiver.hits) >= 5)
+    path = f"/webhooks/{hook['id']}/deliveries"
+    whole = org.get(path).json()
+    assert whole["total"] == len(whole["items"]) == 5
+    for limit in (1, 2):
+        assert [d["id"] for d in page_through(org, path, limit=limit)] == [d["id"] for d in whole["items"]]
+    assert_bad_cursor_is_422(org, path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.api.paging import SHAPE, assert_bad_cursor_is_422, page_through
 from tests.factories import Api
 
 
@@ -98,3 +99,47 @@ def test_organization_slug_is_unique_and_well_formed(api: Api) -> None:
     )
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "slug"
+
+
+def test_a_staff_members_keys_are_listed_without_secrets_and_the_first_can_be_revoked(api: Api) -> None:
+    org = api.create_org()
+    created = org.post("/staff", json={"email": "till@example.com", "name": "Till", "role": "cashier"}).json()
+    staff_id, first_key = created["staff"]["id"], created["api_key"]
+    assert created["key"]["ends_with"] == first_key[-6:]
+    extra = org.post(f"/staff/{staff_id}/api-keys", json={"name": "till 2"}).json()
+    assert org.delete(f"/api-keys/{created['key']['id']}").status_code == 204
+    assert api.client.get("/api/v1/customers", headers={"Authorization": f"Bearer {first_key}"}).status_code == 401
+
+    listed = org.get(f"/staff/{staff_id}/api-keys").json()
+    assert set(listed) >= SHAPE
+    assert listed["total"] == 2
+    assert [(k["id"], k["name"], k["revoked_at"] is None) for k in listed["items"]] == [
+        (created["key"]["id"], None, False),
+        (extra["key"]["id"], "till 2", True),
+    ]
+    assert {"id", "ends_with", "name", "created_at", "revoked_at"} <= set(listed["items"][0])
+    text = str(listed)
+    assert first_key not in text
+    assert extra["api_key"] not in text
+    assert "hash" not in text
+    assert org.get(f"/staff/{org.owner_id}/api-keys").json()["total"] == 1
+    assert org.get(f"/staff/{staff_id}/api-keys", "sales").status_code == 403
+
+
+def test_staff_and_their_keys_page_with_next_cursor(api: Api) -> None:
+    org = api.create_org()
+    for _ in range(4):
+        api.create_staff(org, "sales")
+    staff = page_through(org, "/staff", limit=2)
+    assert len(staff) == 5 == org.get("/staff").json()["total"]
+    assert len({s["id"] for s in staff}) == 5
+    some = staff[1]["id"]
+    for _ in range(4):
+        org.post(f"/staff/{some}/api-keys", json={})
+    keys = page_through(org, f"/staff/{some}/api-keys", limit=2)
+    assert len({k["id"] for k in keys}) == len(keys) == 5
+    assert_bad_cursor_is_422(org, "/staff")
+    assert_bad_cursor_is_422(org, f"/staff/{some}/api-keys")
+    # A cursor of one staff member's keys is not one of another's.
+    cursor = org.get(f"/staff/{some}/api-keys", params={"limit": 1}).json()["next_cursor"]
+    assert org.get(f"/staff/{org.owner_id}/api-keys", params={"cursor": cursor}).status_code == 422

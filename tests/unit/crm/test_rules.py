@@ -66,3 +66,34 @@ def test_consecutive_pages_hold_every_item_once(
         pages += rules.merge_newest_first(sources, offset=offset, limit=size)
     assert sorted(item for _, item in pages) == sorted(item for _, items in sources for _, _, item in items)
     assert pages == _reference(sources)
+
+
+def _resumed(source: str, items: list[tuple[datetime, Any, Any]], cursor: tuple[Any, ...] | None) -> list[Any]:
+    """What the repository selects for `resume_after` (paging.before), in Python."""
+    bound = rules.resume_after(source, cursor)
+    if bound is None:
+        return items
+    if bound.ties == "all":
+        return [i for i in items if i[0] <= bound.at]
+    if bound.ties == "none":
+        return [i for i in items if i[0] < bound.at]
+    return [i for i in items if i[0] < bound.at or (i[0] == bound.at and i[1] < bound.id)]
+
+
+@given(_sources(), st.integers(1, 5))
+def test_paging_by_cursor_holds_every_item_once_in_order(
+    sources: list[tuple[str, list[tuple[datetime, Any, Any]]]], size: int
+) -> None:
+    pages: list[tuple[str, Any]] = []
+    cursor: tuple[Any, ...] | None = None
+    by_item = {item: (at, tiebreak) for _, items in sources for at, tiebreak, item in items}
+    for _ in range(100):
+        resumed = [(name, _resumed(name, items, cursor)) for name, items in sources]
+        page = rules.merge_newest_first(resumed, offset=0, limit=size + 1)
+        pages += page[:size]
+        if len(page) <= size:
+            break
+        source, item = page[size - 1]
+        at, tiebreak = by_item[item]
+        cursor = (at, rules.place(source), tiebreak)
+    assert pages == _reference(sources)

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
+from litestar.params import Parameter
+
+from patron.kernel import pagination
 from patron.kernel.errors import NotFound
 from patron.kernel.ids import parse_uuid
 from patron.kernel.messages import Message
+
+# The paging parameters of every list (SPEC §8); a value out of bounds answers 422 naming it.
+Limit = Annotated[int, Parameter(ge=1, le=pagination.MAX_LIMIT, description="rows per page")]
+Offset = Annotated[int, Parameter(ge=0, le=pagination.MAX_OFFSET, description="rows to skip")]
+Cursor = Annotated[
+    str | None,
+    Parameter(max_length=pagination.MAX_CURSOR_LENGTH, description="`next_cursor` of the previous page"),
+]
 
 Thing = Literal[
     "address",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from litestar import Response
 
 from patron.addresses import service as addresses
-from patron.addresses.schemas import AddressCreate, AddressList, AddressRead, AddressUpdate
+from patron.addresses.schemas import AddressCreate, AddressPage, AddressRead, AddressUpdate
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 
@@ -19,9 +19,18 @@ ONE = BASE + "/{address_id:str}"
 
 
 @get(BASE, opt=requires(Permission.ADDRESSES_READ), tags=TAGS, summary="A customer's addresses")
-async def list_addresses(customer_id: str, ctx: RequestContext) -> AddressList:
+async def list_addresses(
+    customer_id: str, ctx: RequestContext, limit: Limit = 25, offset: Offset = 0, cursor: Cursor = None
+) -> AddressPage:
     target = path_id(customer_id, "customer")
-    return await ctx.run(addresses.list_addresses, principal=ctx.principal, customer_id=target)
+    return await ctx.run(
+        addresses.list_addresses,
+        principal=ctx.principal,
+        customer_id=target,
+        limit=limit,
+        offset=offset,
+        cursor=cursor,
+    )
 
 
 @get(ONE, opt=requires(Permission.ADDRESSES_READ), tags=TAGS, summary="One address")

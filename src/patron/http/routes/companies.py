@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 from litestar import Response
-from litestar.params import Parameter
 
 from patron.companies import service as companies
 from patron.companies.schemas import (
@@ -17,17 +15,17 @@ from patron.companies.schemas import (
     ContactPage,
     JoinCodeCreate,
     JoinCodeCreated,
-    JoinCodeList,
+    JoinCodePage,
     JoinCodeRedeem,
     MemberAdd,
-    MemberList,
+    MemberPage,
     MemberRead,
     MemberUpdate,
 )
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 
@@ -57,10 +55,11 @@ async def create_company(
 @get("/companies", opt=READ, tags=TAGS, summary="List companies, by name")
 async def list_companies(
     ctx: RequestContext,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Limit = 25,
+    offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> CompanyPage:
-    return await ctx.run(companies.list_companies, principal=ctx.principal, limit=limit, offset=offset)
+    return await ctx.run(companies.list_companies, principal=ctx.principal, limit=limit, offset=offset, cursor=cursor)
 
 
 @get("/companies/{company_id:str}", opt=READ, tags=TAGS, summary="Get a company")
@@ -89,18 +88,29 @@ async def delete_company(company_id: str, ctx: RequestContext) -> None:
 async def list_contacts(
     company_id: str,
     ctx: RequestContext,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Limit = 25,
+    offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> ContactPage:
     target = _company(company_id)
     return await ctx.run(
-        companies.list_contacts, principal=ctx.principal, company_id=target, limit=limit, offset=offset
+        companies.list_contacts,
+        principal=ctx.principal,
+        company_id=target,
+        limit=limit,
+        offset=offset,
+        cursor=cursor,
     )
 
 
 @get("/companies/{company_id:str}/members", opt=READ, tags=TAGS, summary="The company's members and their roles")
-async def list_members(company_id: str, ctx: RequestContext) -> MemberList:
-    return await ctx.run(companies.list_members, principal=ctx.principal, company_id=_company(company_id))
+async def list_members(
+    company_id: str, ctx: RequestContext, limit: Limit = 25, offset: Offset = 0, cursor: Cursor = None
+) -> MemberPage:
+    target = _company(company_id)
+    return await ctx.run(
+        companies.list_members, principal=ctx.principal, company_id=target, limit=limit, offset=offset, cursor=cursor
+    )
 
 
 @post("/companies/{company_id:str}/members", opt=MANAGE, tags=TAGS, summary="Give a customer a role in the company")
@@ -156,8 +166,18 @@ async def create_join_code(company_id: str, data: JoinCodeCreate, ctx: RequestCo
 
 
 @get("/companies/{company_id:str}/join-codes", opt=MANAGE, tags=TAGS, summary="The company's join codes")
-async def list_join_codes(company_id: str, ctx: RequestContext) -> JoinCodeList:
-    return await ctx.run(companies.list_join_codes, principal=ctx.principal, company_id=_company(company_id))
+async def list_join_codes(
+    company_id: str, ctx: RequestContext, limit: Limit = 25, offset: Offset = 0, cursor: Cursor = None
+) -> JoinCodePage:
+    target = _company(company_id)
+    return await ctx.run(
+        companies.list_join_codes,
+        principal=ctx.principal,
+        company_id=target,
+        limit=limit,
+        offset=offset,
+        cursor=cursor,
+    )
 
 
 @delete(

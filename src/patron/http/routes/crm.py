@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 from litestar import Response
-from litestar.params import Parameter
 
 from patron.crm import service as crm
 from patron.crm.schemas import (
@@ -23,15 +21,13 @@ from patron.crm.schemas import (
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 
 READ = requires(Permission.CRM_READ)
 WRITE = requires(Permission.CRM_WRITE)
 TAGS = ["interactions and memos"]
-Limit = Annotated[int, Parameter(ge=1, le=200)]
-Offset = Annotated[int, Parameter(ge=0, le=100_000)]
 
 
 def _customer(value: str) -> uuid.UUID:
@@ -60,10 +56,12 @@ async def log_customer_interaction(
 
 @get("/customers/{customer_id:str}/interactions", opt=READ, tags=TAGS, summary="A customer's interactions")
 async def list_customer_interactions(
-    customer_id: str, ctx: RequestContext, limit: Limit = 25, offset: Offset = 0
+    customer_id: str, ctx: RequestContext, limit: Limit = 25, offset: Offset = 0, cursor: Cursor = None
 ) -> InteractionPage:
     target = _customer(customer_id)
-    return await ctx.run(crm.list_interactions, principal=ctx.principal, customer_id=target, limit=limit, offset=offset)
+    return await ctx.run(
+        crm.list_interactions, principal=ctx.principal, customer_id=target, limit=limit, offset=offset, cursor=cursor
+    )
 
 
 @post("/companies/{company_id:str}/interactions", opt=WRITE, tags=TAGS, summary="Log an interaction with a company")
@@ -80,10 +78,12 @@ async def log_company_interaction(
 
 @get("/companies/{company_id:str}/interactions", opt=READ, tags=TAGS, summary="A company's interactions")
 async def list_company_interactions(
-    company_id: str, ctx: RequestContext, limit: Limit = 25, offset: Offset = 0
+    company_id: str, ctx: RequestContext, limit: Limit = 25, offset: Offset = 0, cursor: Cursor = None
 ) -> InteractionPage:
     target = _company(company_id)
-    return await ctx.run(crm.list_interactions, principal=ctx.principal, company_id=target, limit=limit, offset=offset)
+    return await ctx.run(
+        crm.list_interactions, principal=ctx.principal, company_id=target, limit=limit, offset=offset, cursor=cursor
+    )
 
 
 @get("/interactions/{interaction_id:str}", opt=READ, tags=TAGS, summary="Get an interaction")
@@ -117,9 +117,13 @@ async def add_memo(customer_id: str, data: MemoCreate, ctx: RequestContext) -> R
 
 
 @get("/customers/{customer_id:str}/memos", opt=READ, tags=TAGS, summary="A customer's memos, newest first")
-async def list_memos(customer_id: str, ctx: RequestContext, limit: Limit = 25, offset: Offset = 0) -> MemoPage:
+async def list_memos(
+    customer_id: str, ctx: RequestContext, limit: Limit = 25, offset: Offset = 0, cursor: Cursor = None
+) -> MemoPage:
     target = _customer(customer_id)
-    return await ctx.run(crm.list_memos, principal=ctx.principal, customer_id=target, limit=limit, offset=offset)
+    return await ctx.run(
+        crm.list_memos, principal=ctx.principal, customer_id=target, limit=limit, offset=offset, cursor=cursor
+    )
 
 
 @patch("/customers/{customer_id:str}/memos/{memo_id:str}", opt=WRITE, tags=TAGS, summary="Rewrite a memo")
@@ -141,10 +145,14 @@ async def delete_memo(customer_id: str, memo_id: str, ctx: RequestContext) -> No
 
 
 @get("/customers/{customer_id:str}/timeline", opt=READ, tags=TAGS, summary="A customer's timeline, newest first")
-async def timeline(customer_id: str, ctx: RequestContext, limit: Limit = 25, offset: Offset = 0) -> Timeline:
-    """Interactions, memos and the customer's domain events merged; page on with `next_offset`."""
+async def timeline(
+    customer_id: str, ctx: RequestContext, limit: Limit = 25, offset: Offset = 0, cursor: Cursor = None
+) -> Timeline:
+    """Interactions, memos and the customer's domain events merged; page on with `next_cursor`."""
     target = _customer(customer_id)
-    return await ctx.run(crm.timeline, principal=ctx.principal, customer_id=target, limit=limit, offset=offset)
+    return await ctx.run(
+        crm.timeline, principal=ctx.principal, customer_id=target, limit=limit, offset=offset, cursor=cursor
+    )
 
 
 ROUTES = [

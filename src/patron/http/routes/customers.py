@@ -22,7 +22,7 @@ from patron.customers.schemas import (
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Limit, Offset, path_id
 from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 from patron.kernel.errors import ValidationFailed
@@ -89,8 +89,8 @@ async def create_customers_batch(data: CustomerBatchCreate, ctx: RequestContext)
 async def list_customers(
     request: Request[Any, Any, Any],
     ctx: RequestContext,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Limit = 25,
+    offset: Offset = 0,
     sort: Annotated[
         str | None,
         Parameter(
@@ -109,7 +109,8 @@ async def list_customers(
     cursor: Annotated[str | None, Parameter(max_length=2000, description="`next_cursor` of the previous page")] = None,
 ) -> CustomerPage:
     """Filters are `filter[<field>]=<op>|<value>` (op `eq` by default; `like`, `lt`, `lte`, `gt`, `gte`,
-    `in` with a comma list, `null` with true/false, `has` for tags), combined with AND.
+    `in` with a comma list, `null` with true/false, `has` for tags), combined with AND; a value
+    without an operator that contains `*` is a `like` pattern (`filter[last_name]=Ngu*`).
     A bad field, operator, value or cursor answers 422 naming the parameter."""
     filters = [(key, value) for key, value in request.query_params.multi_items() if key.startswith("filter")]
     query = parse_list_query(filters=filters, sort=sort, q=q, limit=limit, offset=offset, cursor=cursor)

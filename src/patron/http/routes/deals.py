@@ -20,13 +20,13 @@ from patron.deals.schemas import (
     DealStatus,
     DealUpdate,
     PipelineCreate,
-    PipelineList,
+    PipelinePage,
     PipelineRead,
     PipelineUpdate,
 )
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 
@@ -57,10 +57,13 @@ async def create_pipeline(data: PipelineCreate, ctx: RequestContext) -> Response
 
 
 @get("/pipelines", opt=READ, tags=TAGS, summary="List pipelines with their stages")
-async def list_pipelines(ctx: RequestContext) -> PipelineList:
+async def list_pipelines(
+    ctx: RequestContext, limit: Limit = 25, offset: Offset = 0, cursor: Cursor = None
+) -> PipelinePage:
     """The default pipeline (new, qualified, proposal, negotiation, won, lost) appears with the first
-    deal created without a `pipeline_id`, or is the first pipeline an owner creates."""
-    return await ctx.run(deals.list_pipelines, principal=ctx.principal)
+    deal created without a `pipeline_id`, or is the first pipeline an owner creates. The default
+    comes first, then by name."""
+    return await ctx.run(deals.list_pipelines, principal=ctx.principal, limit=limit, offset=offset, cursor=cursor)
 
 
 @get("/pipelines/{pipeline_id:str}", opt=READ, tags=TAGS, summary="Get a pipeline")
@@ -108,8 +111,9 @@ async def list_deals(
     owner_id: uuid.UUID | None = None,
     customer_id: uuid.UUID | None = None,
     company_id: uuid.UUID | None = None,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Limit = 25,
+    offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> DealPage:
     filters = {
         "pipeline_id": pipeline_id,
@@ -119,7 +123,9 @@ async def list_deals(
         "customer_id": customer_id,
         "company_id": company_id,
     }
-    return await ctx.run(deals.list_deals, principal=ctx.principal, filters=filters, limit=limit, offset=offset)
+    return await ctx.run(
+        deals.list_deals, principal=ctx.principal, filters=filters, limit=limit, offset=offset, cursor=cursor
+    )
 
 
 @get("/deals/{deal_id:str}", opt=READ, tags=TAGS, summary="Get a deal")

@@ -17,6 +17,7 @@ from patron.events import stream
 from patron.events.schemas import EventPage
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
+from patron.http.routes._shared import Cursor, Offset
 from patron.http.routing import get
 from patron.identity.permissions import Permission
 
@@ -26,21 +27,28 @@ READ = requires(Permission.EVENTS_READ)
 @get("/events", opt=READ, tags=["events"], summary="Page through domain events")
 async def list_events(
     ctx: RequestContext,
-    after: str | None = None,
+    cursor: Cursor = None,
+    after: Annotated[str | None, Parameter(max_length=2000, description="the same as `cursor`")] = None,
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
+    offset: Offset = 0,
     event_type: Annotated[
         list[str] | None,
-        Parameter(query="type", description="event types or `domain.*` patterns, as a webhook takes them"),
+        Parameter(
+            query="type",
+            description="event types, `domain.*` (every `domain.` type) or `*`, as a webhook takes them; one naming no event type answers 422",
+        ),
     ] = None,
 ) -> EventPage:
-    """Events in the order they committed. Keep `next_cursor` and pass it as `after` to read on.
-    Owners see every event; sales see `customer.*` and `inquiry.*`; marketing `customer.*` and
-    `subscriber.*`."""
+    """Events in the order they committed. Keep `next_cursor` and pass it as `cursor` to read on
+    (an event's own `cursor`, or the stream's event id, works as well). Owners see every event;
+    sales see `customer.*` and `inquiry.*`; marketing `customer.*` and `subscriber.*`."""
     return await ctx.run(
         events.list_events,
         principal=ctx.principal,
-        after=after,
+        cursor=cursor or after,
+        cursor_field="cursor" if cursor else "after",
         limit=limit,
+        offset=offset,
         types=event_type,
         known_types=KNOWN_TYPES,
     )

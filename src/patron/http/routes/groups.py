@@ -8,10 +8,10 @@ from litestar import Response
 
 from patron.db.uow import UnitOfWork
 from patron.groups import service as groups
-from patron.groups.schemas import GroupCreate, GroupList, GroupRead, GroupUpdate, ProductAccess, ProductRestrictions
+from patron.groups.schemas import GroupCreate, GroupPage, GroupRead, GroupUpdate, ProductAccess, ProductRestrictions
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import delete, get, patch, post, put
 from patron.identity.permissions import Permission
 
@@ -36,8 +36,8 @@ async def create_group(data: GroupCreate, ctx: RequestContext) -> Response[Group
 
 
 @get("/customer-groups", opt=READ, tags=TAGS, summary="List the customer groups, by name")
-async def list_groups(ctx: RequestContext) -> GroupList:
-    return await ctx.run(groups.list_groups, principal=ctx.principal)
+async def list_groups(ctx: RequestContext, limit: Limit = 25, offset: Offset = 0, cursor: Cursor = None) -> GroupPage:
+    return await ctx.run(groups.list_groups, principal=ctx.principal, limit=limit, offset=offset, cursor=cursor)
 
 
 @get("/customer-groups/{group_id:str}", opt=READ, tags=TAGS, summary="Get a customer group")

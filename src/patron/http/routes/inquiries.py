@@ -15,7 +15,7 @@ from patron.http.clients import client_address
 from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
 from patron.http.problems import PROBLEM_JSON, ProblemDetails
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import get, post
 from patron.identity.permissions import Permission
 from patron.inquiries import service as inquiries
@@ -82,8 +82,9 @@ async def list_inquiries(
     status: InquiryStatus | None = None,
     assigned_to: uuid.UUID | None = None,
     email: Annotated[str | None, Parameter(max_length=320)] = None,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Limit = 25,
+    offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> InquiryPage:
     return await ctx.run(
         inquiries.list_inquiries,
@@ -93,6 +94,7 @@ async def list_inquiries(
         email=email,
         limit=limit,
         offset=offset,
+        cursor=cursor,
     )
 
 

@@ -7,7 +7,7 @@ from litestar import Response
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 from patron.lists import service as lists
@@ -15,8 +15,8 @@ from patron.lists.schemas import (
     ItemCreate,
     ItemRead,
     ItemUpdate,
-    ListCollection,
     ListCreate,
+    ListPage,
     ListRead,
     ListUpdate,
     ShareCreated,
@@ -33,8 +33,13 @@ ITEM = ITEMS + "/{item_id:str}"
 
 
 @get(BASE, opt=READ, tags=TAGS, summary="A customer's lists (wishlists included) with their items")
-async def list_lists(customer_id: str, ctx: RequestContext) -> ListCollection:
-    return await ctx.run(lists.list_lists, principal=ctx.principal, customer_id=path_id(customer_id, "customer"))
+async def list_lists(
+    customer_id: str, ctx: RequestContext, limit: Limit = 25, offset: Offset = 0, cursor: Cursor = None
+) -> ListPage:
+    target = path_id(customer_id, "customer")
+    return await ctx.run(
+        lists.list_lists, principal=ctx.principal, customer_id=target, limit=limit, offset=offset, cursor=cursor
+    )
 
 
 @post(BASE, opt=MANAGE, tags=TAGS, summary="Create a list")

@@ -10,7 +10,7 @@ from litestar.params import Parameter
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import get, post
 from patron.identity.permissions import Permission
 from patron.loyalty import service as loyalty
@@ -28,17 +28,21 @@ TAGS = ["loyalty"]
 async def get_points(
     customer_id: str,
     ctx: RequestContext,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
-    after: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    cursor: Cursor = None,
+    after: Annotated[str | None, Parameter(max_length=2000, description="the same as `cursor`")] = None,
 ) -> PointsRead:
-    """Entries newest first; pass `next_cursor` as `after` to read older ones."""
+    """Entries newest first; pass `next_cursor` as `cursor` to read older ones."""
     return await ctx.run(
         loyalty.get_points,
         principal=ctx.principal,
         settings=ctx.org_settings.loyalty,
         customer_id=path_id(customer_id, "customer"),
         limit=limit,
-        after=after,
+        offset=offset,
+        cursor=cursor or after,
+        cursor_field="cursor" if cursor else "after",
     )
 
 

@@ -15,7 +15,7 @@ from patron.http.clients import client_address
 from patron.http.deps import RequestContext
 from patron.http.guards import PUBLIC, requires
 from patron.http.problems import PROBLEM_JSON, ProblemDetails
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import get, post, route
 from patron.identity.permissions import Permission
 from patron.kernel.errors import NotFound
@@ -127,8 +127,9 @@ async def list_subscribers(
     status: SubscriberStatus | None = None,
     topic: Annotated[str | None, Parameter(max_length=50)] = None,
     email: Annotated[str | None, Parameter(max_length=320, description="part of the email")] = None,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Limit = 25,
+    offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> SubscriberPage:
     """Each subscriber carries its `unsubscribe_url` (for mail headers and footers)."""
     return await ctx.run(
@@ -140,6 +141,7 @@ async def list_subscribers(
         email=email,
         limit=limit,
         offset=offset,
+        cursor=cursor,
     )
 
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Response
-from litestar.params import Parameter
 
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import get, post, put
 from patron.identity.permissions import Permission
 from patron.orders import service as orders
@@ -104,8 +101,9 @@ async def cancel_order(order_id: str, ctx: RequestContext) -> Response[OrderRead
 async def list_customer_orders(
     customer_id: str,
     ctx: RequestContext,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 25,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Limit = 25,
+    offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> OrderPage:
     """A deleted customer keeps its orders."""
     return await ctx.run(
@@ -114,6 +112,7 @@ async def list_customer_orders(
         customer_id=path_id(customer_id, "customer"),
         limit=limit,
         offset=offset,
+        cursor=cursor,
     )
 
 

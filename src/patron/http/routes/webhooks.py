@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, Response
-from litestar.params import Parameter
 
 from patron.event_types import KNOWN_TYPES
 from patron.events import webhooks
 from patron.events.schemas import (
     WebhookCreate,
     WebhookCreated,
-    WebhookDeliveryList,
-    WebhookList,
+    WebhookDeliveryPage,
+    WebhookPage,
     WebhookRead,
     WebhookUpdate,
 )
 from patron.events.webhooks import WebhookPolicy
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
-from patron.http.routes._shared import path_id
+from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 
@@ -51,8 +50,10 @@ async def create_webhook(
 
 
 @get("/webhooks", opt=MANAGE, tags=TAGS, summary="List webhooks")
-async def list_webhooks(ctx: RequestContext) -> WebhookList:
-    return await ctx.run(webhooks.list_webhooks, principal=ctx.principal)
+async def list_webhooks(
+    ctx: RequestContext, limit: Limit = 25, offset: Offset = 0, cursor: Cursor = None
+) -> WebhookPage:
+    return await ctx.run(webhooks.list_webhooks, principal=ctx.principal, limit=limit, offset=offset, cursor=cursor)
 
 
 @get("/webhooks/{webhook_id:str}", opt=MANAGE, tags=TAGS, summary="Get a webhook")
@@ -98,11 +99,20 @@ async def delete_webhook(webhook_id: str, ctx: RequestContext) -> None:
 async def list_deliveries(
     webhook_id: str,
     ctx: RequestContext,
-    limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
-) -> WebhookDeliveryList:
+    limit: Limit = 50,
+    offset: Offset = 0,
+    cursor: Cursor = None,
+) -> WebhookDeliveryPage:
     """Newest first; each delivery lists every attempt (status code or error, duration)."""
     target = path_id(webhook_id, "webhook")
-    return await ctx.run(webhooks.list_deliveries, principal=ctx.principal, webhook_id=target, limit=limit)
+    return await ctx.run(
+        webhooks.list_deliveries,
+        principal=ctx.principal,
+        webhook_id=target,
+        limit=limit,
+        offset=offset,
+        cursor=cursor,
+    )
 
 
 ROUTES = [create_webhook, list_webhooks, get_webhook, update_webhook, rotate_secret, delete_webhook, list_deliveries]
