@@ -162,11 +162,12 @@ def ledger_page(
         .select_from(holder.outerjoin(entries, sa.true()))
         .order_by(entries.c.id.desc())
     )
-    rows = conn.execute(stmt).mappings().all()
+    # Keys as plain str: SQLAlchemy names a column with a str subclass, which msgspec refuses as a key.
+    rows = [{str(key): value for key, value in row._mapping.items()} for row in conn.execute(stmt)]
     if not rows:
         return None
     # The driver's values (on SQLite an id is hex text), read by msgspec's rules.
-    found = msgspec.convert([dict(row) for row in rows if row["id"] is not None], list[LedgerEntryRead], strict=False)
+    found = msgspec.convert([row for row in rows if row["id"] is not None], list[LedgerEntryRead], strict=False)
     first = rows[0]
     return LedgerPage(
         balance=int(first["balance"]), lifetime_points=int(first["lifetime"]), total=int(first["total"]), entries=found

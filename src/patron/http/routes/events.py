@@ -35,7 +35,8 @@ async def list_events(
         list[str] | None,
         Parameter(
             query="type",
-            description="event types, `domain.*` (every `domain.` type) or `*`, as a webhook takes them; one naming no event type answers 422",
+            description="event types, `domain.*` (every `domain.` type) or `*`, as a webhook takes them; "
+            "one naming no event type answers 422",
         ),
     ] = None,
 ) -> EventPage:
