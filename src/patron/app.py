@@ -10,7 +10,6 @@ from typing import Any
 
 from litestar import Litestar, Request, Response, Router, get
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Server
 
 from patron import __version__, wiring
@@ -20,6 +19,7 @@ from patron.db.uow import Database
 from patron.events.dispatcher import config_from
 from patron.http import metrics
 from patron.http.deps import DEPENDENCIES
+from patron.http.docs import DOCS_PATH, swagger_ui, swagger_ui_assets
 from patron.http.guards import Authenticator, authorize
 from patron.http.problems import EXCEPTION_HANDLERS, document_problems
 from patron.http.routes import (
@@ -60,8 +60,8 @@ def _openapi() -> OpenAPIConfig:
             "Customer management API. Authenticate with `Authorization: Bearer <api key>`; "
             "errors are RFC 9457 problem+json with a stable `code`."
         ),
-        path="/docs",
-        render_plugins=[SwaggerRenderPlugin(path="/")],
+        path=DOCS_PATH,
+        render_plugins=[swagger_ui()],
         servers=[Server(url="/")],
         components=Components(
             security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="API key")}
@@ -121,7 +121,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         document_problems(handler, extra=(409, 412) if handler.http_methods & {"POST", "PATCH", "PUT"} else ())
     api = Router(path=API_PREFIX, guards=[authorize], route_handlers=handlers)
     app = Litestar(
-        route_handlers=[api, *health.ROUTES, metrics.MetricsController, openapi_json],
+        route_handlers=[api, *health.ROUTES, metrics.MetricsController, openapi_json, swagger_ui_assets()],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[metrics.PROMETHEUS.middleware],
