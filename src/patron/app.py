@@ -21,6 +21,7 @@ from patron.http import metrics
 from patron.http.deps import DEPENDENCIES
 from patron.http.docs import DOCS_PATH, swagger_ui, swagger_ui_assets
 from patron.http.guards import Authenticator, authorize
+from patron.http.openapi import CompletedJsonPlugin, serve_document
 from patron.http.problems import EXCEPTION_HANDLERS, document_problems
 from patron.http.routes import (
     addresses,
@@ -49,7 +50,7 @@ API_PREFIX = "/api/v1"
 
 @get("/openapi.json", include_in_schema=False, sync_to_thread=False)
 def openapi_json(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
-    return Response(request.app.openapi_schema.to_schema(), media_type="application/vnd.oai.openapi+json")
+    return serve_document(request)
 
 
 def _openapi() -> OpenAPIConfig:
@@ -61,7 +62,7 @@ def _openapi() -> OpenAPIConfig:
             "errors are RFC 9457 problem+json with a stable `code`."
         ),
         path=DOCS_PATH,
-        render_plugins=[swagger_ui()],
+        render_plugins=[swagger_ui(), CompletedJsonPlugin(path="/openapi.json")],
         servers=[Server(url="/")],
         components=Components(
             security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="API key")}
@@ -118,7 +119,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *webhooks.ROUTES,
     ]
     for handler in handlers:
-        document_problems(handler, extra=(409, 412) if handler.http_methods & {"POST", "PATCH", "PUT"} else ())
+        document_problems(handler)
     api = Router(path=API_PREFIX, guards=[authorize], route_handlers=handlers)
     app = Litestar(
         route_handlers=[api, *health.ROUTES, metrics.MetricsController, openapi_json, swagger_ui_assets()],

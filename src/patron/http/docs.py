@@ -6,19 +6,29 @@ which renders OpenAPI 3.1): nothing is loaded from a CDN and nothing is copied i
 
 from __future__ import annotations
 
-from litestar import Router
+from typing import Any
+
+from litestar import Request, Router
 from litestar.datastructures import CacheControlHeader
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
+from patron.http.openapi import document
+
 DOCS_PATH = "/docs"
 ASSETS_PATH = f"{DOCS_PATH}/assets"
 
 
+class _SwaggerUI(SwaggerRenderPlugin):
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        return super().render(request, document(request.app))
+
+
 def swagger_ui() -> SwaggerRenderPlugin:
-    """The /docs page, its script, style and icon taken from ASSETS_PATH (same origin)."""
-    return SwaggerRenderPlugin(
+    """The /docs page (showing the completed document), its script, style and icon taken from
+    ASSETS_PATH (same origin)."""
+    return _SwaggerUI(
         path="/",
         js_url=f"{ASSETS_PATH}/swagger-ui-bundle.js",
         css_url=f"{ASSETS_PATH}/swagger-ui.css",

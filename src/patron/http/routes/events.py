@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
@@ -35,7 +36,13 @@ async def list_events(
     return await ctx.run(events.list_events, principal=ctx.principal, after=after, limit=limit, types=event_type)
 
 
-@get("/events/stream", opt=READ, tags=["events"], summary="Live events (server-sent events)")
+@get(
+    "/events/stream",
+    opt=READ,
+    tags=["events"],
+    summary="Live events (server-sent events)",
+    responses={200: ResponseSpec(data_container=str, media_type="text/event-stream", description="The event stream")},
+)
 async def stream_events(
     request: Request[Any, Any, Any],
     ctx: RequestContext,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar
 
 from litestar import Request, Response
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
 from patron.db.uow import UnitOfWork
@@ -43,7 +44,14 @@ def client_info(request: Request[Any, Any, Any]) -> ClientInfo:
     )
 
 
-@post("/public/{org_slug:str}/newsletter/subscriptions", opt=PUBLIC, tags=TAGS, security=[{}], summary="Subscribe")
+@post(
+    "/public/{org_slug:str}/newsletter/subscriptions",
+    opt=PUBLIC,
+    tags=TAGS,
+    security=[{}],
+    summary="Subscribe",
+    responses={200: ResponseSpec(data_container=SubscriptionStatus, description="The email was known: topics merged")},
+)
 async def subscribe(
     org_slug: str, data: SubscriptionCreate, request: Request[Any, Any, Any], ctx: RequestContext
 ) -> Response[SubscriptionStatus]:
