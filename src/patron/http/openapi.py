@@ -31,6 +31,7 @@ IDEMPOTENCY_KEY = {
     "`Idempotent-Replayed: true`) and changes nothing more; the same key with another body is 422.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
 }
+ADMIN_SCHEME = {"type": "http", "scheme": "bearer", "description": "The platform's PATRON_ADMIN_TOKEN"}
 ETAG = {
     "description": "The customer's version: send it back as If-Match to change only that version.",
     "schema": {"type": "string", "pattern": '^"[0-9]+"$'},
@@ -62,12 +63,15 @@ class CompletedJsonPlugin(JsonRenderPlugin):
 
 
 def complete(app: Litestar, schema: dict[str, Any]) -> dict[str, Any]:
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    schema.setdefault("components", {}).setdefault("securitySchemes", {})["admin"] = ADMIN_SCHEME
+    components = schema["components"].setdefault("schemas", {})
     handlers = list(_operations(app, schema))
     _use_msgspec_schemas(components, [handler for handler, _, _ in handlers])
     for handler, method, operation in handlers:
-        public = handler.opt.get("access") in (Access.PUBLIC, None) or operation.get("security") == [{}]
-        if public:
+        access = handler.opt.get("access")
+        if access is Access.PLATFORM:
+            operation["security"] = [{"admin": []}]
+        elif access in (Access.PUBLIC, None) or operation.get("security") == [{}]:
             # `[]`: no authentication at all (`[{}]` would mean "optional"); routes outside the API
             # (probes, metrics) declare no access rule and are public too.
             operation["security"] = []

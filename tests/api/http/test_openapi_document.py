@@ -86,6 +86,7 @@ def test_public_routes_are_declared_unauthenticated(document: dict[str, Any]) ->
     ]:
         assert paths[path][method]["security"] == [], path
     assert "security" not in paths["/api/v1/customers"]["get"]
+    assert paths["/api/v1/organizations"]["post"]["security"] == [{"admin": []}]
     assert document["security"] == [{"bearer": []}]
 
 

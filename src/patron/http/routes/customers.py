@@ -71,7 +71,8 @@ FILTER_PARAMETER = {
     "style": "deepObject",
     "explode": True,
     "required": False,
-    "description": "`filter[<field>]=<op>|<value>`, combined with AND (see the operation's description).",
+    "description": "`filter[<field>]=<op>|<value>`, combined with AND (see the operation's description); "
+    "a field may be repeated for a range (`filter[credit]=gte|100&filter[credit]=lt|500`).",
     "schema": {
         "type": "object",
         "properties": {
