@@ -9,8 +9,10 @@ a fixed seed makes each run the same. This is the test that keeps the document t
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
 import hypothesis
@@ -158,6 +160,14 @@ def schemathesis_app(settings: Settings, database: Database) -> Litestar:
 
 
 _idempotency_keys = itertools.count(1)
+# Cases sent per phase (printed with `pytest -s`, for the figures of a run).
+CASES: collections.Counter[str] = collections.Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _print_case_counts() -> Iterator[None]:
+    yield
+    print(f"schemathesis cases by phase: {dict(CASES)}, {sum(CASES.values())} in all")
 
 
 def _unique_idempotency_key(case: schemathesis.Case) -> None:
@@ -198,6 +208,7 @@ def _node_id_for_schemathesis(request: pytest.FixtureRequest) -> None:
 @schema.parametrize()
 @hypothesis.settings(derandomize=True, deadline=None, suppress_health_check=list(hypothesis.HealthCheck))
 def test_every_operation_conforms(case: schemathesis.Case) -> None:
+    CASES[case.meta.phase.name.value if case.meta else "?"] += 1
     _unique_idempotency_key(case)
     case.call_and_validate()
 
