@@ -11,7 +11,6 @@ from typing import Any
 import anyio
 from litestar import Litestar, Request, Response, Router, get
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Server
 
 from patron import __version__, wiring
@@ -22,7 +21,9 @@ from patron.events.dispatcher import config_from
 from patron.http import metrics
 from patron.http.clients import TrustedProxies
 from patron.http.deps import DEPENDENCIES
+from patron.http.docs import DOCS_PATH, swagger_ui, swagger_ui_assets
 from patron.http.guards import Authenticator, authorize
+from patron.http.openapi import CompletedJsonPlugin, serve_document
 from patron.http.problems import EXCEPTION_HANDLERS, document_problems
 from patron.http.routes import (
     addresses,
@@ -52,7 +53,7 @@ API_PREFIX = "/api/v1"
 
 @get("/openapi.json", include_in_schema=False, sync_to_thread=False)
 def openapi_json(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
-    return Response(request.app.openapi_schema.to_schema(), media_type="application/vnd.oai.openapi+json")
+    return serve_document(request)
 
 
 def _openapi() -> OpenAPIConfig:
@@ -63,8 +64,8 @@ def _openapi() -> OpenAPIConfig:
             "Customer management API. Authenticate with `Authorization: Bearer <api key>`; "
             "errors are RFC 9457 problem+json with a stable `code`."
         ),
-        path="/docs",
-        render_plugins=[SwaggerRenderPlugin(path="/")],
+        path=DOCS_PATH,
+        render_plugins=[swagger_ui(), CompletedJsonPlugin(path="/openapi.json")],
         servers=[Server(url="/")],
         components=Components(
             security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="API key")}
@@ -127,10 +128,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *webhooks.ROUTES,
     ]
     for handler in handlers:
-        document_problems(handler, extra=(409, 412) if handler.http_methods & {"POST", "PATCH", "PUT"} else ())
+        document_problems(handler)
     api = Router(path=API_PREFIX, guards=[authorize], route_handlers=handlers)
     app = Litestar(
-        route_handlers=[api, *health.ROUTES, metrics.MetricsController, openapi_json],
+        route_handlers=[api, *health.ROUTES, metrics.MetricsController, openapi_json, swagger_ui_assets()],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         request_class=PatronRequest,

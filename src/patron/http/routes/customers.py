@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Response
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import Parameter
 
+from patron.customers import query
 from patron.customers import service as customers
 from patron.customers.query import parse as parse_list_query
 from patron.customers.schemas import (
@@ -22,6 +24,7 @@ from patron.customers.schemas import (
 from patron.db.uow import UnitOfWork
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
+from patron.http.openapi import OPENAPI_PARAMETERS
 from patron.http.routes._shared import Limit, Offset, path_id
 from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
@@ -33,6 +36,52 @@ CREATE = requires(Permission.CUSTOMERS_CREATE)
 UPDATE = requires(Permission.CUSTOMERS_UPDATE)
 DELETE = requires(Permission.CUSTOMERS_DELETE)
 TAGS = ["customers"]
+
+
+# What a `filter[<field>]` value may be, per kind of field: `<op>|<value>`, or a bare value (`eq`,
+# `has` for tags). A value is any text without `|` or control characters; `in` takes a comma list.
+_TEXT = r"[^|,\u0000-\u001f]+"
+_DATE = r"[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+_VALUE_PATTERNS = {
+    "text": r"[^|\u0000-\u001f]*",
+    "date": _DATE,
+    "datetime": _DATE + r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])?",
+    "int": r"[+-]?[0-9]{1,18}",
+    "bool": r"(true|false)",
+    "uuid": r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    "tags": _TEXT,
+}
+
+
+def _filter_value_pattern(field: query.Field) -> str:
+    value = f"({'|'.join(field.choices)})" if field.kind == "enum" else _VALUE_PATTERNS[field.kind]
+    item = _TEXT if field.kind == "text" else value
+    forms = [f"({'has' if field.kind == 'tags' else 'eq'}\\|)?{value}"]
+    forms += [f"{op}\\|{value}" for op in field.ops if op not in ("eq", "has", "in", "null")]
+    if "in" in field.ops:
+        forms.append(f"in\\|{item}(,{item})*")
+    if "null" in field.ops:
+        forms.append("null\\|(true|false)")
+    return "^(" + "|".join(f"({form})" for form in forms) + ")$"
+
+
+FILTER_PARAMETER = {
+    "name": "filter",
+    "in": "query",
+    "style": "deepObject",
+    "explode": True,
+    "required": False,
+    "description": "`filter[<field>]=<op>|<value>`, combined with AND (see the operation's description); "
+    "a field may be repeated for a range (`filter[credit]=gte|100&filter[credit]=lt|500`).",
+    "schema": {
+        "type": "object",
+        "properties": {
+            name: {"type": "string", "maxLength": query.MAX_VALUE_LENGTH, "pattern": _filter_value_pattern(field)}
+            for name, field in query.FIELDS.items()
+        },
+        "additionalProperties": False,
+    },
+}
 
 
 def etag(customer: CustomerRead) -> str:
@@ -57,7 +106,15 @@ def customer_response(customer: CustomerRead, status_code: int = 200) -> Respons
     return Response(customer, status_code=status_code, headers=headers)
 
 
-@post("/customers", opt=CREATE, tags=TAGS, summary="Create a customer")
+@post(
+    "/customers",
+    opt=CREATE,
+    tags=TAGS,
+    summary="Create a customer",
+    responses={
+        200: ResponseSpec(data_container=CustomerRead, description="An existing guest with the email registered")
+    },
+)
 async def create_customer(data: CustomerCreate, ctx: RequestContext) -> Response[CustomerRead]:
     """201 with the new customer. Registering the email of an existing guest registers that guest
     (same id) and answers 200. A registered customer with the email (any case) answers 409
@@ -85,7 +142,12 @@ async def create_customers_batch(data: CustomerBatchCreate, ctx: RequestContext)
     return await ctx.run_idempotent(data, produce)
 
 
-@get("/customers", opt=READ, tags=TAGS, summary="List, filter, sort and search customers")
+@get(
+    "/customers",
+    opt={**READ, OPENAPI_PARAMETERS: [FILTER_PARAMETER]},
+    tags=TAGS,
+    summary="List, filter, sort and search customers",
+)
 async def list_customers(
     request: Request[Any, Any, Any],
     ctx: RequestContext,
@@ -153,7 +215,13 @@ async def delete_customer(customer_id: str, ctx: RequestContext) -> None:
     await ctx.run(customers.delete_customer, principal=ctx.principal, customer_id=path_id(customer_id, "customer"))
 
 
-@post("/customers/{customer_id:str}/restore", opt=DELETE, tags=TAGS, summary="Restore a soft-deleted customer")
+@post(
+    "/customers/{customer_id:str}/restore",
+    opt=DELETE,
+    tags=TAGS,
+    status_code=200,
+    summary="Restore a soft-deleted customer",
+)
 async def restore_customer(customer_id: str, ctx: RequestContext) -> Response[CustomerRead]:
     """409 `customer.email_taken` when a registered customer took the email meanwhile."""
     target = path_id(customer_id, "customer")

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
@@ -22,6 +23,16 @@ from patron.http.routing import get
 from patron.identity.permissions import Permission
 
 READ = requires(Permission.EVENTS_READ)
+
+
+class StreamMessage(msgspec.Struct):
+    """One server-sent event: `event` is the event type, `id` its cursor, `data` the event as JSON
+    (empty in the first message and in keep-alives, which carry only a comment)."""
+
+    data: str = ""
+    event: str = "message"
+    id: str | None = None
+    retry: int | None = None
 
 
 @get("/events", opt=READ, tags=["events"], summary="Page through domain events")
@@ -55,7 +66,15 @@ async def list_events(
     )
 
 
-@get("/events/stream", opt=READ, tags=["events"], summary="Live events (server-sent events)")
+@get(
+    "/events/stream",
+    opt=READ,
+    tags=["events"],
+    summary="Live events (server-sent events)",
+    responses={
+        200: ResponseSpec(data_container=StreamMessage, media_type="text/event-stream", description="The event stream")
+    },
+)
 async def stream_events(
     request: Request[Any, Any, Any],
     ctx: RequestContext,

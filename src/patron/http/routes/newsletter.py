@@ -57,11 +57,12 @@ def client_info(request: Request[Any, Any, Any]) -> ClientInfo:
     security=[{}],
     summary="Subscribe",
     responses={
+        200: ResponseSpec(data_container=SubscriptionStatus, description="The email was known: topics merged"),
         429: ResponseSpec(
             data_container=ProblemDetails,
             description="Over PATRON_NEWSLETTER_RATE_LIMIT (`request.rate_limited`, with Retry-After)",
             media_type=PROBLEM_JSON,
-        )
+        ),
     },
 )
 async def subscribe(
