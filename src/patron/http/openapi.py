@@ -37,6 +37,9 @@ ETAG = {
     "schema": {"type": "string", "pattern": '^"[0-9]+"$'},
 }
 LOCATION = {"description": "The path of the created record.", "schema": {"type": "string"}}
+# Text the API takes holds no C0 control character but tab, line feed and carriage return
+# (`patron.http.wire` refuses them with 422): said on every free-text string of a request.
+PRINTABLE = {"pattern": "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]*$"}
 # Route helpers that set a header on the answer they build.
 _HEADER_HELPERS = {"Location": ("customer_response",)}
 _METHODS = ("get", "put", "post", "delete", "patch")
@@ -77,6 +80,7 @@ def complete(app: Litestar, schema: dict[str, Any]) -> dict[str, Any]:
             operation["security"] = []
         # Parameters a route reads by hand (e.g. `filter[…]` of GET /customers), declared in its opt.
         operation.setdefault("parameters", []).extend(handler.opt.get(OPENAPI_PARAMETERS, []))
+        _query_list_items(handler, operation)
         if method == "post" and _calls(handler, "run_idempotent"):
             operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
         for status, response in operation.get("responses", {}).items():
@@ -87,6 +91,7 @@ def complete(app: Litestar, schema: dict[str, Any]) -> dict[str, Any]:
                 headers["ETag"] = ETAG
             if status == "201" and _sends_header(handler, "Location"):
                 headers["Location"] = LOCATION
+    _no_control_characters(schema)
     metrics = schema["paths"].get("/metrics", {}).get("get")
     if metrics:
         metrics["responses"]["200"]["content"] = {"text/plain": {"schema": {"type": "string"}}}
@@ -155,3 +160,55 @@ def _use_msgspec_schemas(components: dict[str, Any], handlers: list[HTTPRouteHan
     _, generated = msgspec.json.schema_components(ordered, ref_template=SCHEMA_REF)
     for name, schema in generated.items():
         components[name] = schema
+
+
+def _no_control_characters(schema: dict[str, Any]) -> None:
+    """PRINTABLE on the free-text strings of request bodies (and of what they refer to) and of
+    query parameters: strings with a format, an enum or a pattern of their own are left as they are."""
+    components = schema.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+
+    def visit(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+            return
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            name = ref.rsplit("/", 1)[1]
+            if name not in seen and name in components:
+                seen.add(name)
+                visit(components[name])
+        if node.get("type") == "string" and not {"format", "enum", "const", "pattern"} & node.keys():
+            node.update(PRINTABLE)
+        for key, value in node.items():
+            if key != "$ref":
+                visit(value)
+
+    for path in schema.get("paths", {}).values():
+        for method in _METHODS:
+            operation = path.get(method)
+            if operation is None:
+                continue
+            visit(operation.get("requestBody", {}).get("content", {}))
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    visit(parameter.get("schema"))
+
+
+def _query_list_items(handler: HTTPRouteHandler, operation: dict[str, Any]) -> None:
+    """A repeatable query parameter's item constraints (`list[Annotated[str, Meta(...)]]`), which
+    Litestar drops: its schema as msgspec makes it."""
+    parameters = {parameter["name"]: parameter for parameter in operation.get("parameters", [])}
+    for name, field in handler.parsed_fn_signature.parameters.items():
+        alias = getattr(field.kwarg_definition, "query", None) or name
+        parameter = parameters.get(alias)
+        if parameter is None or parameter.get("in") != "query":
+            continue
+        lists = [arg for arg in get_args(field.annotation) or (field.annotation,) if get_origin(arg) is list]
+        if any(
+            isinstance(meta, msgspec.Meta) for item in lists for meta in getattr(get_args(item)[0], "__metadata__", ())
+        ):
+            parameter["schema"] = msgspec.json.schema(field.annotation)

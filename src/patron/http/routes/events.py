@@ -15,7 +15,7 @@ from patron.db.uow import Database
 from patron.event_types import KNOWN_TYPES
 from patron.events import service as events
 from patron.events import stream
-from patron.events.schemas import EventPage
+from patron.events.schemas import EventPage, EventTypePattern
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
 from patron.http.routes._shared import Cursor, Offset
@@ -43,7 +43,7 @@ async def list_events(
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
     offset: Offset = 0,
     event_type: Annotated[
-        list[str] | None,
+        list[EventTypePattern] | None,
         Parameter(
             query="type",
             description="event types, `domain.*` (every `domain.` type) or `*`, as a webhook takes them; "
