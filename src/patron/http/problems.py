@@ -169,7 +169,15 @@ def _field_error(request: Request[Any, Any, Any], item: dict[str, Any]) -> Field
     decoded = decode_message(message)
     if decoded.id == "enum.invalid_value" and (allowed := _allowed_values(request, item, key)):
         decoded = Message("enum.invalid", value=decoded.params["value"], allowed=", ".join(allowed))
-    return FieldError(key, decoded)
+    return FieldError(_wire_name(request, key), decoded)
+
+
+def _wire_name(request: Request[Any, Any, Any], key: str) -> str:
+    """A query parameter by the name the client sends (`type`), not the function's (`event_type`)."""
+    name, dot, rest = key.partition(".")
+    field = request.route_handler.parsed_fn_signature.parameters.get(name)
+    alias = getattr(field.kwarg_definition, "query", None) if field is not None else None
+    return f"{alias}{dot}{rest}" if alias else key
 
 
 def _allowed_values(request: Request[Any, Any, Any], item: dict[str, Any], key: str) -> list[str] | None:

@@ -216,6 +216,9 @@ def _field_errors(raw: bytes, target: Any, region: str | None, knows_region: boo
         value = msgspec.json.decode(raw)
     except msgspec.ValidationError:
         return []  # a number beyond a float's range (1e400): the typed decode's error names its field
+    except msgspec.DecodeError as exc:
+        # Malformed after a first value the typed decode already refused (`33 garbage` for an object).
+        raise _malformed(str(exc)) from None
     errors: list[FieldError] = []
     _Walk(errors, region, knows_region).value(value, target, "")
     return errors

@@ -174,3 +174,10 @@ def test_the_document_says_request_text_holds_no_control_characters(api: Api) ->
     ]
     [q] = [p for p in document["paths"]["/api/v1/customers"]["get"]["parameters"] if p["name"] == "q"]
     assert "u0000" in json.dumps(q["schema"])
+
+
+def test_a_wrong_first_value_then_garbage_is_malformed_json(api: Api) -> None:
+    # The typed decode refuses `33` for an object before it reaches the garbage (a 500 once).
+    org = api.create_org()
+    for body in (b"33\xff\xfeH", b"[0-9]{19}", b'"x" y'):
+        assert_problem(org.post("/orders", content=body, headers=JSON), 400, "request.malformed_json")
