@@ -17,7 +17,7 @@ from patron.addresses.schemas import AddressRead
 from patron.db import paging
 from patron.db.base import table
 from patron.db.models import Address
-from patron.db.records import record, record_or_none, records
+from patron.db.records import record, record_or_none
 from patron.kernel import pagination
 
 address = table(Address)
@@ -37,7 +37,7 @@ def list_of(
 ) -> tuple[list[AddressRead], int]:
     """A page of the customer's addresses, oldest first (up to limit + 1), and how many there are."""
     stmt = _of(org_id, customer_id)
-    return records(conn.execute(paging.page(stmt, address.c, page)), AddressRead), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, address.c, page, AddressRead)
 
 
 def get(

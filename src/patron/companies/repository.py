@@ -18,7 +18,7 @@ from patron.companies.schemas import CompanyRead, MemberRead
 from patron.db import paging
 from patron.db.base import table
 from patron.db.models import Company, CompanyJoinCode, CompanyMember, Deal, Interaction
-from patron.db.records import record, record_or_none, records
+from patron.db.records import record, record_or_none
 from patron.kernel import pagination
 
 company = table(Company)
@@ -58,7 +58,7 @@ JOIN_CODES = pagination.newest_first("company join codes")
 def list_page(conn: Connection, org_id: uuid.UUID, page: pagination.PageRequest) -> tuple[list[CompanyRead], int]:
     """A page of companies by name (up to limit + 1) and how many there are."""
     stmt = _of(org_id)
-    return records(conn.execute(paging.page(stmt, company.c, page)), CompanyRead), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, company.c, page, CompanyRead)
 
 
 def insert(conn: Connection, values: Mapping[str, Any]) -> CompanyRead:
@@ -104,7 +104,7 @@ def members(
 ) -> tuple[list[MemberRead], int]:
     """A page of the company's members in the order they joined, and how many there are."""
     stmt = _members_of(org_id, company_id)
-    return records(conn.execute(paging.page(stmt, member.c, page)), MemberRead), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, member.c, page, MemberRead)
 
 
 def get_member(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, customer_id: uuid.UUID) -> MemberRead | None:
@@ -150,7 +150,7 @@ def codes(
 ) -> tuple[list[JoinCodeRecord], int]:
     """A page of the company's join codes, newest first, and how many there are."""
     stmt = sa.select(join_code).where(join_code.c.org_id == org_id, join_code.c.company_id == company_id)
-    return records(conn.execute(paging.page(stmt, join_code.c, page)), JoinCodeRecord), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, join_code.c, page, JoinCodeRecord)
 
 
 def get_code(conn: Connection, org_id: uuid.UUID, company_id: uuid.UUID, code_id: uuid.UUID) -> JoinCodeRecord | None:

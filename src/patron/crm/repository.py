@@ -56,7 +56,7 @@ def interactions_of(
 ) -> tuple[list[InteractionRead], int]:
     """A page of a customer's or a company's interactions, newest first, and how many there are."""
     stmt = _interactions(org_id, customer_id=customer_id, company_id=company_id)
-    return records(conn.execute(paging.page(stmt, interaction.c, page)), InteractionRead), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, interaction.c, page, InteractionRead)
 
 
 def interactions_before(
@@ -111,7 +111,7 @@ def memos_of(
 ) -> tuple[list[MemoRead], int]:
     """A page of the customer's memos, newest first, and how many there are."""
     stmt = sa.select(memo).where(memo.c.org_id == org_id, memo.c.customer_id == customer_id)
-    return records(conn.execute(paging.page(stmt, memo.c, page)), MemoRead), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, memo.c, page, MemoRead)
 
 
 def memos_before(

@@ -257,4 +257,4 @@ def company_contacts(
 ) -> tuple[list[CustomerRead], int]:
     """A page of the company's live contacts, oldest first (up to limit + 1), and how many there are."""
     stmt = live(org_id).where(customer.c.company_id == company_id)
-    return records(conn.execute(paging.page(stmt, customer.c, page)), CustomerRead), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, customer.c, page, CustomerRead)

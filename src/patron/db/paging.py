@@ -9,13 +9,17 @@ The order columns are never NULL; the last one is the id, so the order is total.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.base import ColumnCollection
 
+from patron.db.records import records
 from patron.kernel.pagination import Before, PageRequest
+
+R = TypeVar("R", bound=msgspec.Struct)
 
 
 def _order(columns: ColumnCollection[str, Any], request: PageRequest) -> list[tuple[sa.ColumnElement[Any], bool]]:
@@ -46,6 +50,13 @@ def page(stmt: sa.Select[Any], columns: ColumnCollection[str, Any], request: Pag
         stmt = stmt.where(after(order, request.after))
     ordered = [column.desc() if descending else column.asc() for column, descending in order]
     return stmt.order_by(*ordered).limit(request.limit + 1).offset(request.offset)
+
+
+def fetch(
+    conn: Connection, stmt: sa.Select[Any], columns: ColumnCollection[str, Any], request: PageRequest, shape: type[R]
+) -> tuple[list[R], int]:
+    """The page of `stmt` as `shape` records (up to limit + 1, see `page`) and how many rows it has."""
+    return records(conn.execute(page(stmt, columns, request)), shape), count(conn, stmt)
 
 
 def count(conn: Connection, stmt: sa.Select[Any], *, up_to: int | None = None) -> int:

@@ -60,7 +60,7 @@ def list_pipelines(
 ) -> tuple[list[PipelineRecord], int]:
     """A page of pipelines, the default first, then by name, and how many there are."""
     stmt = _pipelines(org_id)
-    return records(conn.execute(paging.page(stmt, pipeline.c, page)), PipelineRecord), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, pipeline.c, page, PipelineRecord)
 
 
 def insert_pipeline(conn: Connection, values: Mapping[str, Any], stages: Sequence[Mapping[str, Any]]) -> PipelineRecord:
@@ -119,7 +119,7 @@ def list_deals(
 ) -> tuple[list[DealRead], int]:
     """A page of the filtered deals, newest first (up to limit + 1), and how many match."""
     stmt = _filtered(_deals(org_id), filters)
-    return records(conn.execute(paging.page(stmt, deal.c, page)), DealRead), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, deal.c, page, DealRead)
 
 
 def count_deals(conn: Connection, org_id: uuid.UUID, filters: Mapping[str, Any]) -> int:

@@ -55,7 +55,7 @@ DELIVERIES = pagination.Keyset(
 def list_page(conn: Connection, org_id: uuid.UUID, page: pagination.PageRequest) -> tuple[list[WebhookRecord], int]:
     """A page of webhooks, oldest first (up to limit + 1), and how many there are."""
     stmt = _of(org_id)
-    return records(conn.execute(paging.page(stmt, webhook.c, page)), WebhookRecord), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, webhook.c, page, WebhookRecord)
 
 
 def update(conn: Connection, org_id: uuid.UUID, webhook_id: uuid.UUID, values: Mapping[str, Any]) -> WebhookRecord:
@@ -81,7 +81,7 @@ def deliveries(
 ) -> tuple[list[DeliveryRecord], int]:
     """A page of the webhook's deliveries, newest event first, and how many there are."""
     stmt = sa.select(delivery).where(delivery.c.org_id == org_id, delivery.c.webhook_id == webhook_id)
-    return records(conn.execute(paging.page(stmt, delivery.c, page)), DeliveryRecord), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, delivery.c, page, DeliveryRecord)
 
 
 def attempts_of(

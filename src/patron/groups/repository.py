@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from patron.db import paging
 from patron.db.base import table
 from patron.db.models import CustomerGroup, CustomerProductRule, GroupProductRule
-from patron.db.records import record, record_or_none, records
+from patron.db.records import record, record_or_none
 from patron.groups.schemas import GroupRead
 from patron.kernel import pagination
 
@@ -46,7 +46,7 @@ BY_NAME = pagination.Keyset("customer groups", (pagination.Key("name", str), pag
 def list_page(conn: Connection, org_id: uuid.UUID, page: pagination.PageRequest) -> tuple[list[GroupRead], int]:
     """A page of groups by name (up to limit + 1) and how many there are."""
     stmt = _of(org_id)
-    return records(conn.execute(paging.page(stmt, group.c, page)), GroupRead), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, group.c, page, GroupRead)
 
 
 def insert(conn: Connection, values: Mapping[str, Any]) -> GroupRead:

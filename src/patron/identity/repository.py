@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from patron.db import paging
 from patron.db.base import table
 from patron.db.models import ApiKey, Organization, StaffUser
-from patron.db.records import record, record_or_none, records
+from patron.db.records import record, record_or_none
 from patron.identity.records import ApiKeyRecord, OrganizationRecord, PrincipalRecord
 from patron.identity.schemas import StaffRead
 from patron.kernel import pagination
@@ -96,7 +96,7 @@ API_KEYS = pagination.Keyset(
 def list_staff(conn: Connection, org_id: uuid.UUID, page: pagination.PageRequest) -> tuple[list[StaffRead], int]:
     """A page of active staff, oldest first (up to limit + 1), and how many there are."""
     stmt = _staff_of(org_id)
-    return records(conn.execute(paging.page(stmt, staff.c, page)), StaffRead), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, staff.c, page, StaffRead)
 
 
 def api_keys_of(
@@ -104,7 +104,7 @@ def api_keys_of(
 ) -> tuple[list[ApiKeyRecord], int]:
     """A page of a staff member's keys, revoked ones included, oldest first, and how many there are."""
     stmt = sa.select(api_key).where(api_key.c.org_id == org_id, api_key.c.staff_id == staff_id)
-    return records(conn.execute(paging.page(stmt, api_key.c, page)), ApiKeyRecord), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, api_key.c, page, ApiKeyRecord)
 
 
 def lock_owners(conn: Connection, org_id: uuid.UUID) -> list[uuid.UUID]:

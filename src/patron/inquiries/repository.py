@@ -90,4 +90,4 @@ def list_page(
 ) -> tuple[list[InquiryRead], int]:
     """A page of the filtered inquiries, newest first (up to limit + 1), and how many match."""
     stmt = _filtered(_of(org_id), status=status, assigned_to=assigned_to, email=email)
-    return records(conn.execute(paging.page(stmt, inquiry.c, page)), InquiryRead), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, inquiry.c, page, InquiryRead)

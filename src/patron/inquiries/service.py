@@ -75,13 +75,12 @@ def submit_inquiry(
         return InquiryReceipt(id=uuid7(), status="new", created_at=now)
     org_id, settings = identity.find_organization(uow, slug=org_slug)
     values = _validated(data, settings)
-    keys = [f"email:{values['email']}"]
-    if client_ip:
-        keys.insert(0, f"ip:{client_ip}")
     ratelimits.count_against_limits(
         uow,
         org_id=org_id,
-        keys=keys,
+        scope="",
+        email=values["email"],
+        client_ip=client_ip,
         limit=rate_limit,
         now=now,
         refused=Message("inquiry.rate_limited", most=rate_limit[0], seconds=rate_limit[1]),

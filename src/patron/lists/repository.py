@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from patron.db import paging
 from patron.db.base import table
 from patron.db.models import Customer, CustomerList, CustomerListItem
-from patron.db.records import record, record_or_none, records
+from patron.db.records import record, record_or_none
 from patron.kernel import pagination
 from patron.lists.records import ListRecord
 from patron.lists.schemas import ItemRead
@@ -38,7 +38,7 @@ def lists_of(
 ) -> tuple[list[ListRecord], int]:
     """A page of the customer's lists, oldest first (up to limit + 1), and how many there are."""
     stmt = _of(org_id, customer_id)
-    return records(conn.execute(paging.page(stmt, lists.c, page)), ListRecord), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, lists.c, page, ListRecord)
 
 
 def get(

@@ -149,8 +149,7 @@ def list_page(
 ) -> tuple[list[SubscriberRecord], int]:
     """A page of the filtered subscribers, newest first (up to limit + 1), and how many match."""
     stmt = _filtered(conn, _of(org_id), status=status, topic=topic, email=email)
-    rows = records(conn.execute(paging.page(stmt, subscriber.c, page)), SubscriberRecord)
-    return rows, paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, subscriber.c, page, SubscriberRecord)
 
 
 def count_by_status(conn: Connection, org_id: uuid.UUID) -> dict[str, int]:

@@ -102,13 +102,12 @@ def subscribe(
     conn = uow.conn
     now = clock.now()
     if rate_limit is not None:
-        keys = [f"newsletter:email:{email}"]
-        if client.ip_address:
-            keys.insert(0, f"newsletter:ip:{client.ip_address}")
         ratelimits.count_against_limits(
             uow,
             org_id=org_id,
-            keys=keys,
+            scope="newsletter:",
+            email=email,
+            client_ip=client.ip_address,
             limit=rate_limit,
             now=now,
             refused=Message("newsletter.rate_limited", most=rate_limit[0], seconds=rate_limit[1]),

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from patron.db import paging
 from patron.db.base import table
 from patron.db.models import Order
-from patron.db.records import record, record_or_none, records
+from patron.db.records import record, record_or_none
 from patron.kernel import pagination
 from patron.orders.rules import OrderStatus
 from patron.orders.schemas import OrderRead
@@ -75,4 +75,4 @@ def of_customer(
 ) -> tuple[list[OrderRead], int]:
     """A page of the customer's orders, newest first (up to limit + 1), and how many there are."""
     stmt = _of(org_id).where(order.c.customer_id == customer_id)
-    return records(conn.execute(paging.page(stmt, order.c, page)), OrderRead), paging.count(conn, stmt)
+    return paging.fetch(conn, stmt, order.c, page, OrderRead)

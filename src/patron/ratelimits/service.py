@@ -16,16 +16,22 @@ def count_against_limits(
     uow: UnitOfWork,
     *,
     org_id: uuid.UUID,
-    keys: list[str],
+    scope: str,
+    email: str,
+    client_ip: str | None,
     limit: tuple[int, int],
     now: datetime,
     refused: Message,
 ) -> None:
-    """Count one request against each key (`ip:...`, `email:...`); 429 when one is over `limit`.
+    """Count one public request against its client address and its email (keys `<scope>ip:...`,
+    `<scope>email:...`); 429 when either is over `limit`.
 
     `limit` is (most, seconds) per fixed window; `refused` the refusal's message. Every
     process counts in the same rows.
     """
+    keys = [f"{scope}email:{email}"]
+    if client_ip:
+        keys.insert(0, f"{scope}ip:{client_ip}")
     most, seconds = limit
     start = rules.window_start(now, seconds)
     repo.forget_windows_before(uow.conn, org_id, start)
