@@ -29,6 +29,10 @@ class Settings:
     # The largest JSON body a route takes (a batch of 1,000 customers is ~1 MB); a route that
     # takes more (an upload) sets its own `request_max_body_size`.
     max_body_bytes: int = 4 * 1024 * 1024
+    import_max_bytes: int = 50 * 1000 * 1000
+    # How long a worker holds an import job without checking in (each chunk renews it); a job
+    # whose worker died is taken up by another after this long and resumes after its last chunk.
+    import_lease_seconds: float = 60.0
     debug: bool = False
     secret_key: str | None = None
     public_url: str | None = None
@@ -64,6 +68,8 @@ class Settings:
                 env.get("PATRON_IDEMPOTENCY_RETENTION_HOURS") or defaults.idempotency_retention_hours
             ),
             max_body_bytes=int(env.get("PATRON_MAX_BODY_BYTES") or defaults.max_body_bytes),
+            import_max_bytes=int(env.get("PATRON_IMPORT_MAX_BYTES") or defaults.import_max_bytes),
+            import_lease_seconds=float(env.get("PATRON_IMPORT_LEASE_SECONDS") or defaults.import_lease_seconds),
             debug=_bool(env.get("PATRON_DEBUG"), False),
             secret_key=env.get("PATRON_SECRET_KEY") or None,
             public_url=env.get("PATRON_PUBLIC_URL") or None,

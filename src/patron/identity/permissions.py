@@ -63,6 +63,9 @@ class Permission(enum.StrEnum):
     NEWSLETTER_MANAGE = "newsletter:manage"
     INQUIRIES_MANAGE = "inquiries:manage"
     WEBHOOKS_MANAGE = "webhooks:manage"
+    # Data in and out (SPEC §13.1, §13.2): owners and marketing move customer bases in and out.
+    IMPORTS_MANAGE = "imports:manage"
+    EXPORTS_READ = "exports:read"
 
 
 # Every staff member may read groups and ask "may this customer buy P?" (a cashier asks at the till),
@@ -85,7 +88,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.CASHIER: _EVERY_STAFF_ROLE | _TILL | {Permission.CUSTOMERS_CREATE},
     Role.MARKETING: _EVERY_STAFF_ROLE
-    | {Permission.DEALS_READ, Permission.CRM_READ, Permission.NEWSLETTER_MANAGE, Permission.EVENTS_READ},
+    | {
+        Permission.DEALS_READ,
+        Permission.CRM_READ,
+        Permission.NEWSLETTER_MANAGE,
+        Permission.EVENTS_READ,
+        Permission.IMPORTS_MANAGE,
+        Permission.EXPORTS_READ,
+    },
     # Sales create leads (the CRM flow starts with one); changing profiles stays with owners.
     Role.SALES: _EVERY_STAFF_ROLE
     | {

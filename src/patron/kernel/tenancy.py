@@ -21,6 +21,8 @@ class ActorType(enum.StrEnum):
     PUBLIC = "public"
     SYSTEM = "system"
     PLATFORM = "platform"
+    # An import job (its id is the actor's id): the audit trail tells which import changed what.
+    IMPORT = "import"
 
 
 @dataclass(frozen=True, slots=True)
