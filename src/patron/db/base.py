@@ -50,6 +50,7 @@ class Base(DeclarativeBase):
         uuid.UUID: sa.Uuid(),
         dict[str, Any]: JSONType,
         list[str]: JSONType,
+        list[Any]: JSONType,
     }
 
 

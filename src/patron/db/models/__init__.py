@@ -7,6 +7,7 @@ from patron.db.models.customer import Customer
 from patron.db.models.deals import Deal, Pipeline, PipelineStage
 from patron.db.models.groups import CustomerGroup, CustomerProductRule, GroupProductRule
 from patron.db.models.identity import ApiKey, IdempotencyRecord, StaffUser
+from patron.db.models.imports import ImportChunk, ImportFile, ImportJob, ImportRowError
 from patron.db.models.inquiry import Inquiry, InquiryRateWindow, InquiryReply
 from patron.db.models.lists import CustomerList, CustomerListItem
 from patron.db.models.loyalty import LoyaltyEntry
@@ -31,6 +32,10 @@ __all__ = [
     "Deal",
     "GroupProductRule",
     "IdempotencyRecord",
+    "ImportChunk",
+    "ImportFile",
+    "ImportJob",
+    "ImportRowError",
     "Inquiry",
     "InquiryRateWindow",
     "InquiryReply",
@@ -66,6 +71,10 @@ TENANT_OWNED = [
     Deal,
     GroupProductRule,
     IdempotencyRecord,
+    ImportChunk,
+    ImportFile,
+    ImportJob,
+    ImportRowError,
     Inquiry,
     InquiryRateWindow,
     InquiryReply,

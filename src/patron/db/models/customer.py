@@ -24,6 +24,9 @@ class Customer(Base):
             postgresql_where=sa.text("NOT is_guest AND deleted_at IS NULL"),
         ),
         sa.Index("ix_customer_org_id_email", "org_id", "email"),
+        # Imports match rows on phone and VAT id (SPEC §13.1), and duplicates are found by them.
+        sa.Index("ix_customer_org_id_phone", "org_id", "phone"),
+        sa.Index("ix_customer_org_id_vat_id", "org_id", "vat_id"),
         # Live customers in the default list order (created_at, id): pages and keyset pages
         # without a sort step; with the columns lists are most often filtered by, so those
         # filters and capped counts read the index alone.
