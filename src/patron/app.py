@@ -34,6 +34,7 @@ from patron.http.routes import (
     events,
     groups,
     health,
+    imports,
     inquiries,
     lifecycle,
     lists,
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *newsletter.ROUTES,
         *inquiries.ROUTES,
         *webhooks.ROUTES,
+        *imports.ROUTES,
     ]
     for handler in handlers:
         document_problems(handler)

@@ -33,6 +33,8 @@ class Settings:
     # How long a worker holds an import job without checking in (each chunk renews it); a job
     # whose worker died is taken up by another after this long and resumes after its last chunk.
     import_lease_seconds: float = 60.0
+    # Rows per import chunk (one transaction each); on SQLite a chunk holds the one write lock.
+    import_chunk_rows: int = 500
     debug: bool = False
     secret_key: str | None = None
     public_url: str | None = None
@@ -70,6 +72,7 @@ class Settings:
             max_body_bytes=int(env.get("PATRON_MAX_BODY_BYTES") or defaults.max_body_bytes),
             import_max_bytes=int(env.get("PATRON_IMPORT_MAX_BYTES") or defaults.import_max_bytes),
             import_lease_seconds=float(env.get("PATRON_IMPORT_LEASE_SECONDS") or defaults.import_lease_seconds),
+            import_chunk_rows=int(env.get("PATRON_IMPORT_CHUNK_ROWS") or defaults.import_chunk_rows),
             debug=_bool(env.get("PATRON_DEBUG"), False),
             secret_key=env.get("PATRON_SECRET_KEY") or None,
             public_url=env.get("PATRON_PUBLIC_URL") or None,

@@ -21,6 +21,7 @@ from patron.deals import events as deals
 from patron.events import events as delivery
 from patron.groups import events as groups
 from patron.identity import events as identity
+from patron.imports import events as imports
 from patron.inquiries import events as inquiries
 from patron.kernel.events import JSON, DomainEvent, registry
 from patron.lists import events as lists
@@ -42,6 +43,7 @@ REGISTRY: dict[str, type[DomainEvent]] = registry(
     newsletter.EVENTS,
     inquiries.EVENTS,
     identity.EVENTS,
+    imports.EVENTS,
     delivery.EVENTS,
 )
 # What webhooks and `GET /events?type=` may name (patterns are checked against these).

@@ -217,6 +217,12 @@ MATRIX = [
     Row("DELETE", "/webhooks/{webhook_id:str}", OWNER),
     Row("POST", "/webhooks/{webhook_id:str}/rotate-secret", OWNER),
     Row("GET", "/webhooks/{webhook_id:str}/deliveries", OWNER),
+    # imports
+    Row("POST", "/imports", MARKETING),
+    Row("GET", "/imports", MARKETING),
+    Row("GET", "/imports/{import_id:str}", MARKETING),
+    Row("GET", "/imports/{import_id:str}/errors.csv", MARKETING),
+    Row("GET", "/imports/{import_id:str}/rows.csv", MARKETING),
 ]
 
 # Routes under /api/v1 that no staff key opens: anyone may call them, or the platform admin token.
@@ -238,7 +244,7 @@ def _observed(template: str) -> str | None:
     parts = template.split("/")
     for end in range(len(parts), 1, -1):
         candidate = "/".join(parts[:end])
-        if candidate in _GET_TEMPLATES and "stream" not in candidate:
+        if candidate in _GET_TEMPLATES and "stream" not in candidate and not candidate.endswith((".csv", ".xlsx")):
             return candidate
     return None
 
@@ -372,6 +378,10 @@ class Records:
             body = {"staff_id": self.org.owner_id}
             self._ok(self.org.post(f"/inquiries/{inquiry['id']}/assign", json=body), 200)
         return str(inquiry["id"])
+
+    def _make_import_id(self) -> str:
+        files = {"file": ("c.csv", b"email,first_name\r\nnot-an-email,X\r\n", "text/csv")}
+        return str(self._ok(self.org.post("/imports", files=files), 202)["id"])
 
     def _make_webhook_id(self) -> str:
         return str(self._ok(self.org.post("/webhooks", json=WEBHOOK))["webhook"]["id"])

@@ -178,6 +178,38 @@ def worker() -> None:
         console.print("stopped")
 
 
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="A CSV or XLSX file")],
+    org: Annotated[str, typer.Option(help="Organization slug")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would happen; write no customer")] = False,
+    match_on: Annotated[
+        str | None, typer.Option(help="Ordered keys to match rows on (default customer_number,email,phone,vat_id)")
+    ] = None,
+    on_match: Annotated[str, typer.Option(help="update (default) or skip a matched customer")] = "update",
+    mapping: Annotated[str | None, typer.Option(help='JSON {"column header": "field"}')] = None,
+) -> None:
+    """Import customers from a CSV or XLSX file (the job `POST /imports` makes), with a progress bar."""
+    from patron.cli.imports import run_import
+
+    if on_match not in ("update", "skip"):
+        err.print("[red]--on-match[/red]: update or skip")
+        raise typer.Exit(2)
+    settings = Settings.from_env()
+    with _database(settings) as database:
+        migrations.upgrade(database.engine)
+        run_import(
+            database,
+            settings,
+            path=path,
+            org=org,
+            dry_run=dry_run,
+            match_on=match_on,
+            on_match=on_match,
+            mapping=mapping,
+        )
+
+
 @org_app.command("create")
 def org_create(
     name: Annotated[str, typer.Option(help="Display name")],

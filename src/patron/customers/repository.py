@@ -47,8 +47,8 @@ def live(org_id: uuid.UUID | BindParameter[Any]) -> sa.Select[Any]:
 
 # The organization as a bound parameter, for statements built once.
 ORG = sa.bindparam("org_id", type_=customer.c.org_id.type)
-# A few shapes only (a create's email check by arity).
-_SHAPES = shapes.ShapeCache(kept=32)
+# A few shapes only (a create's email check, an import's key lookups, by arity).
+_SHAPES = shapes.ShapeCache(kept=128)
 
 
 # The hottest reads are built once with bound parameters: building a 40-column SELECT costs
@@ -258,3 +258,36 @@ def company_contacts(
     """A page of the company's live contacts, oldest first (up to limit + 1), and how many there are."""
     stmt = live(org_id).where(customer.c.company_id == company_id)
     return paging.fetch(conn, stmt, customer.c, page, CustomerRead)
+
+
+# The natural keys an import matches rows on (SPEC §13.1), each as stored (normalised).
+NATURAL_KEYS = {
+    "customer_number": customer.c.customer_number,
+    "email": customer.c.email,
+    "phone": customer.c.phone,
+    "vat_id": customer.c.vat_id,
+}
+
+
+def by_natural_key(conn: Connection, org_id: uuid.UUID, key: str, values: Sequence[str]) -> dict[str, CustomerRead]:
+    """The customer each value of the key finds: for a customer number the one holding it, deleted
+    or not (numbers stay taken); otherwise a live registered customer before guests, the newest
+    guest of several (as `get_by_email`), the oldest registered one of several."""
+    column = NATURAL_KEYS[key]
+    found: dict[str, CustomerRead] = {}
+    if not values:
+        return found
+    for start in range(0, len(values), 512):
+        wanted = list(values[start : start + 512])
+
+        def build(count: int = len(wanted)) -> Statement:
+            base = _ALL.where(customer.c.org_id == ORG) if key == "customer_number" else live(ORG)
+            return documents(conn.dialect, base.where(column.in_(shapes.in_parameters("k", column.type, count))))
+
+        prepared = _SHAPES.prepared(("by key", key, conn.dialect.name, shapes.arity(len(wanted))), build)
+        rows: list[CustomerRead] = READ.read(prepared.rows(conn, {"org_id": org_id, **shapes.in_values("k", wanted)}))
+        # Preferred first: registered before guests; registered oldest first, guests newest first.
+        rows.sort(key=lambda c: (c.is_guest, -c.created_at.timestamp() if c.is_guest else c.created_at.timestamp()))
+        for row in rows:
+            found.setdefault(getattr(row, key), row)
+    return found

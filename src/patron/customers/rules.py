@@ -120,6 +120,28 @@ def normalise_fields(values: dict[str, Any], settings: OrganizationSettings) -> 
 
 def _custom_fields(values: dict[str, Any], definitions: dict[str, CustomFieldDefinition]) -> dict[str, Any]:
     errors: list[FieldError] = []
+    result = _custom_values(values, definitions, errors)
+    for key, definition in definitions.items():
+        if definition.required and result.get(key) is None:
+            errors.append(FieldError(key, Message("field.required")))
+    if errors:
+        raise ValidationFailed(errors)
+    return result
+
+
+def normalise_custom_values(values: dict[str, Any], definitions: dict[str, CustomFieldDefinition]) -> dict[str, Any]:
+    """Some custom field values checked against their definitions, without asking for the required
+    ones (an import row names a few; the whole record is checked when it is written)."""
+    errors: list[FieldError] = []
+    result = _custom_values(values, definitions, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return result
+
+
+def _custom_values(
+    values: dict[str, Any], definitions: dict[str, CustomFieldDefinition], errors: list[FieldError]
+) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in values.items():
         definition = definitions.get(key)
@@ -133,11 +155,6 @@ def _custom_fields(values: dict[str, Any], definitions: dict[str, CustomFieldDef
             errors.append(FieldError(key, Message("custom_field.wrong_type", type=definition.type)))
         else:
             result[key] = checked
-    for key, definition in definitions.items():
-        if definition.required and result.get(key) is None:
-            errors.append(FieldError(key, Message("field.required")))
-    if errors:
-        raise ValidationFailed(errors)
     return result
 
 

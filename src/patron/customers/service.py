@@ -456,3 +456,11 @@ def list_company_contacts(
 ) -> tuple[list[CustomerRead], int]:
     """A page of the company's live contacts, oldest first (`CONTACTS`), and how many there are."""
     return repo.company_contacts(uow.conn, principal.org_id, company_id, page)
+
+
+def find_by_natural_key(
+    uow: UnitOfWork, *, principal: Principal, key: str, values: Sequence[str]
+) -> dict[str, CustomerRead]:
+    """The customer each normalised value of a natural key finds (`customer_number`, `email`,
+    `phone`, `vat_id`; see `repository.by_natural_key` for which of several)."""
+    return repo.by_natural_key(uow.conn, principal.org_id, key, values)

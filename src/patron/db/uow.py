@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, TypeVar, TypeVarTuple
 
@@ -180,6 +181,20 @@ class UnitOfWork:
         if self.readonly:
             raise RuntimeError("a read-only unit of work cannot record events")
         self._events.append(event)
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the unit that can fail alone: on an exception its writes and its events are
+        undone and the exception goes on; the rest of the unit stays (an import's bad row)."""
+        kept = len(self._events)
+        nested = self.conn.begin_nested()
+        try:
+            yield
+        except BaseException:
+            nested.rollback()
+            del self._events[kept:]
+            raise
+        nested.commit()
 
     def commit(self) -> None:
         if self._conn is None:

@@ -22,6 +22,8 @@ from litestar.routes import HTTPRoute
 from patron.http.guards import Access
 
 OPENAPI_PARAMETERS = "openapi_parameters"
+# A request body a route reads by hand (an upload), declared in its opt.
+OPENAPI_REQUEST_BODY = "openapi_request_body"
 SCHEMA_REF = "#/components/schemas/{name}"
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
@@ -80,6 +82,8 @@ def complete(app: Litestar, schema: dict[str, Any]) -> dict[str, Any]:
             operation["security"] = []
         # Parameters a route reads by hand (e.g. `filter[…]` of GET /customers), declared in its opt.
         operation.setdefault("parameters", []).extend(handler.opt.get(OPENAPI_PARAMETERS, []))
+        if OPENAPI_REQUEST_BODY in handler.opt:
+            operation["requestBody"] = handler.opt[OPENAPI_REQUEST_BODY]
         _query_list_items(handler, operation)
         if method == "post" and _calls(handler, "run_idempotent"):
             operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)

@@ -18,6 +18,7 @@ from typing import Any, Union
 
 import msgspec
 from litestar import Request
+from litestar.types import Empty
 
 from patron.http.i18n import allowed_values, decode_message
 from patron.http.problems import LIFECYCLE_FIELDS, SERVER_OWNED
@@ -67,6 +68,23 @@ class PatronRequest(Request[Any, Any, Any]):
             region=settings.region if settings is not None else None,
             knows_region=settings is not None,
         )
+
+    async def body_up_to(self, limit: int) -> bytes | None:
+        """The whole body, or None as soon as it passes `limit` bytes (for a route without Litestar's
+        own limit: an upload's is a setting). Kept like `body()` keeps it, so `form()` reads it."""
+        if self._body is not Empty:
+            return self._body if len(self._body) <= limit else None
+        if self.content_length is not None and self.content_length > limit:
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in self.stream():
+            size += len(chunk)
+            if size > limit:
+                return None
+            chunks.append(chunk)
+        self._body = self._connection_state.body = b"".join(chunks)
+        return self._body
 
 
 def decode_body(

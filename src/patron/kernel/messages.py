@@ -10,6 +10,7 @@ milliseconds, so a compiled `.mo` would add a build step for nothing.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
@@ -28,6 +29,12 @@ class Message:
     def __init__(self, id: str, /, **params: str | int) -> None:
         self.id = id
         self.params = params
+
+    @classmethod
+    def stored(cls, id: str, params: Mapping[str, str | int]) -> Message:
+        """A message read back from the database (an import's row errors), rendered when it is read
+        in the reader's language; it was made with a literal id where it arose."""
+        return cls(id, **params)
 
     def render(self, locale: str = DEFAULT_LOCALE) -> str:
         template = catalog(locale if locale in LOCALES else DEFAULT_LOCALE).get(self.id)

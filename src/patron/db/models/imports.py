@@ -35,6 +35,8 @@ class ImportJob(Base):
     file_name: Mapped[str | None] = mapped_column(sa.String(255))
     file_format: Mapped[str] = mapped_column(sa.String(10))
     file_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    # The file's header as written, for the error report (its rows keep their cells).
+    header: Mapped[list[str]]
     match_on: Mapped[list[str]]
     on_match: Mapped[str] = mapped_column(sa.String(10))
     mapping: Mapped[dict[str, Any]]

@@ -29,6 +29,7 @@ Thing = Literal[
     "customer group",
     "customer",
     "deal",
+    "import",
     "inquiry",
     "interaction",
     "list item",

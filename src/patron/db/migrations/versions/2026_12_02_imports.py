@@ -28,6 +28,9 @@ def upgrade() -> None:
         sa.Column("file_format", sa.String(length=10), nullable=False),
         sa.Column("file_bytes", sa.BigInteger(), nullable=False),
         sa.Column(
+            "header", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
+        ),
+        sa.Column(
             "match_on", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("on_match", sa.String(length=10), nullable=False),
@@ -128,7 +131,6 @@ def upgrade() -> None:
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.create_index("ix_customer_org_id_phone", ["org_id", "phone"], unique=False)
         batch_op.create_index("ix_customer_org_id_vat_id", ["org_id", "vat_id"], unique=False)
-
 
 
 def downgrade() -> None:
