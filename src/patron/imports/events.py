@@ -12,7 +12,7 @@ from msgspec import Meta
 
 from patron.kernel.events import DomainEvent
 
-_COUNT = Meta(ge=0)
+_COUNT = Meta(description="rows of the file")
 
 
 class ImportSucceeded(DomainEvent, frozen=True, kw_only=True):
@@ -25,7 +25,7 @@ class ImportSucceeded(DomainEvent, frozen=True, kw_only=True):
     created: Annotated[int, _COUNT]
     updated: Annotated[int, _COUNT]
     unchanged: Annotated[int, _COUNT]
-    merged: Annotated[int, Meta(ge=0, description="rows folded into an earlier row of the file with the same key")]
+    merged: Annotated[int, Meta(description="rows folded into an earlier row of the file with the same key")]
     rejected: Annotated[int, _COUNT]
 
 
@@ -36,7 +36,7 @@ class ImportFailed(DomainEvent, frozen=True, kw_only=True):
     subject = "import"
     dry_run: bool
     code: Annotated[str, Meta(description="why, e.g. `import.not_utf8`")]
-    processed: Annotated[int, Meta(ge=0, description="rows applied before it stopped")]
+    processed: Annotated[int, Meta(description="rows applied before it stopped")]
 
 
 EVENTS = (ImportSucceeded, ImportFailed)
