@@ -183,7 +183,12 @@ def _create(
         try:
             with uow.savepoint():
                 results = customers.create_customers(
-                    uow, principal=principal, settings=settings, data=[data[i] for i in order], batch=True
+                    uow,
+                    principal=principal,
+                    settings=settings,
+                    data=[data[i] for i in order],
+                    batch=True,
+                    normalised=True,
                 )
         except ValidationFailed as exc:
             refused = _refused_positions(exc, len(order))

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import msgspec
-from patron.imports.reading import Column
 
 from patron.customers import rules
 from patron.customers.schemas import CustomerCreate
 from patron.identity.schemas import OrganizationSettings
+from patron.imports.reading import Column
 from patron.kernel.decode_errors import decode_message
 from patron.kernel.errors import ValidationFailed
 from patron.kernel.messages import Message

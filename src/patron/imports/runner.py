@@ -106,7 +106,10 @@ class ImportRunner:
             return self._fail(held, exc.code, exc.detail)
         columns = sheet.columns
         parsed = (rows.parse_row(number, cells, columns, settings) for number, cells in sheet.rows)
-        items = rows.plan(parsed, held.match_on)  # type: ignore[arg-type]  # stored as checked
+        try:
+            items = rows.plan(parsed, held.match_on)  # type: ignore[arg-type]  # stored as checked
+        except PatronError as exc:  # a row the file's format breaks (an unclosed quote): the file as a whole
+            return self._fail(held, exc.code, exc.detail)
         headers = {c.field: c.header for c in columns if c.field is not None}
         total = sum(len(i.rows) if isinstance(i, rows.Unit) else 1 for i in items)
         principal = Principal(

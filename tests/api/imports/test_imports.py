@@ -405,3 +405,13 @@ def test_a_mapping_names_columns_the_header_does_not(org: Org, database: Databas
     assert totals(job)["created"] == 1
     assert job["warnings"] == []
     assert customers_by_email(org)[f"{prefix}@example.com"]["first_name"] == "Jan"
+
+
+def test_a_file_broken_further_down_fails_the_job_naming_the_row(org: Org, database: Database) -> None:
+    content = b'email,first_name\r\na@example.com,A\r\nb@example.com,"unclosed\r\nc@example.com,C\r\n'
+    job = imported(org, database, content)
+    assert job["status"] == "failed"
+    assert job["failure"]["code"] == "import.malformed_csv"
+    assert "3" in job["failure"]["message"]
+    assert customers_by_email(org) == {}
+    assert [e["data"]["code"] for e in org.events(type="import.failed")] == ["import.malformed_csv"]

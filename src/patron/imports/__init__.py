@@ -1,0 +1,1 @@
+"""Customer imports: reading an uploaded file, and the job that applies its rows."""
