@@ -74,7 +74,7 @@ _DESCRIPTIONS = {
     409: "Conflicts with the stored state (e.g. `customer.email_taken`)",
     412: "If-Match names an outdated version (`resource.version_mismatch`)",
     413: "The body is too large (`request.too_large`)",
-    415: "The body is not sent as `application/json`",
+    415: "The body is not sent in a type the route takes (`application/json`; an upload's file types)",
     422: "Invalid input; `errors` names each field (`request.validation_failed`)",
 }
 
@@ -86,7 +86,7 @@ def document_problems(handler: HTTPRouteHandler, *, extra: tuple[int, ...] = ())
     if "{" in "".join(handler.paths):
         statuses.add(404)
     parameters = inspect.signature(handler.fn).parameters
-    if "data" in parameters:
+    if "data" in parameters or "openapi_request_body" in handler.opt:  # a JSON body, or an upload
         statuses.update((413, 415))
     if handler.http_methods & {"POST", "PATCH", "PUT", "DELETE"}:
         statuses.add(409)

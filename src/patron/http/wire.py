@@ -72,6 +72,8 @@ class PatronRequest(Request[Any, Any, Any]):
     async def body_up_to(self, limit: int) -> bytes | None:
         """The whole body, or None as soon as it passes `limit` bytes (for a route without Litestar's
         own limit: an upload's is a setting). Kept like `body()` keeps it, so `form()` reads it."""
+        if self._body is Empty and self._connection_state.body is not Empty:
+            self._body = self._connection_state.body  # read already, by another view of this request
         if self._body is not Empty:
             return self._body if len(self._body) <= limit else None
         if self.content_length is not None and self.content_length > limit:

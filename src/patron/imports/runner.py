@@ -19,6 +19,7 @@ from typing import Any
 
 import msgspec
 
+from patron.db.engine import WRITERS
 from patron.db.uow import Database
 from patron.identity import service as identity
 from patron.imports import applying, reading, rows
@@ -166,6 +167,9 @@ class ImportRunner:
                 if not repo.advance(uow.conn, held, owner=self.owner, until=self._until(), values=moved):
                     raise LeaseLost
             held = msgspec.structs.replace(held, **moved)
+            if self.database.is_sqlite:
+                # Single writes waiting for SQLite's one write lock go before the next chunk.
+                WRITERS.yield_to_waiting()
             if progress is not None:
                 progress(held)
             start = end

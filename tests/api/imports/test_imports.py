@@ -415,3 +415,14 @@ def test_a_file_broken_further_down_fails_the_job_naming_the_row(org: Org, datab
     assert "3" in job["failure"]["message"]
     assert customers_by_email(org) == {}
     assert [e["data"]["code"] for e in org.events(type="import.failed")] == ["import.malformed_csv"]
+
+
+def test_a_body_of_another_type_is_415_and_queues_nothing(org: Org) -> None:
+    for headers, content in (
+        ({"Content-Type": "application/json"}, b'{"email": "a@example.com"}'),
+        ({"Content-Type": "application/x-www-form-urlencoded"}, b"dry_run=true"),
+    ):
+        response = org.post("/imports", content=content, headers=headers)
+        assert response.status_code == 415, response.text
+        assert response.json()["code"] == "request.unsupported_media_type"
+    assert org.get("/imports").json()["total"] == 0

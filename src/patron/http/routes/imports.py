@@ -21,7 +21,7 @@ from patron.http.i18n import request_locale
 from patron.http.openapi import OPENAPI_REQUEST_BODY
 from patron.http.routes._shared import Cursor, Limit, Offset, path_id
 from patron.http.routing import get, post
-from patron.http.wire import PatronRequest
+from patron.http.wire import PatronRequest, UnsupportedMediaType
 from patron.identity.permissions import Permission
 from patron.imports import service as imports
 from patron.imports.schemas import ImportDetail, ImportPage, ImportRead
@@ -31,6 +31,10 @@ from patron.kernel.messages import Message
 MANAGE = requires(Permission.IMPORTS_MANAGE)
 TAGS = ["imports"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What a file may be sent as: a form with a `file` part, or the file itself (CSV, XLSX, or bytes).
+_FILE_TYPES = frozenset(
+    {"multipart/form-data", "text/csv", "application/csv", "text/plain", XLSX, "application/octet-stream"}
+)
 # Room for a multipart body's boundaries and option fields around a file of the largest size.
 _MULTIPART_SLACK = 64 * 1024
 
@@ -132,6 +136,8 @@ async def create_import(
     is validated as `POST /customers` validates. A file over PATRON_IMPORT_MAX_BYTES answers 413."""
     limit: int = request.app.state.settings.import_max_bytes
     content_type, _ = request.content_type
+    if content_type not in _FILE_TYPES:
+        raise UnsupportedMediaType(Message("import.unsupported_media_type", allowed=", ".join(sorted(_FILE_TYPES))))
     body = await request.body_up_to(limit + (_MULTIPART_SLACK if content_type == "multipart/form-data" else 0))
     if body is None:
         raise ImportTooLarge(Message("import.too_large", limit=limit))
