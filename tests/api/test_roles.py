@@ -85,6 +85,8 @@ MATRIX = [
     Row("GET", "/customers", ALL),
     Row("POST", "/customers", CREATE, _customer),
     Row("POST", "/customers/batch", CREATE, lambda r: {"customers": [_customer(r)]}),
+    Row("GET", "/exports/customers.csv", MARKETING),
+    Row("GET", "/exports/customers.xlsx", MARKETING),
     Row("GET", "/customers/by-email/{email:str}", ALL),
     Row("GET", "/customers/{customer_id:str}", ALL),
     Row("PATCH", "/customers/{customer_id:str}", OWNER, lambda r: {"is_favorite": True}),
@@ -238,7 +240,8 @@ def _observed(template: str) -> str | None:
     parts = template.split("/")
     for end in range(len(parts), 1, -1):
         candidate = "/".join(parts[:end])
-        if candidate in _GET_TEMPLATES and "stream" not in candidate:
+        # An event stream never ends, an export is a file, not JSON: neither is read to compare.
+        if candidate in _GET_TEMPLATES and "stream" not in candidate and not candidate.startswith("/exports/"):
             return candidate
     return None
 
