@@ -6,7 +6,6 @@ what `POST /imports` reads back (SPEC §13.2), so it is written exactly one way.
 
 from __future__ import annotations
 
-import re
 import types
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -107,12 +106,17 @@ def reader(columns: Sequence[Column]) -> Callable[[CustomerRead, Mapping[Any, st
 
 # A spreadsheet runs a cell starting with these as a formula (CSV injection). `+` and `-`
 # count only when no digit follows, so phone numbers (+84912345678) and negative numbers stay.
-_FORMULA = re.compile(r"[=@\t\r]|[+-](?![0-9])")
+_FORMULA_STARTS = frozenset("=@\t\r")
+_SIGNS = frozenset("+-")
+_DIGITS = frozenset("0123456789")
 
 
 def guard(text: str) -> str:
     """Text a spreadsheet will not run: a leading `'` where it would start a formula."""
-    return "'" + text if _FORMULA.match(text) else text
+    first = text[:1]
+    if first in _FORMULA_STARTS or (first in _SIGNS and text[1:2] not in _DIGITS):
+        return "'" + text
+    return text
 
 
 def _datetime_text(value: datetime) -> str:

@@ -28,10 +28,13 @@ from patron.identity.permissions import Permission
 READ = requires(Permission.EXPORTS_READ)
 TAGS = ["exports"]
 
+# A column is a customer field's name or `custom.<key>`; which ones exist is checked by the service.
+_COLUMN = r"([a-z_]+|custom\.[^,\u0000-\u001f]{1,60})"
 Columns = Annotated[
     str | None,
     Parameter(
         max_length=MAX_COLUMNS_LENGTH,
+        pattern=f"^{_COLUMN}(,{_COLUMN})*$",
         description="comma list of columns: customer fields, `newsletter_status`, `custom.<key>` of a defined "
         "custom field, or `custom_fields` for one column per defined field; default every field but "
         "`custom_fields`, then `newsletter_status`",
@@ -41,7 +44,9 @@ Columns = Annotated[
 Consent = Annotated[
     str | None,
     Parameter(
-        description="`newsletter`: only customers subscribed to the newsletter", examples=[Example(value="newsletter")]
+        pattern="^newsletter$",
+        description="`newsletter`: only customers subscribed to the newsletter",
+        examples=[Example(value="newsletter")],
     ),
 ]
 _DESCRIPTION = """Takes the filters, `q` and `sort` of `GET /customers` (no paging: every matching customer),
