@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -344,6 +345,79 @@ def in_process(database: Database, org_ids: list[uuid.UUID], ids: list[list[str]
     return results
 
 
+# --------------------------------------------------------------------------- export
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure_export(base: str, keys: list[str], pid: int) -> dict[str, Any]:
+    """Every organization's customers exported as CSV through the server, one organization after
+    another; the server's RSS sampled every 20 ms (the growth is the peak over the RSS before)."""
+    import threading
+
+    before = rss_mb(pid)
+    peak = before
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(0.02):
+            peak = max(peak, rss_mb(pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    rows = 0
+    started = time.perf_counter()
+    try:
+        with httpx.Client(timeout=600) as client:
+            for key in keys:
+                headers = {"Authorization": f"Bearer {key}"}
+                with client.stream("GET", f"{base}/api/v1/exports/customers.csv", headers=headers) as response:
+                    response.raise_for_status()
+                    lines = sum(chunk.count(b"\n") for chunk in response.iter_raw())
+                rows += lines - 1  # the header row
+    finally:
+        elapsed = time.perf_counter() - started
+        done.set()
+        sampler.join()
+    return {
+        "rows": rows,
+        "seconds": elapsed,
+        "rows_per_s": rows / elapsed,
+        "rss_before_mb": before,
+        "rss_peak_mb": peak,
+        "rss_growth_mb": peak - before,
+    }
+
+
+def read_floor(backend: str, org_ids: list[uuid.UUID]) -> dict[str, Any]:
+    """The database's own read rate of the same rows: every live customer of each organization,
+    every column, through the driver alone (a server-side cursor on PostgreSQL)."""
+    sql = "SELECT * FROM customer WHERE org_id = {} AND deleted_at IS NULL"
+    rows = 0
+    started = time.perf_counter()
+    if backend == "sqlite":
+        with contextlib.closing(sqlite3.connect(WORK / "bench.db")) as conn:
+            for org_id in org_ids:
+                cursor = conn.execute(sql.format("?"), (org_id.hex,))
+                while batch := cursor.fetchmany(5000):
+                    rows += len(batch)
+    else:
+        with psycopg.connect(database_url(backend)) as conn:
+            for org_id in org_ids:
+                with conn.cursor(name="floor") as cursor:
+                    cursor.itersize = 5000
+                    cursor.execute(sql.format("%s"), (org_id,))
+                    rows += sum(1 for _ in cursor)
+    elapsed = time.perf_counter() - started
+    return {"rows": rows, "seconds": elapsed, "rows_per_s": rows / elapsed}
+
+
 def run_backend(backend: str, *, customers: int, orgs: int, seconds: float) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     fresh_database(backend)
@@ -396,6 +470,8 @@ def run_backend(backend: str, *, customers: int, orgs: int, seconds: float) -> d
             raise RuntimeError("the server did not start")
         print(f"[{backend}] measuring, {seconds:g} s per phase ...", flush=True)
         results = measure(base, keys, ids, per_org, seconds)
+        print(f"[{backend}] exporting every customer as CSV ...", flush=True)
+        export = measure_export(base, keys, server.pid)
         rss = peak_rss_mb(server.pid)
     finally:
         server.send_signal(signal.SIGINT)
@@ -404,6 +480,7 @@ def run_backend(backend: str, *, customers: int, orgs: int, seconds: float) -> d
         except subprocess.TimeoutExpired:
             server.kill()
     floor_insert = raw_insert_floor(backend, seconds)
+    export["floor"] = read_floor(backend, org_ids)
     drop_database(backend)
     return {
         "backend": backend,
@@ -417,6 +494,7 @@ def run_backend(backend: str, *, customers: int, orgs: int, seconds: float) -> d
         "phases": results,
         "in_process": direct,
         "floor_raw_insert": floor_insert,
+        "export_csv": export,
     }
 
 
@@ -434,6 +512,8 @@ TARGETS: dict[str, dict[str, tuple[str, float]]] = {
         "search p99": ("max", 20),
         "seeding": ("rate", 1_000_000 / 30),
         "rss": ("max", 300),
+        "export": ("rate", 50_000),
+        "export rss": ("max", 50),
     },
     "postgresql": {
         "create": ("rate", 1000),
@@ -445,6 +525,8 @@ TARGETS: dict[str, dict[str, tuple[str, float]]] = {
         "search p50": ("max", 6),
         "seeding": ("rate", 1_000_000 / 45),
         "rss": ("max", 300),
+        "export": ("rate", 50_000),
+        "export rss": ("max", 50),
     },
 }
 
@@ -454,6 +536,7 @@ def report(result: dict[str, Any]) -> str:
     bare, insert = p["bare"], result["floor_raw_insert"]
     targets = TARGETS[result["backend"]]
     seeding, rss = result["seeding_rows_per_s"], result["server_peak_rss_mb"]
+    export = result["export_csv"]
 
     def verdict(key: str, value: float) -> str:
         if key not in targets:
@@ -489,6 +572,12 @@ def report(result: dict[str, Any]) -> str:
         f"  {'seeding':22} {seeding:>8,.0f} rows/s  {verdict('seeding', seeding)}  "
         + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result["seeding_phases_s"].items()),
         f"  {'server peak RSS':22} {rss:>8.0f} MB      {verdict('rss', rss)}",
+        f"  {'CSV export':22} {export['rows_per_s']:>8,.0f} rows/s {verdict('export', export['rows_per_s'])}  "
+        f"{export['rows']:,} rows in {export['seconds']:.1f} s; floor: the driver reads the same rows at "
+        f"{export['floor']['rows_per_s']:,.0f} rows/s ({export['rows_per_s'] / export['floor']['rows_per_s']:.3f})",
+        f"  {'export RSS growth':22} {export['rss_growth_mb']:>8.1f} MB      "
+        f"{verdict('export rss', export['rss_growth_mb'])}"
+        f"  ({export['rss_before_mb']:.0f} -> peak {export['rss_peak_mb']:.0f} MB)",
     ]
     return "\n".join(lines)
 

@@ -85,6 +85,8 @@ MATRIX = [
     Row("GET", "/customers", ALL),
     Row("POST", "/customers", CREATE, _customer),
     Row("POST", "/customers/batch", CREATE, lambda r: {"customers": [_customer(r)]}),
+    Row("GET", "/exports/customers.csv", MARKETING),
+    Row("GET", "/exports/customers.xlsx", MARKETING),
     Row("GET", "/customers/by-email/{email:str}", ALL),
     Row("GET", "/customers/{customer_id:str}", ALL),
     Row("PATCH", "/customers/{customer_id:str}", OWNER, lambda r: {"is_favorite": True}),
@@ -244,6 +246,7 @@ def _observed(template: str) -> str | None:
     parts = template.split("/")
     for end in range(len(parts), 1, -1):
         candidate = "/".join(parts[:end])
+        # An event stream never ends; a CSV or XLSX file (an export, an import's report) is not JSON.
         if candidate in _GET_TEMPLATES and "stream" not in candidate and not candidate.endswith((".csv", ".xlsx")):
             return candidate
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -315,6 +316,16 @@ def list_customers(uow: UnitOfWork, *, principal: Principal, query: ListQuery) -
         next_cursor=query.cursor_after(msgspec.structs.asdict(items[-1])) if more else None,
         total_is_capped=total > cap,
     )
+
+
+def list_after(
+    uow: UnitOfWork, *, principal: Principal, query: ListQuery, size: int, after: CustomerRead | None
+) -> list[CustomerRead]:
+    """Up to `size` + 1 live customers of the query in its order, after the customer `after`
+    (keyset, not counted: the extra one says there is more)."""
+    keys = None if after is None else tuple(getattr(after, key.field.column) for key in query.sort)
+    batch = dataclasses.replace(query, limit=size, offset=0, after=keys)
+    return listing.list_page(uow.conn, principal.org_id, batch)
 
 
 def update_customer(

@@ -173,3 +173,17 @@ def count_created_since(conn: Connection, org_id: uuid.UUID, since: datetime) ->
 def subscribed_topics(conn: Connection, org_id: uuid.UUID) -> Iterator[list[str]]:
     stmt = sa.select(subscriber.c.topics).where(subscriber.c.org_id == org_id, subscriber.c.status == "subscribed")
     yield from conn.execute(stmt).scalars()
+
+
+def statuses_of_customers(
+    conn: Connection, org_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, str]]:
+    """(customer id, status) of every subscriber linked to one of these customers."""
+    found: list[tuple[uuid.UUID, str]] = []
+    for start in range(0, len(customer_ids), 500):
+        chunk = customer_ids[start : start + 500]
+        stmt = sa.select(subscriber.c.customer_id, subscriber.c.status).where(
+            subscriber.c.org_id == org_id, subscriber.c.customer_id.in_(chunk)
+        )
+        found.extend((customer_id, status) for customer_id, status in conn.execute(stmt))
+    return found

@@ -290,6 +290,22 @@ def revoke_links(
     return to_read(updated, links)
 
 
+# A customer may hold several subscriptions (one per email it has had): the one nearest to consent speaks.
+_NEAREST_CONSENT = {"subscribed": 0, "pending": 1, "unsubscribed": 2}
+
+
+def statuses_of_customers(
+    uow: UnitOfWork, *, org_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The newsletter status of each of these customers that has a subscription."""
+    statuses: dict[uuid.UUID, str] = {}
+    for customer_id, status in repo.statuses_of_customers(uow.conn, org_id, customer_ids):
+        held = statuses.get(customer_id)
+        if held is None or _NEAREST_CONSENT[status] < _NEAREST_CONSENT[held]:
+            statuses[customer_id] = status
+    return statuses
+
+
 def get_stats(uow: UnitOfWork, *, principal: Principal, settings: OrganizationSettings) -> NewsletterStats:
     """Subscriber counts by status and topic, and sign-ups this month."""
     conn = uow.conn

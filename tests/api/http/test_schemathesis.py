@@ -76,6 +76,8 @@ ANSWERS_422_TO_VALID_DATA = {
     "PATCH /api/v1/webhooks/{webhook_id}": "as POST /webhooks",
     "POST /api/v1/staff": "emails are checked with email-validator",
     "PATCH /api/v1/staff/{staff_id}": "the last owner cannot be demoted",
+    "GET /api/v1/exports/customers.csv": "columns must be customer fields or defined custom fields, each once",
+    "GET /api/v1/exports/customers.xlsx": "as GET /exports/customers.csv",
 }
 
 CHECKS = [

@@ -84,6 +84,29 @@ FILTER_PARAMETER = {
 }
 
 
+# `sort` and `q` of the customer list (exports take them too).
+Sort = Annotated[
+    str | None,
+    Parameter(
+        description="comma-separated fields, `-` for descending", examples=[Example(value="-created_at,last_name")]
+    ),
+]
+Search = Annotated[
+    str | None,
+    Parameter(
+        max_length=200,
+        description="search names, emails, phone digits, customer number and company name; "
+        "accents and case are ignored and words match by prefix",
+        examples=[Example(value="nguyen")],
+    ),
+]
+
+
+def filter_parameters(request: Request[Any, Any, Any]) -> list[tuple[str, str]]:
+    """The request's `filter[...]` parameters, in their order."""
+    return [(key, value) for key, value in request.query_params.multi_items() if key.startswith("filter")]
+
+
 def etag(customer: CustomerRead) -> str:
     return f'"{customer.version}"'
 
@@ -153,29 +176,17 @@ async def list_customers(
     ctx: RequestContext,
     limit: Limit = 25,
     offset: Offset = 0,
-    sort: Annotated[
-        str | None,
-        Parameter(
-            description="comma-separated fields, `-` for descending", examples=[Example(value="-created_at,last_name")]
-        ),
-    ] = None,
-    q: Annotated[
-        str | None,
-        Parameter(
-            max_length=200,
-            description="search names, emails, phone digits, customer number and company name; "
-            "accents and case are ignored and words match by prefix",
-            examples=[Example(value="nguyen")],
-        ),
-    ] = None,
+    sort: Sort = None,
+    q: Search = None,
     cursor: Annotated[str | None, Parameter(max_length=2000, description="`next_cursor` of the previous page")] = None,
 ) -> CustomerPage:
     """Filters are `filter[<field>]=<op>|<value>` (op `eq` by default; `like`, `lt`, `lte`, `gt`, `gte`,
     `in` with a comma list, `null` with true/false, `has` for tags), combined with AND; a value
     without an operator that contains `*` is a `like` pattern (`filter[last_name]=Ngu*`).
     A bad field, operator, value or cursor answers 422 naming the parameter."""
-    filters = [(key, value) for key, value in request.query_params.multi_items() if key.startswith("filter")]
-    query = parse_list_query(filters=filters, sort=sort, q=q, limit=limit, offset=offset, cursor=cursor)
+    query = parse_list_query(
+        filters=filter_parameters(request), sort=sort, q=q, limit=limit, offset=offset, cursor=cursor
+    )
     return await ctx.run(customers.list_customers, principal=ctx.principal, query=query)
 
 

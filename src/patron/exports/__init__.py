@@ -1,0 +1,1 @@
+"""Customer exports (SPEC §13.2): CSV and XLSX, streamed."""
