@@ -34,7 +34,7 @@ class Settings:
     # whose worker died is taken up by another after this long and resumes after its last chunk.
     import_lease_seconds: float = 60.0
     # Rows per import chunk (one transaction each); on SQLite a chunk holds the one write lock.
-    import_chunk_rows: int = 500
+    import_chunk_rows: int = 250
     debug: bool = False
     secret_key: str | None = None
     public_url: str | None = None

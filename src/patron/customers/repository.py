@@ -152,16 +152,22 @@ def reserve_number_value(conn: Connection, org_id: uuid.UUID, value: int) -> Non
 # (measured: most of a create's 5.4 ms in-process); parameters keep the compiled form cached.
 # The row comes back as its read document, like a read by id.
 _INSERT = Prepared(lambda dialect: sa.insert(customer).returning(READ.column(dialect)))
-_INSERT_MANY = sa.insert(customer).returning(*customer.c, sort_by_parameter_order=True)
+# A batch (an import's chunk, POST /customers/batch) is one executemany without RETURNING: every
+# value of a new row is made here (ids, timestamps, counters), so the row is its own answer.
+# Measured on an import of 20,000 rows into SQLite: RETURNING every column and reading it back
+# through SQLAlchemy's row processing took ~90 µs a row of the ~240 µs the chunk spent.
+_INSERT_MANY = Prepared(sa.insert(customer))
+_AS_READ = msgspec.convert
 
 
 def insert_many(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[CustomerRead]:
     """Insert rows and return them as stored, in the given order."""
     rows = [{**row, "search_text": search.document(row)} for row in rows]
     if len(rows) == 1:
-        # A single create (the common case) takes the fast path; a batch needs executemany's RETURNING.
+        # A single create (the common case) reads the stored row back, as a read by id would.
         return READ.read(_INSERT.rows(conn, rows[0]))
-    return records(conn.execute(_INSERT_MANY, list(rows)), CustomerRead)
+    _INSERT_MANY.execute(conn, rows)
+    return _AS_READ(rows, list[CustomerRead], from_attributes=False)
 
 
 def update(

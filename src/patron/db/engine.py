@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -99,9 +100,40 @@ def _sqlite_engine(url: str, *, pool_size: int) -> Engine:
         # upgrades can fail with SQLITE_BUSY instead of waiting its turn.
         # Straight to the driver: through exec_driver_sql this took ~80 µs of every write.
         with WRITERS.waiting():
-            connection.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+            _begin_immediate(connection.connection.driver_connection)
 
     return engine
+
+
+_LOCK_WAIT_SECONDS = 30.0
+_LOCK_POLL_SECONDS = 0.0005
+
+
+def _begin_immediate(driver: Any) -> None:
+    """Take the write lock, waiting for it in short steps.
+
+    SQLite's own busy handler sleeps 1, 2, 5, 10 … up to 100 ms between tries (178 ms in all
+    after ten), so a writer that finds the lock taken waits long after it is free: measured, a
+    single create waited 230 ms behind an import committing every 40 ms. Here a writer tries
+    again every half millisecond (up to the same 30 s); the other statements keep the busy timeout.
+    """
+    driver.execute("PRAGMA busy_timeout=0")
+    try:
+        deadline: float | None = None
+        while True:
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                now = time.monotonic()
+                deadline = deadline or now + _LOCK_WAIT_SECONDS
+                if now > deadline:
+                    raise
+                time.sleep(_LOCK_POLL_SECONDS)
+    finally:
+        driver.execute("PRAGMA busy_timeout=30000")
 
 
 class _Writers:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import types as types_module
 import typing
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -241,7 +241,13 @@ def merge(rows: Sequence[Row]) -> dict[str, Any]:
     return merged
 
 
-def plan(parsed: Iterable[Row | Rejected], match_on: Sequence[MatchKey]) -> list[Item]:
+def _no_pause() -> None:
+    pass
+
+
+def plan(
+    parsed: Iterable[Row | Rejected], match_on: Sequence[MatchKey], *, pause: Callable[[], None] = _no_pause
+) -> list[Item]:
     """The file as items in the order of their first rows: each customer once, each rejected row once.
 
     Two customers of the file may not claim the same customer number or registered email
@@ -258,10 +264,14 @@ def plan(parsed: Iterable[Row | Rejected], match_on: Sequence[MatchKey]) -> list
         keys.add((name, value) for name in match_on if isinstance(value := item.values.get(name), str) and value)
     groups: dict[int, list[Row]] = {}
     for i, row in enumerate(rows):
+        if i % 256 == 0:
+            pause()
         groups.setdefault(keys.find(i), []).append(row)
     items: list[Item] = []
     taken: dict[tuple[str, str], int] = {}
-    for members in groups.values():
+    for n, members in enumerate(groups.values()):
+        if n % 256 == 0:
+            pause()
         unit = Unit(members, merge(members))
         clash = _claims(unit, taken)
         if clash is not None:
