@@ -597,9 +597,14 @@ def main() -> None:
         result = run_backend(backend, customers=customers, orgs=args.orgs, seconds=seconds)
         results.append(result)
         print(report(result), flush=True)
+    write_results(results, str(customers))
+
+
+def write_results(results: list[dict[str, Any]], name: str) -> None:
+    """bench/results/<UTC time>-<name>.json, with the machine it ran on."""
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = RESULTS / f"{stamp}-{customers}.json"
+    path = RESULTS / f"{stamp}-{name}.json"
     machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
     path.write_text(json.dumps({"machine": machine, "results": results}, indent=2, default=str) + "\n")
     print(f"results written to {path.relative_to(ROOT.parent)}")

@@ -12,21 +12,18 @@ from pathlib import Path
 
 import msgspec
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from patron.cli.output import console, err, fail
 from patron.config import Settings
 from patron.db.uow import Database
 from patron.identity import service as identity
 from patron.imports import repository as import_records
 from patron.imports import service as imports
 from patron.imports.runner import ImportRunner
-from patron.kernel.errors import PatronError, ValidationFailed
+from patron.kernel.errors import PatronError
 from patron.kernel.tenancy import SYSTEM, Principal, Role
-
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 
 def _principal(database: Database, slug: str) -> Principal:
@@ -76,13 +73,8 @@ def run_import(
                 created_by=None,
                 held_by=runner.lease(),
             )
-    except ValidationFailed as exc:
-        for error in exc.errors:
-            err.print(f"[red]{error.field}[/red]: {error.message}")
-        raise typer.Exit(2) from None
     except PatronError as exc:
-        err.print(f"[red]{exc.code}[/red]: {exc.detail}")
-        raise typer.Exit(2) from None
+        fail(exc, exit_code=2)
     except (msgspec.DecodeError, msgspec.ValidationError):
         err.print(
             '[red]mapping[/red]: must be a JSON object of column headers to field names, e.g. {"E-Mail": "email"}'

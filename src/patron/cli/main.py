@@ -12,10 +12,9 @@ from typing import Annotated, Any, TypeVar
 import msgspec
 import sqlalchemy as sa
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from patron import event_types, wiring
+from patron.cli.output import console, err, fail
 from patron.config import Settings, parse_trusted_proxies
 from patron.customers.query import parse as parse_list_query
 from patron.db import migrate as migrations
@@ -37,8 +36,6 @@ org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff users.", no_args_is_help=True)
 app.add_typer(org_app, name="org")
 app.add_typer(staff_app, name="staff")
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 DEMO_KEY_FILE = Path(".patron-demo-key")
 
@@ -73,12 +70,9 @@ def _run(database: Database, action: Callable[[UnitOfWork], T]) -> T:
         with database.unit_of_work(actor=SYSTEM) as uow:
             return action(uow)
     except ValidationFailed as exc:
-        for error in exc.errors:
-            err.print(f"[red]{escape(error.field)}[/red]: {escape(str(error.message))}")
-        raise typer.Exit(2) from None
+        fail(exc, exit_code=2)
     except PatronError as exc:
-        err.print(f"[red]{exc.code}[/red]: {exc.detail}")
-        raise typer.Exit(1) from None
+        fail(exc, exit_code=1)
 
 
 @app.command()

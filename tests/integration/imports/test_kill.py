@@ -20,7 +20,7 @@ from tests.api.imports.helpers import csv_bytes, upload
 from tests.factories import Api, unique
 from tests.processes import PATRON, patron_env
 
-ROWS = 10_000
+ROWS = 6_000
 LEASE_SECONDS = "1"
 
 

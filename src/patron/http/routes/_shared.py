@@ -44,6 +44,7 @@ Thing = Literal[
 
 _NOT_FOUND: dict[str, Message] = {
     "address": Message("address.not_found"),
+    "import": Message("import.not_found"),
     "api key": Message("api_key.not_found"),
     "company join code": Message("company.join_code_not_found"),
     "company member": Message("company.member_not_found"),

@@ -85,10 +85,13 @@ FILTER_PARAMETER = {
 
 
 # `sort` and `q` of the customer list (exports take them too).
+_SORT_KEY = "-?(" + "|".join(sorted(query.SORTABLE)) + ")"
 Sort = Annotated[
     str | None,
     Parameter(
-        description="comma-separated fields, `-` for descending", examples=[Example(value="-created_at,last_name")]
+        description="comma-separated fields (each once, at most 5), `-` for descending",
+        pattern=f"^{_SORT_KEY}(,{_SORT_KEY}){{0,{query.MAX_SORT_KEYS - 1}}}$",
+        examples=[Example(value="-created_at,last_name")],
     ),
 ]
 Search = Annotated[
