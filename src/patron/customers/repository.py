@@ -162,7 +162,7 @@ _AS_READ = msgspec.convert
 
 def insert_many(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[CustomerRead]:
     """Insert rows and return them as stored, in the given order."""
-    rows = [{**row, "search_text": search.document(row)} for row in rows]
+    rows = [{**row, "search_text": search.document(row), "name_key": search.name_key(row)} for row in rows]
     if len(rows) == 1:
         # A single create (the common case) reads the stored row back, as a read by id would.
         return READ.read(_INSERT.rows(conn, rows[0]))
@@ -186,15 +186,21 @@ def update(
     row = conn.execute(stmt).one_or_none()
     if row is None:
         return None
-    if search.SEARCH_FIELDS.isdisjoint(values):
-        return record(row, CustomerRead)
-    text = search.document(row._mapping)
-    if text == row.search_text:
+    derived: dict[str, Any] = {}
+    if not search.SEARCH_FIELDS.isdisjoint(values):
+        text = search.document(row._mapping)
+        if text != row.search_text:
+            derived["search_text"] = text
+    if not search.NAME_FIELDS.isdisjoint(values):
+        key = search.name_key(row._mapping)
+        if key != row.name_key:
+            derived["name_key"] = key
+    if not derived:
         return record(row, CustomerRead)
     stmt = (
         sa.update(customer)
         .where(customer.c.org_id == org_id, customer.c.id == customer_id)
-        .values(search_text=text)
+        .values(**derived)
         .returning(*customer.c)
     )
     return record(conn.execute(stmt).one(), CustomerRead)

@@ -118,6 +118,12 @@ class CustomerRead(Struct):
     updated_at: datetime
     churned_at: datetime | None
     deleted_at: datetime | None
+    erased_at: Annotated[
+        datetime | None, Meta(description="when the customer's personal data was erased; such a customer stays deleted")
+    ]
+    merged_into: Annotated[
+        uuid.UUID | None, Meta(description="the customer this one was merged into (set while the merge stands)")
+    ]
     version: int
 
 

@@ -69,6 +69,20 @@ def document(customer: Mapping[Any, Any]) -> str:
     return " " + " ".join(dict.fromkeys(parts))
 
 
+# Fields whose change changes the name key.
+NAME_FIELDS = frozenset({"first_name", "last_name"})
+
+
+def name_key(customer: Mapping[Any, Any]) -> str | None:
+    """The folded name tokens, sorted: the block duplicates by name are found in.
+
+    `Nguyễn Văn An`, `an nguyen van` and `NGUYEN VAN AN` share one key; a typo does not
+    (those pairs are found by birthday blocks and scored by rapidfuzz instead).
+    """
+    names = f"{customer.get('first_name') or ''} {customer.get('last_name') or ''}"
+    return " ".join(sorted(tokens(names)))[:200] or None
+
+
 def query_terms(q: str) -> list[str]:
     """The tokens of a search; a phone-looking query (`0912 345`) is one run of digits."""
     q = q.strip()

@@ -233,6 +233,8 @@ def _new_row(org_id: uuid.UUID, values: dict[str, Any], now: Any) -> dict[str, A
         "updated_at": now,
         "churned_at": now if values.get("status") == "churned" else None,
         "deleted_at": None,
+        "erased_at": None,
+        "merged_into": None,
         "version": 1,
     }
 

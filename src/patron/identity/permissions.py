@@ -66,6 +66,13 @@ class Permission(enum.StrEnum):
     # Data in and out (SPEC §13.1, §13.2): owners and marketing move customer bases in and out.
     IMPORTS_MANAGE = "imports:manage"
     EXPORTS_READ = "exports:read"
+    # Privacy and identity (SPEC §13.3, §13.4): a customer's whole record leaves, is erased or is
+    # merged only by an owner; sales, who meet the duplicates walk-ins create, review them.
+    PRIVACY_ACCESS = "privacy:access"
+    PRIVACY_ERASE = "privacy:erase"
+    DUPLICATES_READ = "duplicates:read"
+    DUPLICATES_DISMISS = "duplicates:dismiss"
+    CUSTOMERS_MERGE = "customers:merge"
 
 
 # Every staff member may read groups and ask "may this customer buy P?" (a cashier asks at the till),
@@ -108,6 +115,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CRM_WRITE,
         Permission.INQUIRIES_MANAGE,
         Permission.EVENTS_READ,
+        Permission.DUPLICATES_READ,
     },
 }
 

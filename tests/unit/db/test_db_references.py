@@ -11,7 +11,7 @@ from patron.db.references import blocking_references
 
 def test_the_keepers_are_the_non_cascading_references_to_the_customer() -> None:
     keepers = {constraint.table.name for constraint in repository.KEEPERS}
-    assert keepers == {"deal", "interaction", "loyalty_entry", "memo", "shop_order"}
+    assert keepers == {"deal", "interaction", "loyalty_entry", "memo", "merge_journal", "shop_order"}
     cascading = {"address", "company_member", "customer_list", "customer_product_rule"}
     assert keepers.isdisjoint(cascading)
 

@@ -46,7 +46,7 @@ def test_fields_and_read_only_fields() -> None:
     assert "custom_fields" not in FIELDS
     assert {
         "id", "user_id", "points_balance", "loyalty_tier", "created_at", "updated_at",
-        "churned_at", "deleted_at", "version", "newsletter_status",
+        "churned_at", "deleted_at", "erased_at", "merged_into", "version", "newsletter_status",
     } == READ_ONLY  # fmt: skip
     assert not FIELDS & READ_ONLY
 

@@ -16,6 +16,7 @@ from patron.db.models.order import Order
 from patron.db.models.organization import Organization, OrgCounter
 from patron.db.models.outbox import OutboxEvent
 from patron.db.models.outbox_cursor import OutboxCursor
+from patron.db.models.privacy import DuplicateDismissal, MergeJournal
 from patron.db.models.webhook import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "CustomerListItem",
     "CustomerProductRule",
     "Deal",
+    "DuplicateDismissal",
     "GroupProductRule",
     "IdempotencyRecord",
     "ImportChunk",
@@ -42,6 +44,7 @@ __all__ = [
     "Interaction",
     "LoyaltyEntry",
     "Memo",
+    "MergeJournal",
     "NewsletterConsent",
     "NewsletterSubscriber",
     "Order",
@@ -69,6 +72,7 @@ TENANT_OWNED = [
     CustomerListItem,
     CustomerProductRule,
     Deal,
+    DuplicateDismissal,
     GroupProductRule,
     IdempotencyRecord,
     ImportChunk,
@@ -81,6 +85,7 @@ TENANT_OWNED = [
     Interaction,
     LoyaltyEntry,
     Memo,
+    MergeJournal,
     NewsletterConsent,
     NewsletterSubscriber,
     Order,

@@ -45,6 +45,39 @@ class Customer(Base):
             sqlite_where=sa.text("deleted_at IS NULL"),
             postgresql_where=sa.text("deleted_at IS NULL"),
         ),
+        # Duplicate candidates (patron.privacy.duplicates) come from blocks of live customers
+        # sharing a folded name or a birthday, each read through its own index.
+        sa.Index(
+            "ix_customer_org_id_name_key",
+            "org_id",
+            "name_key",
+            sqlite_where=sa.text("deleted_at IS NULL AND name_key IS NOT NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL AND name_key IS NOT NULL"),
+        ),
+        sa.Index(
+            "ix_customer_org_id_birthday",
+            "org_id",
+            "birthday",
+            sqlite_where=sa.text("deleted_at IS NULL AND birthday IS NOT NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL AND birthday IS NOT NULL"),
+        ),
+        # The few live customers with other emails or phones: their values are duplicate keys too.
+        sa.Index(
+            "ix_customer_org_id_other_contacts",
+            "org_id",
+            sqlite_where=sa.text("deleted_at IS NULL AND (other_emails <> '[]' OR other_phones <> '[]')"),
+            postgresql_where=sa.text(
+                "deleted_at IS NULL AND (other_emails <> '[]'::jsonb OR other_phones <> '[]'::jsonb)"
+            ),
+        ),
+        # A merge's sources, found from the survivor (undo, the access export).
+        sa.Index(
+            "ix_customer_org_id_merged_into",
+            "org_id",
+            "merged_into",
+            sqlite_where=sa.text("merged_into IS NOT NULL"),
+            postgresql_where=sa.text("merged_into IS NOT NULL"),
+        ),
         sa.ForeignKeyConstraint(["org_id", "assigned_to"], ["staff_user.org_id", "staff_user.id"]),
         sa.ForeignKeyConstraint(["org_id", "group_id"], ["customer_group.org_id", "customer_group.id"]),
         sa.ForeignKeyConstraint(["org_id", "company_id"], ["company.org_id", "company.id"]),
@@ -84,6 +117,10 @@ class Customer(Base):
     updated_at: Mapped[datetime]
     churned_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    # Set by an erasure (SPEC §13.3): the row stays, soft-deleted, with its personal data gone.
+    erased_at: Mapped[datetime | None]
+    # Set on a merge's sources (SPEC §13.4): the survivor it was merged into; cleared by an undo.
+    merged_into: Mapped[uuid.UUID | None]
     version: Mapped[int] = mapped_column(default=1)
     # Folded tokens of names, emails, phone digits and number (patron.customers.search.document).
     # Its search indexes live outside the models (see patron.db.migrate.UNMODELLED):
@@ -91,5 +128,7 @@ class Customer(Base):
     # the view `customer_fts_content`); on PostgreSQL `ix_customer_search_text`, a GIN over
     # (org_id, trigrams of search_text) of live rows (btree_gin + pg_trgm).
     search_text: Mapped[str | None] = mapped_column(sa.Text)
+    # The folded-name blocking key duplicates are found by (patron.customers.search.name_key).
+    name_key: Mapped[str | None] = mapped_column(sa.String(200))
 
     __mapper_args__ = {"eager_defaults": False}

@@ -18,6 +18,8 @@ class OutboxEvent(Base):
     """
 
     __tablename__ = "outbox_event"
+    # A subject's history (the access export's audit trail, an erasure's redaction).
+    __table_args__ = (sa.Index("ix_outbox_event_org_id_subject_id", "org_id", "subject_id", "seq"),)
 
     org_id: Mapped[uuid.UUID] = org_id_column()
     seq: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
