@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 import msgspec
@@ -231,6 +231,16 @@ def _csv_lines(header: list[str], rows: Iterator[list[Any]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+async def _csv_download(ctx: RequestContext, report: Callable[[UnitOfWork], list[str]], filename: str) -> Stream:
+    """The report is read whole inside the unit of work (a problem answers before any byte is sent)."""
+    chunks = await ctx.run(report)
+    return Stream(
+        iter(chunks),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 @get(
     "/imports/{import_id:str}/errors.csv",
     opt=MANAGE,
@@ -247,12 +257,7 @@ async def import_errors(import_id: str, request: Request[Any, Any, Any], ctx: Re
         header, rows = imports.error_report(uow, principal=ctx.principal, job_id=target, locale=locale)
         return list(_csv_lines(header, rows))
 
-    chunks = await ctx.run(report)
-    return Stream(
-        iter(chunks),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="import-{target}-errors.csv"'},
-    )
+    return await _csv_download(ctx, report, f"import-{target}-errors.csv")
 
 
 @get(
@@ -270,12 +275,7 @@ async def import_rows(import_id: str, ctx: RequestContext) -> Stream:
         rows = imports.outcome_report(uow, principal=ctx.principal, job_id=target)
         return list(_csv_lines(["row", "outcome", "customer_id"], ([r, o, c or ""] for r, o, c in rows)))
 
-    chunks = await ctx.run(report)
-    return Stream(
-        iter(chunks),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="import-{target}-rows.csv"'},
-    )
+    return await _csv_download(ctx, report, f"import-{target}-rows.csv")
 
 
 ROUTES = [create_import, list_imports, get_import, import_errors, import_rows]
