@@ -73,7 +73,9 @@ def needles(values: Iterable[object]) -> list[str]:
         text = value.isoformat() if hasattr(value, "isoformat") else str(value)
         for candidate in (text, text.strip(), _DIGITS.sub("", text) if any(c.isdigit() for c in text) else ""):
             if len(candidate) >= MIN_NEEDLE:
-                found.add(candidate.casefold())
+                # as written and in lower case: a case-blind match of one misses the other for a
+                # few letters (`İ`), never for both
+                found.update((candidate, candidate.lower()))
         digits = _DIGITS.sub("", text)
         if len(digits) >= 9 and digits.startswith("84"):  # a Vietnamese number: its national form too
             found.add("0" + digits[2:])
@@ -83,6 +85,8 @@ def needles(values: Iterable[object]) -> list[str]:
 
 def scrub(text: str, needles: Iterable[str]) -> str:
     """`text` with every occurrence of a needle (any letter case, digits also across separators) masked.
+
+    Needles come from `needles()`, which gives each as written and in lower case.
 
     Masking repeats until none is left: a mask shrinks the text, so it ends.
     """
