@@ -173,10 +173,26 @@ def events_of(conn: Connection, org_id: uuid.UUID, subject_ids: Iterable[uuid.UU
     return found
 
 
-def idempotent_answers(conn: Connection, org_id: uuid.UUID) -> list[Record]:
-    """The organization's stored idempotent answers (kept for the retention window only, so few)."""
-    stmt = sa.select(idempotency.c.api_key_id, idempotency.c.key, idempotency.c.response_body).where(
-        idempotency.c.org_id == org_id
+def idempotent_answers_naming(conn: Connection, org_id: uuid.UUID, marks: Sequence[str]) -> list[Record]:
+    """The organization's stored idempotent answers whose body holds one of `marks` (record ids).
+
+    The bodies are searched by the database (no index can: a scan of the organization's answers,
+    which the retention window keeps to a few thousand), so only the matches travel.
+    """
+    if not marks:
+        return []
+    body = idempotency.c.response_body
+    found: list[sa.ColumnElement[bool]] = []
+    for n, mark in enumerate(dict.fromkeys(marks)):
+        param = sa.bindparam(f"mark_{n}", mark.encode(), type_=sa.LargeBinary)
+        if conn.dialect.name == "sqlite":
+            found.append(sa.func.instr(body, param) > 0)
+        else:
+            # position(bytea IN bytea) has no SQLAlchemy function form
+            clause = sa.text(f"position(:mark_{n} IN idempotency_record.response_body) > 0").bindparams(param)
+            found.append(sa.and_(clause))
+    stmt = sa.select(idempotency.c.api_key_id, idempotency.c.key, body).where(
+        idempotency.c.org_id == org_id, sa.or_(*found)
     )
     return _records(conn, stmt)
 

@@ -149,7 +149,8 @@ def erase_customer(
     repo.rewrite(
         conn, org_id, "merge_journal", _redacted(repo.journals(conn, org_id, ids), ("id",), ("record",), needles)
     )
-    repo.rewrite(conn, org_id, "idempotency_record", _erased_answers(conn, org_id, subjects, needles))
+    marks = [*ids, *(r["id"] for key in ("lists", "subscriptions", "inquiries") for r in found[key])]
+    repo.rewrite(conn, org_id, "idempotency_record", _erased_answers(conn, org_id, marks, needles))
 
     emails = [t["email"] for t in targets] + [e for t in targets for e in t["other_emails"]]
     emails += [r["email"] for key in ("subscriptions", "inquiries") for r in found[key]]
@@ -221,17 +222,16 @@ def _redacted(
     return changed
 
 
-def _erased_answers(
-    conn: Any, org_id: uuid.UUID, subjects: Sequence[uuid.UUID], needles: Sequence[str]
-) -> list[Record]:
+def _erased_answers(conn: Any, org_id: uuid.UUID, marks: Sequence[uuid.UUID], needles: Sequence[str]) -> list[Record]:
     """Stored idempotent answers about the customer's records, with its personal values gone
-    (a replay still answers the same status, with those values null)."""
-    marks = [str(subject).encode() for subject in subjects]
+    (a replay still answers the same status, with those values null).
+
+    An answer about one of its records names the customer's id, or the list, subscriber or
+    inquiry it belongs to (a list item's, a reply's answer): those ids are the marks searched for.
+    """
     changed: list[Record] = []
-    for answer in repo.idempotent_answers(conn, org_id):
+    for answer in repo.idempotent_answers_naming(conn, org_id, [str(mark) for mark in marks]):
         body: bytes = answer["response_body"]
-        if not any(mark in body for mark in marks):
-            continue
         try:
             decoded = msgspec.json.decode(body)
         except msgspec.DecodeError:

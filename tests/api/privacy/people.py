@@ -25,6 +25,11 @@ VAT_ID = "DE136695976"
 PERSONAL = (FIRST, LAST, EMAIL, OTHER_EMAIL, PHONE_DIGITS, BIRTHDAY, STREET, VAT_ID)
 
 
+def keyed() -> dict[str, dict[str, str]]:
+    """An Idempotency-Key, so the answer is stored (and must be redacted by an erasure)."""
+    return {"headers": {"Idempotency-Key": unique("k")}}
+
+
 def ok(response: Any, status: int = 201) -> dict[str, Any]:
     assert response.status_code == status, response.text
     return dict(response.json())
@@ -55,7 +60,7 @@ def everything(api: Api, database: Database) -> Person:
         "tags": ["vip"],
         "custom_fields": {"nickname": f"{FIRST} the Great"},
     }
-    customer = ok(org.post("/customers", json=body, headers={"Idempotency-Key": unique("k")}))
+    customer = ok(org.post("/customers", json=body, **keyed()))
     cid = customer["id"]
     person = Person(org, cid)
     ok(org.patch(f"/customers/{cid}", json={"first_name": FIRST, "fax": PHONE}), 200)
@@ -67,7 +72,11 @@ def everything(api: Api, database: Database) -> Person:
         "city": "Paris",
         "country": "FR",
     }
-    ok(org.post(f"/customers/{cid}/addresses", json={**address, "phone": PHONE, "is_default_shipping": True}))
+    ok(
+        org.post(
+            f"/customers/{cid}/addresses", json={**address, "phone": PHONE, "is_default_shipping": True}, **keyed()
+        )
+    )
     wishlist = ok(org.post(f"/customers/{cid}/lists", json={"name": f"{FIRST}'s birthday"}))
     ok(
         org.post(
@@ -86,11 +95,11 @@ def everything(api: Api, database: Database) -> Person:
     assert inquiry.status_code in (200, 201, 202), inquiry.text
     inquiry_id = inquiry.json()["id"]
     ok(org.post(f"/inquiries/{inquiry_id}/assign", json={"staff_id": org.owner_id}), 200)
-    ok(org.post(f"/inquiries/{inquiry_id}/replies", json={"message": f"Dear {FIRST} {LAST}, sure"}), 200)
+    ok(org.post(f"/inquiries/{inquiry_id}/replies", json={"message": f"Dear {FIRST} {LAST}, sure"}, **keyed()), 200)
     converted = ok(org.post(f"/inquiries/{inquiry_id}/convert", json={}), 200)
     assert converted["customer_id"] == cid
     ok(org.post(f"/customers/{cid}/interactions", json={"kind": "call", "summary": f"{FIRST} called from {PHONE}"}))
-    ok(org.post(f"/customers/{cid}/memos", json={"body": f"{FIRST} lives at {STREET}"}))
+    ok(org.post(f"/customers/{cid}/memos", json={"body": f"{FIRST} lives at {STREET}"}, **keyed()))
     ok(
         org.post(
             "/deals", json={"title": f"Deal with {FIRST} {LAST}", "value": 1, "currency": "EUR", "customer_id": cid}

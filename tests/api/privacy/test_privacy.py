@@ -100,11 +100,23 @@ def test_the_export_of_a_deleted_customer_still_answers(api: Api, database: Data
 
 def test_erasure_leaves_no_personal_value_in_any_table(api: Api, database: Database) -> None:
     person = everything(api, database)
-    assert _found_anywhere(database, person.org.id, PERSONAL)  # the check sees them before
+    before = {hit.split(":")[0] for hit in _found_anywhere(database, person.org.id, PERSONAL)}
+    # the check sees them before, wherever they were written
+    assert {
+        "customer.first_name", "customer.search_text", "address.street", "newsletter_subscriber.email",
+        "inquiry.message", "inquiry_reply.message", "memo.body",
+        "interaction.summary", "deal.title", "customer_list_item.note", "loyalty_entry.reason", "outbox_event.data",
+        "merge_journal.record", "idempotency_record.response_body", "inquiry_rate_window.key",
+    } <= before, before  # fmt: skip
     erased = ok(_erase(person), 200)
     assert erased["id"] == person.id
     assert erased["erased_at"]
     assert _found_anywhere(database, person.org.id, PERSONAL) == []
+    [subscription] = _export(person)["subscriptions"]
+    assert subscription["status"] == "unsubscribed"
+    assert [(c["ip_address"], c["user_agent"]) for c in subscription["consents"]] == [(None, None)]
+    [inquiry] = _export(person)["inquiries"]
+    assert (inquiry["client_ip"], inquiry["user_agent"], inquiry["phone"]) == (None, None, None)
     # every way of reading the customer agrees
     for text in (
         person.org.get(f"/customers/{person.id}").text,
