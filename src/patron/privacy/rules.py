@@ -60,11 +60,26 @@ def erased_email(record_id: uuid.UUID) -> str:
     return f"erased-{record_id.hex}@erased.invalid"
 
 
-def needles(values: Iterable[object]) -> list[str]:
-    """The personal strings to look for in text, longest first (a longer one masks a shorter inside it).
+class Needles:
+    """The personal strings to look for in text, longest first (a longer one masks a shorter
+    inside it), and the one compiled pattern that finds any of them.
 
-    A phone contributes its digits too (`+84 912 345 678` is stored and written as `+84912345678`,
-    a grep looks for `912345678`); a date its ISO text.
+    One pattern for all: compiling a pattern per needle per text cost ~75 ms of a ~110 ms erasure.
+    """
+
+    __slots__ = ("found", "pattern")
+
+    def __init__(self, found: Iterable[str]) -> None:
+        self.found = sorted(set(found), key=lambda n: (-len(n), n))
+        self.pattern = re.compile("|".join(_pattern(n) for n in self.found), re.IGNORECASE) if self.found else None
+
+
+def needles(values: Iterable[object]) -> Needles:
+    """The needles of these personal values (None and values shorter than MIN_NEEDLE left out).
+
+    Each as written and in lower case: a case-blind match of one misses the other for a few
+    letters (`İ`), never for both. A phone contributes its digits too (`+84 912 345 678` is stored
+    as `+84912345678`, a grep looks for `912345678`); a date its ISO text.
     """
     found: set[str] = set()
     for value in values:
@@ -73,48 +88,43 @@ def needles(values: Iterable[object]) -> list[str]:
         text = value.isoformat() if hasattr(value, "isoformat") else str(value)
         for candidate in (text, text.strip(), _DIGITS.sub("", text) if any(c.isdigit() for c in text) else ""):
             if len(candidate) >= MIN_NEEDLE:
-                # as written and in lower case: a case-blind match of one misses the other for a
-                # few letters (`İ`), never for both
                 found.update((candidate, candidate.lower()))
         digits = _DIGITS.sub("", text)
         if len(digits) >= 9 and digits.startswith("84"):  # a Vietnamese number: its national form too
             found.add("0" + digits[2:])
             found.add(digits[2:])
-    return sorted(found, key=lambda n: (-len(n), n))
+    return Needles(found)
 
 
-def scrub(text: str, needles: Iterable[str]) -> str:
+def scrub(text: str, needles: Needles) -> str:
     """`text` with every occurrence of a needle (any letter case, digits also across separators) masked.
-
-    Needles come from `needles()`, which gives each as written and in lower case.
 
     Masking repeats until none is left: a mask shrinks the text, so it ends.
     """
-    patterns = [_pattern(needle) for needle in needles]
+    pattern = needles.pattern
+    if pattern is None:
+        return text
     while True:
-        changed = text
-        for pattern in patterns:
-            changed = pattern.sub(MASK, changed)
+        changed = pattern.sub(MASK, text)
         if changed == text:
             return text
         text = changed
 
 
-def _pattern(needle: str) -> re.Pattern[str]:
+def _pattern(needle: str) -> str:
     if needle.isdigit():
         # digits written with spaces, dots or dashes between them (`0912 345 678`) match too
-        return re.compile(r"[\s.\-()]*".join(re.escape(d) for d in needle), re.IGNORECASE)
-    return re.compile(re.escape(needle), re.IGNORECASE)
+        return r"[\s.\-()]*".join(re.escape(d) for d in needle)
+    return re.escape(needle)
 
 
-def redact(value: Any, needles: Iterable[str]) -> Any:
+def redact(value: Any, needles: Needles) -> Any:
     """Stored JSON without personal values: a personal key keeps its shape (an update's
     `{old, new}` stays an object) with null leaves; any other text is scrubbed of the needles."""
-    listed = list(needles)
-    return _redact(value, listed, personal=False)
+    return _redact(value, needles, personal=False)
 
 
-def _redact(value: Any, needles: list[str], *, personal: bool) -> Any:
+def _redact(value: Any, needles: Needles, *, personal: bool) -> Any:
     if isinstance(value, Mapping):
         return {key: _redact(item, needles, personal=personal or key in PERSONAL_KEYS) for key, item in value.items()}
     if isinstance(value, list):

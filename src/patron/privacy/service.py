@@ -194,11 +194,11 @@ def _strings(value: Any) -> Iterable[str]:
             yield from _strings(item)
 
 
-def _scrub(text: str | None, needles: Sequence[str]) -> str | None:
+def _scrub(text: str | None, needles: rules.Needles) -> str | None:
     return None if text is None else rules.scrub(text, needles)
 
 
-def _scrubbed(rows: Iterable[Record], columns: Sequence[str], needles: Sequence[str]) -> list[Record]:
+def _scrubbed(rows: Iterable[Record], columns: Sequence[str], needles: rules.Needles) -> list[Record]:
     """Only the rows whose text named the customer, with that text masked."""
     changed: list[Record] = []
     for r in rows:
@@ -210,7 +210,7 @@ def _scrubbed(rows: Iterable[Record], columns: Sequence[str], needles: Sequence[
 
 
 def _redacted(
-    rows: Iterable[Record], keys: Sequence[str], columns: Sequence[str], needles: Sequence[str]
+    rows: Iterable[Record], keys: Sequence[str], columns: Sequence[str], needles: rules.Needles
 ) -> list[Record]:
     """Only the rows whose JSON carried personal values, with those values gone."""
     changed: list[Record] = []
@@ -222,7 +222,7 @@ def _redacted(
     return changed
 
 
-def _erased_answers(conn: Any, org_id: uuid.UUID, marks: Sequence[uuid.UUID], needles: Sequence[str]) -> list[Record]:
+def _erased_answers(conn: Any, org_id: uuid.UUID, marks: Sequence[uuid.UUID], needles: rules.Needles) -> list[Record]:
     """Stored idempotent answers about the customer's records, with its personal values gone
     (a replay still answers the same status, with those values null).
 
@@ -295,7 +295,7 @@ def _erased_subscriber(row: Record, now: datetime) -> Record:
     return values
 
 
-def _erased_inquiry(row: Record, needles: Sequence[str]) -> Record:
+def _erased_inquiry(row: Record, needles: rules.Needles) -> Record:
     return {
         "id": row["id"],
         "name": "",
