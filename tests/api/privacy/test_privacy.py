@@ -47,6 +47,18 @@ def _found_anywhere(database: Database, org_id: str, needles: tuple[str, ...]) -
     return hits
 
 
+def _in_search_index(database: Database, org_id: str, word: str) -> int | None:
+    """How many customers SQLite's full-text index (outside the models: its own copy of the
+    tokens, each prefixed with the organization's id) finds by the word; None on PostgreSQL,
+    whose trigram index reads `search_text`."""
+    if not database.is_sqlite:
+        return None
+    with database.engine.connect() as conn:
+        match = "SELECT count(*) FROM customer_fts WHERE customer_fts MATCH :q"
+        query = f'"{uuid.UUID(org_id).hex}{word.lower()}"'
+        return int(conn.execute(sa.text(match), {"q": query}).scalar_one())
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -108,10 +120,12 @@ def test_erasure_leaves_no_personal_value_in_any_table(api: Api, database: Datab
         "interaction.summary", "deal.title", "customer_list_item.note", "loyalty_entry.reason", "outbox_event.data",
         "merge_journal.record", "idempotency_record.response_body", "inquiry_rate_window.key",
     } <= before, before  # fmt: skip
+    assert _in_search_index(database, person.org.id, FIRST) in (1, None)
     erased = ok(_erase(person), 200)
     assert erased["id"] == person.id
     assert erased["erased_at"]
     assert _found_anywhere(database, person.org.id, PERSONAL) == []
+    assert _in_search_index(database, person.org.id, FIRST) in (0, None)
     [subscription] = _export(person)["subscriptions"]
     assert subscription["status"] == "unsubscribed"
     assert [(c["ip_address"], c["user_agent"]) for c in subscription["consents"]] == [(None, None)]
