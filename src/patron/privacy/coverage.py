@@ -1,5 +1,5 @@
 """Which table reaches the access export under which key, and how: the one declaration the
-metadata test (tests/api/privacy/test_export_coverage.py) compares against the schema, so a
+metadata test (tests/unit/privacy/test_coverage.py) compares against the schema, so a
 table added later that refers to a customer cannot be left out of the export or the erasure."""
 
 from __future__ import annotations
