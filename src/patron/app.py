@@ -44,6 +44,7 @@ from patron.http.routes import (
     orders,
     organization,
     platform,
+    privacy,
     staff,
     webhooks,
 )
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *staff.ROUTES,
         *customers.ROUTES,
         *exports.ROUTES,
+        *privacy.ROUTES,
         *lifecycle.ROUTES,
         *groups.ROUTES,
         *companies.ROUTES,

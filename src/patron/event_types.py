@@ -28,10 +28,12 @@ from patron.lists import events as lists
 from patron.loyalty import events as loyalty
 from patron.newsletter import events as newsletter
 from patron.orders import events as orders
+from patron.privacy import events as privacy
 
 # In the order the documentation lists them.
 REGISTRY: dict[str, type[DomainEvent]] = registry(
     customers.EVENTS,
+    privacy.EVENTS,
     groups.EVENTS,
     addresses.EVENTS,
     lists.EVENTS,

@@ -92,6 +92,8 @@ MATRIX = [
     Row("PATCH", "/customers/{customer_id:str}", OWNER, lambda r: {"is_favorite": True}),
     Row("DELETE", "/customers/{customer_id:str}", OWNER),
     Row("POST", "/customers/{customer_id:str}/restore", OWNER),
+    Row("GET", "/customers/{customer_id:str}/export", OWNER),
+    Row("POST", "/customers/{customer_id:str}/erase", OWNER, lambda r: {"reason": "asked to be forgotten"}),
     Row("DELETE", "/customers/guests/outdated", OWNER),
     Row("POST", "/customers/{customer_id:str}/qualify", SALES),
     Row("POST", "/customers/{customer_id:str}/convert", SALES),
@@ -246,8 +248,13 @@ def _observed(template: str) -> str | None:
     parts = template.split("/")
     for end in range(len(parts), 1, -1):
         candidate = "/".join(parts[:end])
-        # An event stream never ends; a CSV or XLSX file (an export, an import's report) is not JSON.
-        if candidate in _GET_TEMPLATES and "stream" not in candidate and not candidate.endswith((".csv", ".xlsx")):
+        # An event stream never ends; a CSV or XLSX file (an export, an import's report) is not JSON;
+        # an access export is stamped with the time it was made (its customer is observed instead).
+        if (
+            candidate in _GET_TEMPLATES
+            and "stream" not in candidate
+            and not candidate.endswith((".csv", ".xlsx", "/export"))
+        ):
             return candidate
     return None
 

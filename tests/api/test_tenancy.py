@@ -18,6 +18,8 @@ def test_every_cross_organization_customer_call_answers_404_and_changes_nothing(
         mine.patch(path, json={"first_name": "Hacked"}, headers={"If-Match": '"1"'}),
         mine.delete(path),
         mine.post(f"{path}/restore"),
+        mine.get(f"{path}/export"),
+        mine.post(f"{path}/erase", json={"reason": "not yours"}),
         mine.get("/customers/by-email/private@example.com"),
     ]
     for response in calls:

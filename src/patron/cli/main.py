@@ -1,9 +1,10 @@
-"""`patron`: serve, migrate, demo data, organizations and staff from the shell."""
+"""`patron`: serve, migrate, demo data, organizations, staff and one customer's data from the shell."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -28,14 +29,19 @@ from patron.exports.columns import Row
 from patron.identity import service as identity
 from patron.identity.schemas import OrganizationCreate, OrganizationCreated, StaffCreate, StaffCreated
 from patron.kernel.errors import NotFound, PatronError, ValidationFailed
+from patron.kernel.ids import parse_uuid
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import SYSTEM, Principal, Role
+from patron.privacy import service as privacy
+from patron.privacy.schemas import ErasureCreate, ErasureRead
 
 app = typer.Typer(help="Patron customer management.", no_args_is_help=True)
 org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff users.", no_args_is_help=True)
+customer_app = typer.Typer(help="One customer's data: the access export and erasure.", no_args_is_help=True)
 app.add_typer(org_app, name="org")
 app.add_typer(staff_app, name="staff")
+app.add_typer(customer_app, name="customer")
 
 DEMO_KEY_FILE = Path(".patron-demo-key")
 
@@ -329,3 +335,65 @@ def export_customers(
         principal, export = _run(database, prepare)
         written = anyio.run(_write_export, database, principal, export, file_format, output)
     console.print(f"wrote [bold]{written}[/bold] customers to {output}")
+
+
+def _owner_of(uow: UnitOfWork, slug: str) -> Principal:
+    try:
+        org_id, _settings = identity.find_organization(uow, slug=slug)
+    except NotFound:
+        raise ValidationFailed.single("org", Message("organization.slug_unknown", slug=repr(slug))) from None
+    # The CLI acts with the machine's authority, as the organization's owner would.
+    return Principal(org_id=org_id, staff_id=org_id, role=Role.OWNER, api_key_id=None)
+
+
+def _customer_id(value: str) -> uuid.UUID:
+    parsed = parse_uuid(value)
+    if parsed is None:
+        err.print(f"[red]customer_id[/red]: not a customer id: {value!r}")
+        raise typer.Exit(2)
+    return parsed
+
+
+@customer_app.command("export")
+def customer_export(
+    customer_id: Annotated[str, typer.Argument(help="The customer's id")],
+    org: Annotated[str, typer.Option(help="Organization slug")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The file to write (default stdout)")] = None,
+) -> None:
+    """Everything stored about one customer as JSON (the right of access, as GET /customers/{id}/export)."""
+    target = _customer_id(customer_id)
+
+    def action(uow: UnitOfWork) -> bytes:
+        document = privacy.export_customer(uow, principal=_owner_of(uow, org), customer_id=target)
+        return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
+
+    with _database(Settings.from_env()) as database:
+        body = _run(database, action)
+    if output is None:
+        typer.echo(body.decode(), nl=False)
+    else:
+        output.write_bytes(body)
+        err.print(f"wrote the export of customer {target} to {output}")
+
+
+@customer_app.command("erase")
+def customer_erase(
+    customer_id: Annotated[str, typer.Argument(help="The customer's id")],
+    org: Annotated[str, typer.Option(help="Organization slug")],
+    reason: Annotated[str, typer.Option(help="Why (kept with the customer.erased event)")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+) -> None:
+    """Erase one customer's personal data for good (as POST /customers/{id}/erase); asks first."""
+    target = _customer_id(customer_id)
+    data = _validated({"reason": reason}, ErasureCreate)
+    if not yes:
+        typer.confirm(
+            f"Erase the personal data of customer {target} in {org}? This cannot be undone", abort=True, err=True
+        )
+
+    def action(uow: UnitOfWork) -> ErasureRead:
+        return privacy.erase_customer(uow, principal=_owner_of(uow, org), customer_id=target, data=data)
+
+    with _database(Settings.from_env()) as database:
+        erased = _run(database, action)
+    console.print(f"erased customer [bold]{erased.id}[/bold] at {erased.erased_at.isoformat()}")

@@ -390,9 +390,12 @@ def delete_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.
 
 
 def restore_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
-    """Undo a soft delete; 409 when a registered customer took the email meanwhile."""
+    """Undo a soft delete; 409 when a registered customer took the email meanwhile, or when the
+    customer was erased (`customer.erased`: an erasure is for good)."""
     conn = uow.conn
     row = _live_or_404(uow, principal, customer_id, for_update=True)
+    if row.erased_at is not None:
+        raise Conflict(Message("customer.erased"), code="customer.erased")
     if row.deleted_at is None:
         return row
     if not row.is_guest and repo.registered_email_holder(conn, principal.org_id, row.email, other_than=row.id):

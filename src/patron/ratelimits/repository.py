@@ -35,3 +35,10 @@ def hit(conn: Connection, org_id: uuid.UUID, key: str, window_start: datetime) -
 
 def forget_windows_before(conn: Connection, org_id: uuid.UUID, window_start: datetime) -> None:
     conn.execute(sa.delete(rate).where(rate.c.org_id == org_id, rate.c.window_start < window_start))
+
+
+def forget_keys_ending(conn: Connection, org_id: uuid.UUID, suffixes: list[str]) -> None:
+    """Drop the windows whose key ends with one of these (`email:<address>` of every scope)."""
+    if suffixes:
+        ends = [rate.c.key.endswith(suffix, autoescape=True) for suffix in suffixes]
+        conn.execute(sa.delete(rate).where(rate.c.org_id == org_id, sa.or_(*ends)))

@@ -41,3 +41,12 @@ def count_against_limits(
                 refused,
                 extra={"retry_after": rules.retry_after(now, seconds)},
             )
+
+
+def forget_emails(uow: UnitOfWork, *, org_id: uuid.UUID, emails: list[str]) -> None:
+    """Drop the counters kept under these emails (an erasure: the address may not outlive it even here).
+
+    The windows last minutes; forgetting one lets that address be counted afresh, harmless for an
+    address that no longer belongs to anyone.
+    """
+    repo.forget_keys_ending(uow.conn, org_id, [f"email:{email}" for email in dict.fromkeys(emails)])
