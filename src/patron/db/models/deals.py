@@ -55,6 +55,7 @@ class Deal(Base):
         sa.ForeignKeyConstraint(["org_id", "customer_id"], ["customer.org_id", "customer.id"]),
         sa.ForeignKeyConstraint(["org_id", "company_id"], ["company.org_id", "company.id"]),
         sa.Index("ix_deal_org_id_pipeline_id_stage_id", "org_id", "pipeline_id", "stage_id"),
+        sa.Index("ix_deal_org_id_customer_id", "org_id", "customer_id"),
     )
 
     org_id: Mapped[uuid.UUID] = org_id_column()

@@ -17,6 +17,7 @@ class Inquiry(Base):
         sa.ForeignKeyConstraint(["org_id", "assigned_to"], ["staff_user.org_id", "staff_user.id"]),
         sa.Index("ix_inquiry_org_id_created_at", "org_id", "created_at"),
         sa.Index("ix_inquiry_org_id_status", "org_id", "status"),
+        sa.Index("ix_inquiry_org_id_customer_id", "org_id", "customer_id"),
     )
 
     org_id: Mapped[uuid.UUID] = org_id_column()

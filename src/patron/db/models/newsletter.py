@@ -21,6 +21,8 @@ class NewsletterSubscriber(Base):
         sa.UniqueConstraint("org_id", "email"),
         sa.Index("ix_newsletter_subscriber_org_id_status", "org_id", "status"),
         sa.Index("ix_newsletter_subscriber_org_id_created_at", "org_id", "created_at"),
+        # a customer's subscriptions, for the access export, erasure and merge
+        sa.Index("ix_newsletter_subscriber_org_id_customer_id", "org_id", "customer_id"),
     )
 
     org_id: Mapped[uuid.UUID] = org_id_column()

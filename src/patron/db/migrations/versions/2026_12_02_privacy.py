@@ -40,6 +40,9 @@ def _name_key(first_name: str | None, last_name: str | None) -> str | None:
     return " ".join(tokens)[:200] or None
 
 
+_BY_CUSTOMER = ("deal", "inquiry", "newsletter_subscriber")
+
+
 def _live(where: str) -> dict[str, Any]:
     return {"sqlite_where": sa.text(where), "postgresql_where": sa.text(where)}
 
@@ -136,9 +139,14 @@ def upgrade() -> None:
         postgresql_where=sa.text("deleted_at IS NULL AND (other_emails <> '[]'::jsonb OR other_phones <> '[]'::jsonb)"),
     )
     op.create_index("ix_outbox_event_org_id_subject_id", "outbox_event", ["org_id", "subject_id", "seq"])
+    # a customer's rows in the tables that had no index on it (access export, erasure, merge)
+    for table in _BY_CUSTOMER:
+        op.create_index(f"ix_{table}_org_id_customer_id", table, ["org_id", "customer_id"])
 
 
 def downgrade() -> None:
+    for table in _BY_CUSTOMER:
+        op.drop_index(f"ix_{table}_org_id_customer_id", table_name=table)
     op.drop_index("ix_outbox_event_org_id_subject_id", table_name="outbox_event")
     for name in (
         "ix_customer_org_id_other_contacts",
