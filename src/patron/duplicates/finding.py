@@ -1,0 +1,142 @@
+"""The organization's likely duplicate pairs: candidates from blocks, each pair scored by the rules.
+
+Candidates come only from blocks of live customers sharing a key, each read through an index
+(patron.duplicates.repository): the same email (primary or another), phone (likewise), VAT
+id; the same birthday with a similar folded name (rapidfuzz, so typos are found); the same
+folded name with the same company or an address postcode. A block of more than `BLOCK_CAP`
+members (a shared office phone, a walk-in placeholder email) pairs each member with its first
+(lowest id, uuid7: the oldest) only, so one block adds at most n - 1 pairs instead of n^2/2; a
+birthday shared by more than `BIRTHDAY_BLOCK_LARGEST` customers (a placeholder date) is
+skipped. Every candidate is then scored on everything the two share (rules.compare), so a pair
+found by its email also shows its phone, VAT id and name evidence.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Connection
+
+from patron.duplicates import repository as repo
+from patron.duplicates import rules
+
+BLOCK_CAP = 20
+BIRTHDAY_BLOCK_LARGEST = 50
+
+Pair = tuple[uuid.UUID, uuid.UUID]
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One listed pair: its score, its ids (low, high) and its reasons."""
+
+    score: float
+    low_id: uuid.UUID
+    high_id: uuid.UUID
+    reasons: list[rules.Reason]
+
+
+@dataclass(slots=True)
+class Found:
+    """Every scored pair, highest score first (then by ids), and what the blocking capped."""
+
+    pairs: list[Scored]
+    capped_blocks: int = 0
+    skipped_birthdays: int = 0
+    candidates: int = 0
+
+
+def _block_pairs(ids: Iterable[uuid.UUID], capped: list[int]) -> Iterator[Pair]:
+    members = sorted(set(ids))
+    if len(members) > BLOCK_CAP:
+        capped[0] += 1
+        first = members[0]
+        for other in members[1:]:
+            yield first, other
+        return
+    yield from itertools.combinations(members, 2)
+
+
+def _fold_company(name: str | None) -> str | None:
+    if name is None:
+        return None
+    folded = " ".join(name.casefold().split())
+    return folded or None
+
+
+def candidates(conn: Connection, org_id: uuid.UUID) -> tuple[set[Pair], int, int]:
+    """Every candidate pair (low, high), the blocks capped and the birthday blocks skipped."""
+    capped = [0]
+    found: set[Pair] = set()
+    blocks: dict[tuple[str, object], set[uuid.UUID]] = defaultdict(set)
+    for column in ("email", "phone", "vat_id"):
+        for member in repo.key_blocks(conn, org_id, column):
+            blocks[column, member.key].add(member.id)
+    # Other emails and phones join the blocks of the same value (and meet their primary holders).
+    others = repo.with_other_contacts(conn, org_id)
+    for contacts in others:
+        for email in contacts.other_emails:
+            blocks["email", email].add(contacts.id)
+        for phone in contacts.other_phones:
+            blocks["phone", phone].add(contacts.id)
+    for column, values in (
+        ("email", {e for c in others for e in c.other_emails}),
+        ("phone", {p for c in others for p in c.other_phones}),
+    ):
+        for member in repo.holding(conn, org_id, column, values):
+            blocks[column, member.key].add(member.id)
+    # The same folded name with the same company, or the same postcode on an address.
+    for name_key, company, customer_id in repo.name_company_members(conn, org_id):
+        blocks["name_company", (name_key, _fold_company(company))].add(customer_id)
+    for name_key, postcode, customer_id in repo.name_postcode_members(conn, org_id):
+        blocks["name_postcode", (name_key, postcode)].add(customer_id)
+    for ids in blocks.values():
+        if len(ids) > 1:
+            found.update(_block_pairs(ids, capped))
+    # The same birthday with a similar name: typos included, compared by rapidfuzz.
+    members, skipped = repo.birthday_blocks(conn, org_id, largest=BIRTHDAY_BLOCK_LARGEST)
+    for _, group in itertools.groupby(members, key=lambda m: m.key):
+        named = [m for m in group if m.name_key]
+        for a, b in itertools.combinations(named, 2):
+            if rules.name_similarity(a.name_key or "", b.name_key or "") >= rules.SIMILAR_NAME:
+                found.add(rules.pair(a.id, b.id))
+    return found, capped[0], skipped
+
+
+def find(conn: Connection, org_id: uuid.UUID) -> Found:
+    """Every likely duplicate pair of the organization, scored, without the dismissed ones."""
+    pairs, capped, skipped = candidates(conn, org_id)
+    pairs -= repo.dismissed(conn, org_id)
+    ids = {customer_id for pair in pairs for customer_id in pair}
+    people = {person.id: person for person in repo.people(conn, org_id, ids)}
+    postcodes: dict[uuid.UUID, set[str]] = defaultdict(set)
+    for customer_id, postcode in repo.postcodes(conn, org_id, ids):
+        postcodes[customer_id].add(postcode)
+    counts = repo.name_counts(conn, org_id, {p.name_key for p in people.values() if p.name_key})
+    profiles = {
+        customer_id: rules.Profile(
+            name_key=person.name_key,
+            emails=frozenset([person.email, *person.other_emails]),
+            phones=frozenset([*([person.phone] if person.phone else []), *person.other_phones]),
+            vat_id=person.vat_id,
+            birthday=person.birthday,
+            company=_fold_company(person.company_name),
+            postcodes=frozenset(postcodes.get(customer_id, ())),
+        )
+        for customer_id, person in people.items()
+    }
+    scored: list[Scored] = []
+    for low, high in pairs:
+        a, b = profiles.get(low), profiles.get(high)
+        if a is None or b is None:  # deleted between the reads (a read-only unit has no snapshot)
+            continue
+        common = max(counts.get(a.name_key or "", 0), counts.get(b.name_key or "", 0)) >= rules.COMMON_NAME_MEMBERS
+        value, reasons = rules.score(rules.compare(a, b, common_name=common))
+        if reasons:
+            scored.append(Scored(value, low, high, reasons))
+    scored.sort(key=lambda s: (-s.score, s.low_id, s.high_id))
+    return Found(scored, capped_blocks=capped, skipped_birthdays=skipped, candidates=len(pairs))
