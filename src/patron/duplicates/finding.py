@@ -5,10 +5,12 @@ Candidates come only from blocks of live customers sharing a key, each read thro
 id; the same birthday with a similar folded name (rapidfuzz, so typos are found); the same
 folded name with the same company or an address postcode. A block of more than `BLOCK_CAP`
 members (a shared office phone, a walk-in placeholder email) pairs each member with its first
-(lowest id, uuid7: the oldest) only, so one block adds at most n - 1 pairs instead of n^2/2; a
-birthday shared by more than `BIRTHDAY_BLOCK_LARGEST` customers (a placeholder date) is
-skipped. Every candidate is then scored on everything the two share (rules.compare), so a pair
-found by its email also shows its phone, VAT id and name evidence.
+(lowest id, uuid7: the oldest) only, so one block adds at most n - 1 pairs instead of n^2/2.
+Blocks compared name by name with rapidfuzz (a birthday, a company) are skipped when more than
+`LARGEST_FUZZY_BLOCK` customers share them (a placeholder date, a large employer; a company's
+block then pairs only customers of one folded name). Every candidate is then scored on
+everything the two share (rules.compare), so a pair found by its email also shows its phone,
+VAT id and name evidence.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import itertools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Connection
 
@@ -25,7 +27,7 @@ from patron.duplicates import repository as repo
 from patron.duplicates import rules
 
 BLOCK_CAP = 20
-BIRTHDAY_BLOCK_LARGEST = 50
+LARGEST_FUZZY_BLOCK = 50
 
 Pair = tuple[uuid.UUID, uuid.UUID]
 
@@ -46,19 +48,16 @@ class Found:
 
     pairs: list[Scored]
     capped_blocks: int = 0
-    skipped_birthdays: int = 0
+    skipped_blocks: int = 0
     candidates: int = 0
 
 
-def _block_pairs(ids: Iterable[uuid.UUID], capped: list[int]) -> Iterator[Pair]:
-    members = sorted(set(ids))
-    if len(members) > BLOCK_CAP:
-        capped[0] += 1
-        first = members[0]
-        for other in members[1:]:
-            yield first, other
-        return
-    yield from itertools.combinations(members, 2)
+def _similar_pairs(members: list[repo.Member]) -> Iterator[Pair]:
+    """The pairs of a small block whose folded names are similar (rapidfuzz)."""
+    named = [m for m in members if m.name_key]
+    for a, b in itertools.combinations(named, 2):
+        if rules.name_similarity(a.name_key or "", b.name_key or "") >= rules.SIMILAR_NAME:
+            yield rules.pair(a.id, b.id)
 
 
 def _fold_company(name: str | None) -> str | None:
@@ -68,10 +67,27 @@ def _fold_company(name: str | None) -> str | None:
     return folded or None
 
 
-def candidates(conn: Connection, org_id: uuid.UUID) -> tuple[set[Pair], int, int]:
-    """Every candidate pair (low, high), the blocks capped and the birthday blocks skipped."""
-    capped = [0]
-    found: set[Pair] = set()
+@dataclass(slots=True)
+class Blocking:
+    """The candidate pairs (low, high) and what the blocking learnt on the way."""
+
+    pairs: set[Pair] = field(default_factory=set)
+    capped_blocks: int = 0
+    skipped_blocks: int = 0
+    company_counts: dict[str, int] = field(default_factory=dict)  # live customers per folded company
+
+    def add_block(self, ids: Iterable[uuid.UUID]) -> None:
+        members = sorted(set(ids))
+        if len(members) <= BLOCK_CAP:
+            self.pairs.update(itertools.combinations(members, 2))
+            return
+        self.capped_blocks += 1
+        self.pairs.update((members[0], other) for other in members[1:])
+
+
+def candidates(conn: Connection, org_id: uuid.UUID) -> Blocking:
+    """Every candidate pair of the organization, from its blocks."""
+    found = Blocking()
     blocks: dict[tuple[str, object], set[uuid.UUID]] = defaultdict(set)
     for column in ("email", "phone", "vat_id"):
         for member in repo.key_blocks(conn, org_id, column):
@@ -89,34 +105,47 @@ def candidates(conn: Connection, org_id: uuid.UUID) -> tuple[set[Pair], int, int
     ):
         for member in repo.holding(conn, org_id, column, values):
             blocks[column, member.key].add(member.id)
-    # The same folded name with the same company, or the same postcode on an address.
-    for name_key, company, customer_id in repo.name_company_members(conn, org_id):
-        blocks["name_company", (name_key, _fold_company(company))].add(customer_id)
+    # The same company with a similar name (typos included) in a company's block; an over-common
+    # company (more than LARGEST_FUZZY_BLOCK customers) pairs only customers of one folded name.
+    by_company: dict[str, list[repo.Member]] = defaultdict(list)
+    for member in repo.company_members(conn, org_id):
+        company = _fold_company(member.key)
+        if company is not None:
+            by_company[company].append(member)
+    for company, members in by_company.items():
+        found.company_counts[company] = len(members)
+        if len(members) <= LARGEST_FUZZY_BLOCK:
+            found.pairs.update(_similar_pairs(members))
+            continue
+        found.skipped_blocks += 1
+        for m in members:
+            if m.name_key:
+                blocks["name_company", (m.name_key, company)].add(m.id)
+    # The same folded name with the same postcode on an address.
     for name_key, postcode, customer_id in repo.name_postcode_members(conn, org_id):
         blocks["name_postcode", (name_key, postcode)].add(customer_id)
     for ids in blocks.values():
         if len(ids) > 1:
-            found.update(_block_pairs(ids, capped))
+            found.add_block(ids)
     # The same birthday with a similar name: typos included, compared by rapidfuzz.
-    members, skipped = repo.birthday_blocks(conn, org_id, largest=BIRTHDAY_BLOCK_LARGEST)
+    members, skipped = repo.birthday_blocks(conn, org_id, largest=LARGEST_FUZZY_BLOCK)
+    found.skipped_blocks += skipped
     for _, group in itertools.groupby(members, key=lambda m: m.key):
-        named = [m for m in group if m.name_key]
-        for a, b in itertools.combinations(named, 2):
-            if rules.name_similarity(a.name_key or "", b.name_key or "") >= rules.SIMILAR_NAME:
-                found.add(rules.pair(a.id, b.id))
-    return found, capped[0], skipped
+        found.pairs.update(_similar_pairs(list(group)))
+    return found
 
 
 def find(conn: Connection, org_id: uuid.UUID) -> Found:
     """Every likely duplicate pair of the organization, scored, without the dismissed ones."""
-    pairs, capped, skipped = candidates(conn, org_id)
-    pairs -= repo.dismissed(conn, org_id)
+    blocking = candidates(conn, org_id)
+    pairs = blocking.pairs - repo.dismissed(conn, org_id)
     ids = {customer_id for pair in pairs for customer_id in pair}
     people = {person.id: person for person in repo.people(conn, org_id, ids)}
     postcodes: dict[uuid.UUID, set[str]] = defaultdict(set)
     for customer_id, postcode in repo.postcodes(conn, org_id, ids):
         postcodes[customer_id].add(postcode)
-    counts = repo.name_counts(conn, org_id, {p.name_key for p in people.values() if p.name_key})
+    names = repo.name_counts(conn, org_id, {p.name_key for p in people.values() if p.name_key})
+    companies = blocking.company_counts
     profiles = {
         customer_id: rules.Profile(
             name_key=person.name_key,
@@ -134,9 +163,13 @@ def find(conn: Connection, org_id: uuid.UUID) -> Found:
         a, b = profiles.get(low), profiles.get(high)
         if a is None or b is None:  # deleted between the reads (a read-only unit has no snapshot)
             continue
-        common = max(counts.get(a.name_key or "", 0), counts.get(b.name_key or "", 0)) >= rules.COMMON_NAME_MEMBERS
-        value, reasons = rules.score(rules.compare(a, b, common_name=common))
+        common_name = max(names.get(a.name_key or "", 0), names.get(b.name_key or "", 0)) >= rules.COMMON_NAME_MEMBERS
+        common_company = companies.get(a.company or "", 0) >= rules.COMMON_COMPANY_MEMBERS
+        evidence = rules.compare(a, b, common_name=common_name, common_company=common_company)
+        value, reasons = rules.score(evidence)
         if reasons:
             scored.append(Scored(value, low, high, reasons))
     scored.sort(key=lambda s: (-s.score, s.low_id, s.high_id))
-    return Found(scored, capped_blocks=capped, skipped_birthdays=skipped, candidates=len(pairs))
+    return Found(
+        scored, capped_blocks=blocking.capped_blocks, skipped_blocks=blocking.skipped_blocks, candidates=len(pairs)
+    )

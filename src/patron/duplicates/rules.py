@@ -37,6 +37,9 @@ DIFFERENT_NAME = 75.0
 # A name shared by this many live customers or more says little: its evidence is discounted.
 COMMON_NAME_MEMBERS = 20
 COMMON_NAME_DISCOUNT = 0.6
+# Likewise a company many customers share (a large employer, "Private"): backing by it is discounted.
+COMMON_COMPANY_MEMBERS = 20
+COMMON_COMPANY_DISCOUNT = 0.6
 # Conflicts multiply the combined score.
 CONFLICTING = 0.5  # different birthdays, different VAT ids
 DIFFERENT = 0.6  # clearly different names, different phones
@@ -69,6 +72,7 @@ class Evidence:
     same_company: bool = False
     same_postcode: bool = False
     common_name: bool = False
+    common_company: bool = False
     different_birthdays: bool = False
     different_vat_ids: bool = False
     different_phones: bool = False
@@ -79,7 +83,7 @@ def name_similarity(a: str, b: str) -> float:
     return float(Indel.normalized_similarity(a, b) * 100)
 
 
-def compare(a: Profile, b: Profile, *, common_name: bool = False) -> Evidence:
+def compare(a: Profile, b: Profile, *, common_name: bool = False, common_company: bool = False) -> Evidence:
     """The evidence between two customers; the same whichever comes first."""
     similarity = None
     if a.name_key and b.name_key:
@@ -94,6 +98,7 @@ def compare(a: Profile, b: Profile, *, common_name: bool = False) -> Evidence:
         same_company=a.company is not None and a.company == b.company,
         same_postcode=not a.postcodes.isdisjoint(b.postcodes),
         common_name=common_name,
+        common_company=common_company,
         different_birthdays=a.birthday is not None and b.birthday is not None and a.birthday != b.birthday,
         different_vat_ids=a.vat_id is not None and b.vat_id is not None and a.vat_id != b.vat_id,
         different_phones=both_phones and a.phones.isdisjoint(b.phones),
@@ -127,11 +132,12 @@ def score(evidence: Evidence) -> tuple[float, list[Reason]]:
         weights.append(SAME_VAT_ID)
     similarity = evidence.name_similarity
     if similarity is not None and similarity >= SIMILAR_NAME:
+        company = NAME_WITH_COMPANY * (COMMON_COMPANY_DISCOUNT if evidence.common_company else 1.0)
         backing = [
             weight
             for holds, weight in (
                 (evidence.same_birthday, NAME_WITH_BIRTHDAY),
-                (evidence.same_company, NAME_WITH_COMPANY),
+                (evidence.same_company, company),
                 (evidence.same_postcode, NAME_WITH_POSTCODE),
             )
             if holds

@@ -37,19 +37,21 @@ evidence = st.builds(
     same_company=st.booleans(),
     same_postcode=st.booleans(),
     common_name=st.booleans(),
+    common_company=st.booleans(),
     different_birthdays=st.booleans(),
     different_vat_ids=st.booleans(),
     different_phones=st.booleans(),
 )
 
 FOR = ("same_email", "same_phone", "same_vat_id", "same_birthday", "same_company", "same_postcode")
-AGAINST = ("different_birthdays", "different_vat_ids", "different_phones", "common_name")
+AGAINST = ("different_birthdays", "different_vat_ids", "different_phones", "common_name", "common_company")
 
 
-@given(profiles, profiles, st.booleans())
-def test_comparing_is_symmetric(a: Profile, b: Profile, common: bool) -> None:
-    assert rules.compare(a, b, common_name=common) == rules.compare(b, a, common_name=common)
-    assert rules.score(rules.compare(a, b, common_name=common)) == rules.score(rules.compare(b, a, common_name=common))
+@given(profiles, profiles, st.booleans(), st.booleans())
+def test_comparing_is_symmetric(a: Profile, b: Profile, name: bool, company: bool) -> None:
+    one = rules.compare(a, b, common_name=name, common_company=company)
+    assert one == rules.compare(b, a, common_name=name, common_company=company)
+    assert rules.score(one) == rules.score(rules.compare(b, a, common_name=name, common_company=company))
 
 
 @given(evidence)
@@ -101,6 +103,8 @@ def test_the_weights_alone() -> None:
     assert rules.score(Evidence(same_birthday=True, name_similarity=85.0)) == (0.5625, ["similar_name"])
     common = Evidence(same_birthday=True, name_similarity=100.0, common_name=True)
     assert rules.score(common) == (0.45, ["similar_name"])
+    common_company = Evidence(same_company=True, name_similarity=100.0, common_company=True)
+    assert rules.score(common_company) == (0.36, ["similar_name"])
     # a similar name alone is no reason
     assert rules.score(Evidence(name_similarity=100.0)) == (0.0, [])
 
