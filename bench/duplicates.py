@@ -103,18 +103,22 @@ def drop_database(backend: str) -> None:
 
 
 def _typo(rng: random.Random, name: str) -> str:
-    """One keyboard slip in the longest token: a letter doubled, dropped or two swapped."""
+    """One keyboard slip among the letters of the longest token: a letter doubled, dropped or two
+    swapped. (The bench's names carry numbers, `Ngô12`; a slip in a number makes another name,
+    `Khách 12` and `Khách 13` being two walk-ins, so slips stay off digits.)"""
     tokens = name.split()
-    i = max(range(len(tokens)), key=lambda t: len(tokens[t]))
+    i = max(range(len(tokens)), key=lambda t: sum(c.isalpha() for c in tokens[t]))
     token = tokens[i]
-    at = rng.randrange(1, len(token)) if len(token) > 1 else 0
-    slip = rng.choice(("double", "drop", "swap")) if len(token) > 3 else "double"
+    letters = [at for at, c in enumerate(token) if c.isalpha()]
+    slip = rng.choice(("double", "drop", "swap")) if len(letters) > 3 else "double"
+    at = rng.choice(letters[1:] or letters)
     if slip == "double":
         token = token[:at] + token[at] + token[at:]
     elif slip == "drop":
         token = token[:at] + token[at + 1 :]
     else:
-        at = min(at, len(token) - 2)
+        pairs = [p for p in letters if p + 1 in letters]
+        at = rng.choice(pairs)
         token = token[:at] + token[at + 1] + token[at] + token[at + 2 :]
     tokens[i] = token
     return " ".join(tokens)
@@ -254,7 +258,7 @@ def measure(
     top = top[:TOP]
     hits = set(planted).intersection(top)
     by_kind_missed: dict[str, int] = {}
-    listed = {(p.low_id, p.high_id): p for p in found.pairs}
+    listed = {(uuid.UUID(p.low_id), uuid.UUID(p.high_id)): p for p in found.pairs}
     for pair, kind in planted.items():
         if pair not in hits:
             why = "not found" if pair not in listed else f"scored {listed[pair].score}"

@@ -29,7 +29,7 @@ from patron.duplicates import rules
 BLOCK_CAP = 20
 LARGEST_FUZZY_BLOCK = 50
 
-Pair = tuple[uuid.UUID, uuid.UUID]
+Pair = tuple[repo.Hex, repo.Hex]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +37,8 @@ class Scored:
     """One listed pair: its score, its ids (low, high) and its reasons."""
 
     score: float
-    low_id: uuid.UUID
-    high_id: uuid.UUID
+    low_id: repo.Hex
+    high_id: repo.Hex
     reasons: list[rules.Reason]
 
 
@@ -52,12 +52,16 @@ class Found:
     candidates: int = 0
 
 
+def _pair(a: repo.Hex, b: repo.Hex) -> Pair:
+    return (a, b) if a < b else (b, a)
+
+
 def _similar_pairs(members: list[repo.Member]) -> Iterator[Pair]:
     """The pairs of a small block whose folded names are similar (rapidfuzz)."""
     named = [m for m in members if m.name_key]
     for a, b in itertools.combinations(named, 2):
         if rules.name_similarity(a.name_key or "", b.name_key or "") >= rules.SIMILAR_NAME:
-            yield rules.pair(a.id, b.id)
+            yield _pair(a.id, b.id)
 
 
 def _fold_company(name: str | None) -> str | None:
@@ -76,7 +80,7 @@ class Blocking:
     skipped_blocks: int = 0
     company_counts: dict[str, int] = field(default_factory=dict)  # live customers per folded company
 
-    def add_block(self, ids: Iterable[uuid.UUID]) -> None:
+    def add_block(self, ids: Iterable[repo.Hex]) -> None:
         members = sorted(set(ids))
         if len(members) <= BLOCK_CAP:
             self.pairs.update(itertools.combinations(members, 2))
@@ -88,7 +92,7 @@ class Blocking:
 def candidates(conn: Connection, org_id: uuid.UUID) -> Blocking:
     """Every candidate pair of the organization, from its blocks."""
     found = Blocking()
-    blocks: dict[tuple[str, object], set[uuid.UUID]] = defaultdict(set)
+    blocks: dict[tuple[str, object], set[repo.Hex]] = defaultdict(set)
     for column in ("email", "phone", "vat_id"):
         for member in repo.key_blocks(conn, org_id, column):
             blocks[column, member.key].add(member.id)
@@ -105,8 +109,10 @@ def candidates(conn: Connection, org_id: uuid.UUID) -> Blocking:
     ):
         for member in repo.holding(conn, org_id, column, values):
             blocks[column, member.key].add(member.id)
-    # The same company with a similar name (typos included) in a company's block; an over-common
-    # company (more than LARGEST_FUZZY_BLOCK customers) pairs only customers of one folded name.
+    # The same company with a similar name (typos included) in a company's block. An over-common
+    # company (more than LARGEST_FUZZY_BLOCK customers) is skipped: its backing is discounted as
+    # common (rules.COMMON_COMPANY_MEMBERS) below any listed score, and its pairs with other
+    # evidence come from that evidence's block.
     by_company: dict[str, list[repo.Member]] = defaultdict(list)
     for member in repo.company_members(conn, org_id):
         company = _fold_company(member.key)
@@ -116,11 +122,8 @@ def candidates(conn: Connection, org_id: uuid.UUID) -> Blocking:
         found.company_counts[company] = len(members)
         if len(members) <= LARGEST_FUZZY_BLOCK:
             found.pairs.update(_similar_pairs(members))
-            continue
-        found.skipped_blocks += 1
-        for m in members:
-            if m.name_key:
-                blocks["name_company", (m.name_key, company)].add(m.id)
+        else:
+            found.skipped_blocks += 1
     # The same folded name with the same postcode on an address.
     for name_key, postcode, customer_id in repo.name_postcode_members(conn, org_id):
         blocks["name_postcode", (name_key, postcode)].add(customer_id)
@@ -141,11 +144,12 @@ def find(conn: Connection, org_id: uuid.UUID) -> Found:
     pairs = blocking.pairs - repo.dismissed(conn, org_id)
     ids = {customer_id for pair in pairs for customer_id in pair}
     people = {person.id: person for person in repo.people(conn, org_id, ids)}
-    postcodes: dict[uuid.UUID, set[str]] = defaultdict(set)
+    postcodes: dict[repo.Hex, set[str]] = defaultdict(set)
     for customer_id, postcode in repo.postcodes(conn, org_id, ids):
         postcodes[customer_id].add(postcode)
     names = repo.name_counts(conn, org_id, {p.name_key for p in people.values() if p.name_key})
     companies = blocking.company_counts
+    customers = repo.live_count(conn, org_id)
     profiles = {
         customer_id: rules.Profile(
             name_key=person.name_key,
@@ -163,7 +167,8 @@ def find(conn: Connection, org_id: uuid.UUID) -> Found:
         a, b = profiles.get(low), profiles.get(high)
         if a is None or b is None:  # deleted between the reads (a read-only unit has no snapshot)
             continue
-        common_name = max(names.get(a.name_key or "", 0), names.get(b.name_key or "", 0)) >= rules.COMMON_NAME_MEMBERS
+        namesakes = max(names.get(a.name_key or "", 0), names.get(b.name_key or "", 0))
+        common_name = rules.common_name(namesakes, customers)
         common_company = companies.get(a.company or "", 0) >= rules.COMMON_COMPANY_MEMBERS
         evidence = rules.compare(a, b, common_name=common_name, common_company=common_company)
         value, reasons = rules.score(evidence)

@@ -9,6 +9,7 @@ README's table and the tests read the same values.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,8 +35,11 @@ SIMILAR_NAME = 85.0
 NAME_SCALE_AT_THRESHOLD = 0.75
 # Below DIFFERENT_NAME two names are clearly not the same person's.
 DIFFERENT_NAME = 75.0
-# A name shared by this many live customers or more says little: its evidence is discounted.
+# A name shared by this many live customers or more, and by this share of the organization, says
+# little: its evidence is discounted. How many namesakes are a coincidence grows with the
+# organization: 20 people named alike in 1,000 customers is a common name, in 100,000 it is not.
 COMMON_NAME_MEMBERS = 20
+COMMON_NAME_SHARE = 0.001
 COMMON_NAME_DISCOUNT = 0.6
 # Likewise a company many customers share (a large employer, "Private"): backing by it is discounted.
 COMMON_COMPANY_MEMBERS = 20
@@ -43,6 +47,8 @@ COMMON_COMPANY_DISCOUNT = 0.6
 # Conflicts multiply the combined score.
 CONFLICTING = 0.5  # different birthdays, different VAT ids
 DIFFERENT = 0.6  # clearly different names, different phones
+
+_DIGITS = re.compile(r"[0-9]+")
 
 DIGITS = 4  # scores are rounded, so a cursor carries the exact value the list is ordered by
 
@@ -78,9 +84,21 @@ class Evidence:
     different_phones: bool = False
 
 
+def _numbers(text: str) -> list[str]:
+    return _DIGITS.findall(text)
+
+
 def name_similarity(a: str, b: str) -> float:
-    """0-100: how alike two folded name keys are (100: the same)."""
+    """0-100: how alike two folded name keys are (100: the same); names with different numbers
+    in them ("Guest 12", "Guest 13", a walk-in placeholder) are not alike at all."""
+    if (_DIGITS.search(a) or _DIGITS.search(b)) and _numbers(a) != _numbers(b):
+        return 0.0
     return float(Indel.normalized_similarity(a, b) * 100)
+
+
+def common_name(members: int, customers: int) -> bool:
+    """Whether a name `members` of the organization's `customers` live customers carry is common."""
+    return members >= max(COMMON_NAME_MEMBERS, COMMON_NAME_SHARE * customers)
 
 
 def compare(a: Profile, b: Profile, *, common_name: bool = False, common_company: bool = False) -> Evidence:

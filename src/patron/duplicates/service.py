@@ -41,14 +41,22 @@ _KEPT_ORGS = 16
 class _Kept:
     seq: int
     pairs: list[finding.Scored]
-    order: list[tuple[float, uuid.UUID, uuid.UUID]]  # each pair's sort key, for bisect
+    order: list[tuple[float, str, str]]  # each pair's sort key (score negated, hex ids), for bisect
+
+
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    score: float
+    low_id: uuid.UUID
+    high_id: uuid.UUID
+    reasons: list[rules.Reason]
 
 
 _kept: OrderedDict[uuid.UUID, _Kept] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _sort_key(score: float, low: uuid.UUID, high: uuid.UUID) -> tuple[float, uuid.UUID, uuid.UUID]:
+def _sort_key(score: float, low: str, high: str) -> tuple[float, str, str]:
     return (-score, low, high)
 
 
@@ -79,10 +87,13 @@ def list_duplicates(
     start = 0
     if page.after is not None:
         score, low, high = page.after
-        start = bisect.bisect_right(kept.order, _sort_key(score, low, high))
-    # The first pair scoring below min_score (the order is by score descending).
-    end = bisect.bisect_left(kept.order, (-min_score, uuid.UUID(int=(1 << 128) - 1), uuid.UUID(int=(1 << 128) - 1)))
-    rows = kept.pairs[start : min(end, start + limit + 1)]
+        start = bisect.bisect_right(kept.order, _sort_key(score, low.hex, high.hex))
+    # The first pair scoring below min_score (the order is by score descending; "g" sorts after any hex).
+    end = bisect.bisect_left(kept.order, (-min_score, "g", "g"))
+    rows = [
+        _Listed(p.score, uuid.UUID(p.low_id), uuid.UUID(p.high_id), p.reasons)
+        for p in kept.pairs[start : min(end, start + limit + 1)]
+    ]
     items, next_cursor = page.split(rows)
     return DuplicatePage(
         items=[DuplicatePair(customer_ids=[p.low_id, p.high_id], score=p.score, reasons=p.reasons) for p in items],

@@ -121,6 +121,17 @@ def test_accents_are_folded_before_this_and_typos_stay_similar() -> None:
     assert rules.name_similarity("an nguyen van", "an nguyen van") == 100
     assert rules.name_similarity("an nguyen van", "an nguyen vann") >= rules.SIMILAR_NAME
     assert rules.name_similarity("an nguyen van", "hoa thi tran") < rules.DIFFERENT_NAME
+    # placeholders that differ in their number are different people
+    assert rules.name_similarity("guest 12", "guest 13") == 0
+    assert rules.name_similarity("guest 12", "guest") == 0
+    assert rules.name_similarity("guest 12", "guets 12") >= rules.SIMILAR_NAME
+
+
+def test_how_common_a_name_is_depends_on_the_organization() -> None:
+    assert rules.common_name(20, 1_000)
+    assert not rules.common_name(19, 1_000)
+    assert not rules.common_name(20, 100_000)
+    assert rules.common_name(100, 100_000)
 
 
 @given(st.uuids(), st.uuids())
