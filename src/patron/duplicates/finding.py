@@ -110,9 +110,10 @@ def candidates(conn: Connection, org_id: uuid.UUID) -> Blocking:
         for member in repo.holding(conn, org_id, column, values):
             blocks[column, member.key].add(member.id)
     # The same company with a similar name (typos included) in a company's block. An over-common
-    # company (more than LARGEST_FUZZY_BLOCK customers) is skipped: its backing is discounted as
-    # common (rules.COMMON_COMPANY_MEMBERS) below any listed score, and its pairs with other
-    # evidence come from that evidence's block.
+    # company (more than LARGEST_FUZZY_BLOCK customers) is skipped: as backing it is discounted
+    # (rules.COMMON_COMPANY_MEMBERS) to 0.36 at most, under the default min_score, and a pair of
+    # its customers with other evidence comes from that evidence's block (so such a pair with
+    # nothing else is not listed even at min_score 0).
     by_company: dict[str, list[repo.Member]] = defaultdict(list)
     for member in repo.company_members(conn, org_id):
         company = _fold_company(member.key)
