@@ -250,3 +250,25 @@ def test_sales_reads_and_only_the_owner_dismisses(api: Api) -> None:
     for role in ("cashier", "marketing", "sales"):
         assert org.post("/duplicates/dismiss", role, json={"customer_ids": [a, b]}).status_code == 403
     assert len(_pairs(org)) == 1
+
+
+def test_a_huge_block_pairs_each_member_with_the_oldest_only(api: Api) -> None:
+    org = api.create_org()
+    email = f"{unique('walk-in')}@example.com"
+    ids = [_customer(org, "Khách", "Lẻ", email=email, is_guest=True) for _ in range(22)]
+    pairs = _pairs(org)
+    first = min(ids, key=uuid.UUID)
+    assert len(pairs) == 21  # not 22 x 21 / 2
+    assert all(first in p["customer_ids"] for p in pairs)
+
+
+def test_the_list_follows_every_change(api: Api) -> None:
+    org = api.create_org()
+    email = f"{unique('u')}@example.com"
+    a = _customer(org, "Sara", "Lefèvre", email=email)
+    b = _customer(org, "Sara", "Lefevre")
+    assert _pairs(org, min_score=0) == []
+    assert org.patch(f"/customers/{b}", json={"other_emails": [email]}).status_code == 200
+    assert [p["customer_ids"] for p in _pairs(org)] == [_pair(a, b)]
+    assert org.patch(f"/customers/{b}", json={"other_emails": []}).status_code == 200
+    assert _pairs(org, min_score=0) == []
