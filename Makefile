@@ -40,11 +40,13 @@ bench: install bench-tools
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/privacy.py
+	$(BIN)/python bench/duplicates.py
 
 bench-quick: install bench-tools
 	$(BIN)/python bench/run.py --quick
 	$(BIN)/python bench/imports.py --rows 20000 --existing 20000
 	$(BIN)/python bench/privacy.py --quick
+	$(BIN)/python bench/duplicates.py --quick
 
 # The load comes from wrk (Debian's package), installed here when missing and we may; without
 # it bench/run.py falls back to its own async httpx client, which costs more CPU than the server.

@@ -86,6 +86,11 @@ def _phone_forms(phone: str) -> list[str]:
 _fold = functools.cache(search.fold)
 
 
+@functools.cache
+def _name_key(first: str, last: str) -> str | None:
+    return search.name_key({"first_name": first, "last_name": last})
+
+
 def document(first: str, last: str, company: str | None, number: str, email: str, phone: str | None) -> str:
     """search.document for a generated customer (no other emails or phones), names folded once."""
     parts = [*_name_tokens(first), *_name_tokens(last)]
@@ -125,6 +130,7 @@ class Draw:
     tags: tuple[str, ...]
     created: datetime  # UTC
     search_text: str
+    name_key: str | None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -190,15 +196,8 @@ def draws(chunk: Chunk) -> Iterator[Draw]:
             choice(TAG_SETS),
             created,
             document(first, last, company, number, email, phone),
+            _name_key(first, last),
         )
-
-
-def name_key(d: Draw) -> str | None:
-    """search.name_key of a generated customer (the duplicates' blocking key)."""
-    return _name_key(d.first, d.last)
-
-
-_name_key = functools.cache(lambda first, last: search.name_key({"first_name": first, "last_name": last}))
 
 
 def values(d: Draw) -> dict[str, Any]:
@@ -242,7 +241,7 @@ def values(d: Draw) -> dict[str, Any]:
         "merged_into": None,
         "version": 1,
         "search_text": d.search_text,
-        "name_key": name_key(d),
+        "name_key": d.name_key,
     }
 
 
@@ -263,7 +262,7 @@ def sqlite_row(d: Draw) -> tuple[Any, ...]:
         d.org_id.hex, d.id.hex, d.number, d.is_guest, d.gender, d.first, d.last, birthday, "vi", d.email,
         "[]", d.phone, "[]", None, d.company, None, d.is_merchant, None, None, d.credit, d.is_favorite, None,
         d.status, d.tier, d.source, None, _json_list(d.tags), "{}", 0, None, created, created, None, None, None,
-        None, 1, d.search_text, name_key(d),
+        None, 1, d.search_text, d.name_key,
     )
     # fmt: on
 
@@ -287,7 +286,7 @@ def copy_line(d: Draw) -> str:
         "[]", null, _copy_text(d.company), null, t if d.is_merchant else f, null, null, str(d.credit),
         t if d.is_favorite else f, null, d.status, d.tier, _copy_text(d.source), null,
         _copy_text(_json_list(d.tags)), "{}", "0", null, created, created, null, null, null, null, "1",
-        _copy_text(d.search_text), _copy_text(name_key(d)),
+        _copy_text(d.search_text), _copy_text(d.name_key),
     )  # fmt: skip
     return "\t".join(fields) + "\n"
 
@@ -300,6 +299,7 @@ def check_stored_form(database: Database, sample: Sequence[Draw]) -> None:
     for d in sample:
         row = values(d)
         assert d.search_text == search.document(row), row
+        assert d.name_key == search.name_key(row), row
         if dialect.name != "sqlite":
             continue
         expected = []

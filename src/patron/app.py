@@ -31,6 +31,7 @@ from patron.http.routes import (
     crm,
     customers,
     deals,
+    duplicates,
     events,
     exports,
     groups,
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *inquiries.ROUTES,
         *webhooks.ROUTES,
         *imports.ROUTES,
+        *duplicates.ROUTES,
     ]
     for handler in handlers:
         document_problems(handler)

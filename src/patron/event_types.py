@@ -18,6 +18,7 @@ from patron.companies import events as companies
 from patron.crm import events as crm
 from patron.customers import events as customers
 from patron.deals import events as deals
+from patron.duplicates import events as duplicates
 from patron.events import events as delivery
 from patron.groups import events as groups
 from patron.identity import events as identity
@@ -46,6 +47,7 @@ REGISTRY: dict[str, type[DomainEvent]] = registry(
     inquiries.EVENTS,
     identity.EVENTS,
     imports.EVENTS,
+    duplicates.EVENTS,
     delivery.EVENTS,
 )
 # What webhooks and `GET /events?type=` may name (patterns are checked against these).

@@ -227,6 +227,9 @@ MATRIX = [
     Row("GET", "/imports/{import_id:str}", MARKETING),
     Row("GET", "/imports/{import_id:str}/errors.csv", MARKETING),
     Row("GET", "/imports/{import_id:str}/rows.csv", MARKETING),
+    # duplicates
+    Row("GET", "/duplicates", SALES),
+    Row("POST", "/duplicates/dismiss", OWNER, lambda r: {"customer_ids": [r["customer_id"], r.other_customer]}),
 ]
 
 # Routes under /api/v1 that no staff key opens: anyone may call them, or the platform admin token.

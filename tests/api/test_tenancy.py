@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.factories import Api
+import uuid
+
+from tests.factories import Api, unique
 
 
 def test_every_cross_organization_customer_call_answers_404_and_changes_nothing(api: Api) -> None:
@@ -79,3 +81,20 @@ def test_a_key_cannot_be_moved_to_another_organization(api: Api) -> None:
     forged = mine.owner_key.replace(mine.id.replace("-", ""), theirs.id.replace("-", ""))
     response = api.client.get("/api/v1/customers", headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401
+
+
+def test_duplicates_of_another_organization_are_not_listed_nor_dismissed(api: Api) -> None:
+    mine = api.create_org()
+    theirs = api.create_org()
+    email = f"{unique('dup')}@example.com"
+    a = theirs.create_customer(email=email, first_name="Lan")
+    b = theirs.create_customer(email=email, first_name="Lan", is_guest=True)
+    mine.create_customer(email=email, first_name="Lan", is_guest=True)
+    before = theirs.get("/duplicates").json()
+    assert [pair["customer_ids"] for pair in before["items"]] == [sorted([a["id"], b["id"]], key=uuid.UUID)]
+    assert mine.get("/duplicates", params={"min_score": 0}).json()["items"] == []
+    refused = mine.post("/duplicates/dismiss", json={"customer_ids": [a["id"], b["id"]]})
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["customer_ids[0]", "customer_ids[1]"]
+    assert theirs.get("/duplicates").json() == before
+    assert theirs.events(type="duplicate.dismissed") == []

@@ -397,3 +397,19 @@ def customer_erase(
     with _database(Settings.from_env()) as database:
         erased = _run(database, action)
     console.print(f"erased customer [bold]{erased.id}[/bold] at {erased.erased_at.isoformat()}")
+
+
+@app.command("duplicates")
+def duplicates(
+    org: Annotated[str, typer.Option(help="Organization slug")],
+    min_score: Annotated[float, typer.Option(min=0.0, max=1.0, help="The lowest score listed")] = 0.5,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="How many pairs, highest score first")] = 25,
+) -> None:
+    """List likely duplicate customers (as GET /duplicates does), highest score first."""
+    from patron.cli.duplicates import show_duplicates
+
+    with _database(Settings.from_env()) as database:
+        try:
+            show_duplicates(database, slug=org, min_score=min_score, limit=limit)
+        except NotFound:
+            fail(ValidationFailed.single("org", Message("organization.slug_unknown", slug=repr(org))), exit_code=2)

@@ -80,6 +80,7 @@ ANSWERS_422_TO_VALID_DATA = {
     "PATCH /api/v1/staff/{staff_id}": "the last owner cannot be demoted",
     "GET /api/v1/exports/customers.csv": "columns must be customer fields or defined custom fields, each once",
     "GET /api/v1/exports/customers.xlsx": "as GET /exports/customers.csv",
+    "POST /api/v1/duplicates/dismiss": "`customer_ids` must be two different customers of the organization",
 }
 
 CHECKS = [

@@ -1,0 +1,1 @@
+"""Likely duplicate customers: pairs found through blocking keys, scored, dismissed by staff."""

@@ -1,0 +1,132 @@
+"""Duplicates use cases. Never commits: the request owns the unit of work.
+
+The list is computed for the whole organization (patron.duplicates.finding) and kept per
+process, keyed by the organization's event counter: every write in the organization (a
+customer, an address, a dismissal, a merge) records an event and so bumps it, so a kept list
+is used only while nothing has changed. Reading the counter is one primary-key lookup; the
+computation at 100,000 customers is measured in bench/duplicates.py (figures in the README).
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from patron.db.uow import UnitOfWork
+from patron.duplicates import events, finding, rules
+from patron.duplicates import repository as repo
+from patron.duplicates.schemas import DismissalCreate, DismissalRead, DuplicatePage, DuplicatePair
+from patron.kernel import clock, pagination
+from patron.kernel.errors import FieldError, ValidationFailed
+from patron.kernel.messages import Message
+from patron.kernel.tenancy import Principal
+
+DUPLICATES = pagination.Keyset(
+    "duplicates",
+    (
+        pagination.Key("score", float, descending=True),
+        pagination.Key("low_id", uuid.UUID),
+        pagination.Key("high_id", uuid.UUID),
+    ),
+)
+
+# Organizations whose list a process keeps (the least recently read is dropped first).
+_KEPT_ORGS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    seq: int
+    pairs: list[finding.Scored]
+    order: list[tuple[float, str, str]]  # each pair's sort key (score negated, hex ids), for bisect
+
+
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    score: float
+    low_id: uuid.UUID
+    high_id: uuid.UUID
+    reasons: list[rules.Reason]
+
+
+_kept: OrderedDict[uuid.UUID, _Kept] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _sort_key(score: float, low: str, high: str) -> tuple[float, str, str]:
+    return (-score, low, high)
+
+
+def _pairs(uow: UnitOfWork, org_id: uuid.UUID, *, cached: bool) -> _Kept:
+    seq = repo.event_seq(uow.conn, org_id)
+    if cached:
+        with _lock:
+            kept = _kept.get(org_id)
+            if kept is not None and kept.seq == seq:
+                _kept.move_to_end(org_id)
+                return kept
+    pairs = finding.find(uow.conn, org_id).pairs
+    kept = _Kept(seq, pairs, [_sort_key(p.score, p.low_id, p.high_id) for p in pairs])
+    with _lock:
+        _kept[org_id] = kept
+        _kept.move_to_end(org_id)
+        while len(_kept) > _KEPT_ORGS:
+            _kept.popitem(last=False)
+    return kept
+
+
+def list_duplicates(
+    uow: UnitOfWork, *, principal: Principal, min_score: float, limit: int, cursor: str | None, cached: bool = True
+) -> DuplicatePage:
+    """Likely duplicate pairs scoring at least `min_score`, highest first (`cached=False`: computed afresh)."""
+    page = DUPLICATES.request(limit=limit, cursor=cursor, filters=[min_score])
+    kept = _pairs(uow, principal.org_id, cached=cached)
+    start = 0
+    if page.after is not None:
+        score, low, high = page.after
+        start = bisect.bisect_right(kept.order, _sort_key(score, low.hex, high.hex))
+    # The first pair scoring below min_score (the order is by score descending; "g" sorts after any hex).
+    end = bisect.bisect_left(kept.order, (-min_score, "g", "g"))
+    rows = [
+        _Listed(p.score, uuid.UUID(p.low_id), uuid.UUID(p.high_id), p.reasons)
+        for p in kept.pairs[start : min(end, start + limit + 1)]
+    ]
+    items, next_cursor = page.split(rows)
+    return DuplicatePage(
+        items=[DuplicatePair(customer_ids=[p.low_id, p.high_id], score=p.score, reasons=p.reasons) for p in items],
+        next_cursor=next_cursor,
+    )
+
+
+def dismiss(uow: UnitOfWork, *, principal: Principal, data: DismissalCreate) -> DismissalRead:
+    """Mark two customers as different people, so the pair stays out of the list; again is a no-op."""
+    first, second = data.customer_ids
+    found = repo.existing(uow.conn, principal.org_id, [first, second])
+    errors = [
+        FieldError(f"customer_ids[{i}]", Message("duplicates.unknown_customer"))
+        for i, customer_id in enumerate((first, second))
+        if customer_id not in found
+    ]
+    if not errors and first == second:
+        errors.append(FieldError("customer_ids[1]", Message("duplicates.same_customer")))
+    if errors:
+        raise ValidationFailed(errors)
+    low, high = rules.pair(first, second)
+    now = clock.now()
+    values = {
+        "org_id": principal.org_id,
+        "low_id": low,
+        "high_id": high,
+        "actor_type": uow.actor.type.value,
+        "actor_id": uow.actor.id,
+        "created_at": now,
+    }
+    if repo.insert_dismissal(uow.conn, values):
+        uow.record(events.DuplicateDismissed(principal.org_id, low, other_customer_id=high))
+        return DismissalRead(customer_ids=[low, high], dismissed_at=now)
+    dismissed_at = repo.get_dismissal(uow.conn, principal.org_id, low, high)
+    assert dismissed_at is not None
+    return DismissalRead(customer_ids=[low, high], dismissed_at=dismissed_at)
