@@ -40,6 +40,7 @@ from patron.http.routes import (
     lifecycle,
     lists,
     loyalty,
+    merging,
     newsletter,
     orders,
     organization,
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *inquiries.ROUTES,
         *webhooks.ROUTES,
         *imports.ROUTES,
+        *merging.ROUTES,
     ]
     for handler in handlers:
         document_problems(handler)

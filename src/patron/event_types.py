@@ -26,12 +26,14 @@ from patron.inquiries import events as inquiries
 from patron.kernel.events import JSON, DomainEvent, registry
 from patron.lists import events as lists
 from patron.loyalty import events as loyalty
+from patron.merging import events as merging
 from patron.newsletter import events as newsletter
 from patron.orders import events as orders
 
 # In the order the documentation lists them.
 REGISTRY: dict[str, type[DomainEvent]] = registry(
     customers.EVENTS,
+    merging.EVENTS,
     groups.EVENTS,
     addresses.EVENTS,
     lists.EVENTS,
