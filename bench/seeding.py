@@ -57,6 +57,12 @@ COLUMNS = [c.name for c in table(Customer).columns]
 _name_tokens = functools.cache(search.tokens)
 
 
+@functools.cache
+def _name_key(first: str, last: str) -> str | None:
+    """The folded-name blocking key the app keeps on every write (`search.name_key`)."""
+    return search.name_key({"first_name": first, "last_name": last})
+
+
 def _vn_mobile_national_digits_rule() -> None:
     """Why `+849` + 8 digits has the national digits `09` + the same 8 digits, checked on the metadata.
 
@@ -230,8 +236,11 @@ def values(d: Draw) -> dict[str, Any]:
         "updated_at": d.created,
         "churned_at": None,
         "deleted_at": None,
+        "erased_at": None,
+        "merged_into": None,
         "version": 1,
         "search_text": d.search_text,
+        "name_key": _name_key(d.first, d.last),
     }
 
 
@@ -251,8 +260,8 @@ def sqlite_row(d: Draw) -> tuple[Any, ...]:
     return (
         d.org_id.hex, d.id.hex, d.number, d.is_guest, d.gender, d.first, d.last, birthday, "vi", d.email,
         "[]", d.phone, "[]", None, d.company, None, d.is_merchant, None, None, d.credit, d.is_favorite, None,
-        d.status, d.tier, d.source, None, _json_list(d.tags), "{}", 0, None, created, created, None, None, 1,
-        d.search_text,
+        d.status, d.tier, d.source, None, _json_list(d.tags), "{}", 0, None, created, created, None, None, None,
+        None, 1, d.search_text, _name_key(d.first, d.last),
     )
     # fmt: on
 
@@ -275,7 +284,8 @@ def copy_line(d: Draw) -> str:
         _copy_text(d.first), _copy_text(d.last), birthday, "vi", _copy_text(d.email), "[]", _copy_text(d.phone),
         "[]", null, _copy_text(d.company), null, t if d.is_merchant else f, null, null, str(d.credit),
         t if d.is_favorite else f, null, d.status, d.tier, _copy_text(d.source), null,
-        _copy_text(_json_list(d.tags)), "{}", "0", null, created, created, null, null, "1", _copy_text(d.search_text),
+        _copy_text(_json_list(d.tags)), "{}", "0", null, created, created, null, null, null, null, "1",
+        _copy_text(d.search_text), _copy_text(_name_key(d.first, d.last)),
     )  # fmt: skip
     return "\t".join(fields) + "\n"
 
