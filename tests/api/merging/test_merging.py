@@ -297,3 +297,27 @@ def test_an_idempotency_key_replays_the_merge(org: Org) -> None:
     assert first.status_code == second.status_code == 200
     assert first.json()["merge_id"] == second.json()["merge_id"]
     assert len(org.events(type="customer.merged")) == 1
+
+
+def test_an_undo_is_refused_when_a_moved_row_was_deleted_since(org: Org, database: Database) -> None:
+    survivor, source = org.create_customer(), org.create_customer()
+    address = _ok(
+        org.post(f"/customers/{source['id']}/addresses", json={"street": "A", "city": "B", "country": "VN"}), 201
+    )
+    merge_id = _ok(_merge(org, survivor["id"], source["id"]))["merge_id"]
+    assert org.delete(f"/customers/{survivor['id']}/addresses/{address['id']}").status_code == 204
+    before = _snapshot(database, org)
+    refused = org.post(f"/merges/{merge_id}/undo")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "merge.undo_conflict"
+    assert refused.json()["blocked_by"] == "address"
+    assert _snapshot(database, org) == before
+    assert _ok(org.get(f"/merges/{merge_id}"))["undone_at"] is None
+
+
+def test_a_merged_source_cannot_be_restored_but_by_the_undo(org: Org) -> None:
+    survivor, source = org.create_customer(), org.create_customer()
+    _ok(_merge(org, survivor["id"], source["id"]))
+    refused = org.post(f"/customers/{source['id']}/restore")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "customer.merged"
