@@ -73,7 +73,8 @@ def merge_customers(
     # The sources go first: a preferred email frees its registered-email slot before the survivor takes it.
     previous_sources: dict[str, dict[str, Any]] = {}
     for source in sources:
-        previous_sources[str(source.id)] = {"credit": source.credit}
+        # The whole row as it was (the audit's "before"); the undo writes back what the merge changed.
+        previous_sources[str(source.id)] = {"credit": source.credit, "row": _jsonable(source)}
         customers.write_merge_changes(
             uow,
             principal=principal,
