@@ -102,8 +102,7 @@ def merge_customers(
     updated = survivor
     if changed:
         updated = customers.write_merge_changes(uow, principal=principal, row=survivor, values=changed, reason="merged")
-    for customer_id in (survivor_id, *data.from_ids):
-        loyalty.resync_customer(uow, org_id=org_id, customer_id=customer_id, settings=settings.loyalty)
+    _resync_points(uow, org_id, survivor_id, rows, settings)
 
     repo.insert_journal(
         conn,
@@ -132,6 +131,22 @@ def merge_customers(
     final = customers.get_for_merge(uow, principal=principal, customer_id=updated.id)
     assert final is not None
     return MergeResult(customer=final, merge_id=merge_id)
+
+
+def _resync_points(
+    uow: UnitOfWork,
+    org_id: uuid.UUID,
+    survivor_id: uuid.UUID,
+    rows: dict[str, dict[str, list[list[Any]]]],
+    settings: OrganizationSettings,
+) -> None:
+    """Balances and tiers follow the ledger entries that moved; customers without a moved entry keep theirs
+    (a customer whose ledger was never written has no tier yet, as the loyalty service leaves it)."""
+    sources = rows.get("loyalty_entry", {})
+    if not sources:
+        return
+    for customer_id in (survivor_id, *(uuid.UUID(i) for i in sources)):
+        loyalty.resync_customer(uow, org_id=org_id, customer_id=customer_id, settings=settings.loyalty)
 
 
 def _journal_or_404(uow: UnitOfWork, principal: Principal, merge_id: uuid.UUID, *, for_update: bool) -> repo.JournalRow:
@@ -211,8 +226,7 @@ def undo_merge(
             values={"deleted_at": None, "merged_into": None, "credit": previous["credit"]},
             reason=None,
         )
-    for customer_id in (journal.survivor_id, *journal.source_ids):
-        loyalty.resync_customer(uow, org_id=org_id, customer_id=customer_id, settings=settings.loyalty)
+    _resync_points(uow, org_id, journal.survivor_id, rows, settings)
     repo.mark_undone(conn, org_id, merge_id, now=clock.now())
     uow.record(
         events.CustomerUnmerged(org_id, journal.survivor_id, merge_id=merge_id, source_ids=list(journal.source_ids))

@@ -321,3 +321,14 @@ def test_a_merged_source_cannot_be_restored_but_by_the_undo(org: Org) -> None:
     refused = org.post(f"/customers/{source['id']}/restore")
     assert refused.status_code == 409
     assert refused.json()["code"] == "customer.merged"
+
+
+def test_undoing_a_merge_that_took_a_sources_email_gives_each_its_own_back(org: Org, database: Database) -> None:
+    survivor, source = org.create_customer(), org.create_customer()
+    before = _snapshot(database, org)
+    body = {"prefer": {"email": source["id"]}}
+    merge_id = _ok(_merge(org, survivor["id"], source["id"], **body))["merge_id"]
+    assert _ok(org.get(f"/customers/{survivor['id']}"))["email"] == source["email"]
+    undone = _ok(org.post(f"/merges/{merge_id}/undo"))
+    assert [c["email"] for c in undone["customers"]] == [survivor["email"], source["email"]]
+    assert _snapshot(database, org) == before
