@@ -22,12 +22,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from patron.db.base import table
-from patron.db.models import Address, Customer, DuplicateDismissal, OrgCounter
+from patron.db.models import Address, Customer, DuplicateDismissal, OrgCounter, OutboxEvent
 
 customer = table(Customer)
 address = table(Address)
 dismissal = table(DuplicateDismissal)
 counter = table(OrgCounter)
+outbox = table(OutboxEvent)
 
 Hex = str
 
@@ -103,6 +104,18 @@ def event_seq(conn: Connection, org_id: uuid.UUID) -> int:
     """The organization's event counter: every write to it bumps it (patron.db.uow)."""
     stmt = sa.select(counter.c.value).where(counter.c.org_id == org_id, counter.c.name == "event_seq")
     return int(conn.execute(stmt).scalar_one())
+
+
+def events_since(conn: Connection, org_id: uuid.UUID, after: int, *, most: int) -> list[tuple[str, Hex]]:
+    """(type, subject id) of the organization's events after seq `after`, oldest first, at most
+    `most` + 1 of them (so a caller learns there were more): a range of the outbox's primary key."""
+    stmt = (
+        sa.select(outbox.c.type, _hex(conn, outbox.c.subject_id))
+        .where(outbox.c.org_id == org_id, outbox.c.seq > after)
+        .order_by(outbox.c.seq)
+        .limit(most + 1)
+    )
+    return [(row[0], row[1]) for row in conn.execute(stmt).all()]
 
 
 def live_count(conn: Connection, org_id: uuid.UUID) -> int:

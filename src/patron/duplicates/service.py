@@ -35,6 +35,29 @@ DUPLICATES = pagination.Keyset(
 
 # Organizations whose list a process keeps (the least recently read is dropped first).
 _KEPT_ORGS = 16
+# A kept list older than this many events is computed afresh rather than brought up to date.
+_MOST_EVENTS = 500
+# Event types that cannot change the list: none of them writes a customer's name, emails,
+# phones, VAT id, birthday, company name, addresses or live state, nor a dismissal (checked
+# against docs/events.md and the writers: loyalty updates only points and tier; companies,
+# lists, orders and the rest write no customer column the list reads). Any other type, and any
+# type added later, counts as a change.
+_UNRELATED_PREFIXES = (
+    "order.",
+    "points.",
+    "list.",
+    "company.",
+    "pipeline.",
+    "deal.",
+    "interaction.",
+    "memo.",
+    "subscriber.",
+    "inquiry.",
+    "staff.",
+    "api_key.",
+    "webhook.",
+)
+_UNRELATED_TYPES = frozenset({"customer.status_changed", "customer.product_restrictions_changed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +83,28 @@ def _sort_key(score: float, low: str, high: str) -> tuple[float, str, str]:
     return (-score, low, high)
 
 
+def _unrelated(event_type: str) -> bool:
+    return event_type in _UNRELATED_TYPES or event_type.startswith(_UNRELATED_PREFIXES)
+
+
+def _reused(uow: UnitOfWork, org_id: uuid.UUID, kept: _Kept, seq: int) -> _Kept | None:
+    """The kept list, still exact at `seq` when no event since it can change the list; else None."""
+    changes = repo.events_since(uow.conn, org_id, kept.seq, most=_MOST_EVENTS)
+    if len(changes) > _MOST_EVENTS or not all(_unrelated(event_type) for event_type, _ in changes):
+        return None
+    return _Kept(seq, kept.pairs, kept.order)
+
+
+def _keep(org_id: uuid.UUID, kept: _Kept) -> None:
+    with _lock:
+        current = _kept.get(org_id)
+        if current is None or current.seq <= kept.seq:  # a concurrent request may have kept a newer one
+            _kept[org_id] = kept
+        _kept.move_to_end(org_id)
+        while len(_kept) > _KEPT_ORGS:
+            _kept.popitem(last=False)
+
+
 def _pairs(uow: UnitOfWork, org_id: uuid.UUID, *, cached: bool) -> _Kept:
     seq = repo.event_seq(uow.conn, org_id)
     if cached:
@@ -68,13 +113,12 @@ def _pairs(uow: UnitOfWork, org_id: uuid.UUID, *, cached: bool) -> _Kept:
             if kept is not None and kept.seq == seq:
                 _kept.move_to_end(org_id)
                 return kept
+        if kept is not None and kept.seq < seq and (reused := _reused(uow, org_id, kept, seq)) is not None:
+            _keep(org_id, reused)
+            return reused
     pairs = finding.find(uow.conn, org_id).pairs
     kept = _Kept(seq, pairs, [_sort_key(p.score, p.low_id, p.high_id) for p in pairs])
-    with _lock:
-        _kept[org_id] = kept
-        _kept.move_to_end(org_id)
-        while len(_kept) > _KEPT_ORGS:
-            _kept.popitem(last=False)
+    _keep(org_id, kept)
     return kept
 
 
