@@ -58,6 +58,23 @@ _UNRELATED_PREFIXES = (
     "webhook.",
 )
 _UNRELATED_TYPES = frozenset({"customer.status_changed", "customer.product_restrictions_changed"})
+# Event types whose subject is the one customer they change (an address's and a dismissal's: the
+# customer, the dismissal's low id); a list is brought up to date for at most _MOST_CHANGED of them.
+_ONE_CUSTOMER = frozenset(
+    {
+        "customer.created",
+        "customer.updated",
+        "customer.deleted",
+        "customer.restored",
+        "customer.purged",
+        "customer.erased",
+        "address.created",
+        "address.updated",
+        "address.deleted",
+        "duplicate.dismissed",
+    }
+)
+_MOST_CHANGED = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +82,7 @@ class _Kept:
     seq: int
     pairs: list[finding.Scored]
     order: list[tuple[float, str, str]]  # each pair's sort key (score negated, hex ids), for bisect
+    state: finding.State
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +105,30 @@ def _unrelated(event_type: str) -> bool:
     return event_type in _UNRELATED_TYPES or event_type.startswith(_UNRELATED_PREFIXES)
 
 
-def _reused(uow: UnitOfWork, org_id: uuid.UUID, kept: _Kept, seq: int) -> _Kept | None:
-    """The kept list, still exact at `seq` when no event since it can change the list; else None."""
-    changes = repo.events_since(uow.conn, org_id, kept.seq, most=_MOST_EVENTS)
-    if len(changes) > _MOST_EVENTS or not all(_unrelated(event_type) for event_type, _ in changes):
+def _kept_list(seq: int, pairs: list[finding.Scored], state: finding.State) -> _Kept:
+    return _Kept(seq, pairs, [_sort_key(p.score, p.low_id, p.high_id) for p in pairs], state)
+
+
+def _brought_up(uow: UnitOfWork, org_id: uuid.UUID, kept: _Kept, seq: int) -> _Kept | None:
+    """The kept list brought up to `seq`: the same when no event since can change it, updated
+    for the few customers the events since changed; None when it must be computed afresh."""
+    changes = repo.events_since(uow.conn, org_id, kept.seq, seq, most=_MOST_EVENTS)
+    if len(changes) > _MOST_EVENTS:
         return None
-    return _Kept(seq, kept.pairs, kept.order)
+    changed: set[repo.Hex] = set()
+    for event_type, subject_id in changes:
+        if event_type in _ONE_CUSTOMER:
+            changed.add(subject_id)
+        elif not _unrelated(event_type):
+            return None
+    if not changed:
+        return _Kept(seq, kept.pairs, kept.order, kept.state)
+    if len(changed) > _MOST_CHANGED:
+        return None
+    updated = finding.update(uow.conn, org_id, kept.state, kept.pairs, changed)
+    if updated is None:
+        return None
+    return _kept_list(seq, *updated)
 
 
 def _keep(org_id: uuid.UUID, kept: _Kept) -> None:
@@ -113,11 +149,11 @@ def _pairs(uow: UnitOfWork, org_id: uuid.UUID, *, cached: bool) -> _Kept:
             if kept is not None and kept.seq == seq:
                 _kept.move_to_end(org_id)
                 return kept
-        if kept is not None and kept.seq < seq and (reused := _reused(uow, org_id, kept, seq)) is not None:
-            _keep(org_id, reused)
-            return reused
-    pairs = finding.find(uow.conn, org_id).pairs
-    kept = _Kept(seq, pairs, [_sort_key(p.score, p.low_id, p.high_id) for p in pairs])
+        if kept is not None and kept.seq < seq and (brought := _brought_up(uow, org_id, kept, seq)) is not None:
+            _keep(org_id, brought)
+            return brought
+    found = finding.find(uow.conn, org_id)
+    kept = _kept_list(seq, found.pairs, found.state)
     _keep(org_id, kept)
     return kept
 
