@@ -1,10 +1,13 @@
 """Duplicates use cases. Never commits: the request owns the unit of work.
 
 The list is computed for the whole organization (patron.duplicates.finding) and kept per
-process, keyed by the organization's event counter: every write in the organization (a
-customer, an address, a dismissal, a merge) records an event and so bumps it, so a kept list
-is used only while nothing has changed. Reading the counter is one primary-key lookup; the
-computation at 100,000 customers is measured in bench/duplicates.py (figures in the README).
+process with the organization's event counter (`event_seq`) it was computed at. A read whose
+counter is the same uses it as is (one primary-key lookup). Otherwise it reads the type and
+subject of the events since (at most 500, a range of the outbox's primary key): when none of
+them can change the list (an order, points, a list...: `_UNRELATED_PREFIXES`) the list is kept
+as it is; when the others each change one customer (`_ONE_CUSTOMER`, at most 50 of them) it is
+brought up to date for those (finding.update); anything else computes it afresh. Measured at
+100,000 customers in bench/duplicates.py (figures in the README).
 """
 
 from __future__ import annotations
