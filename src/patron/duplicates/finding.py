@@ -83,6 +83,10 @@ def _similar_pairs(members: list[repo.Member]) -> Iterator[Pair]:
             yield _pair(a.id, b.id)
 
 
+def _similar(a: str, b: str) -> bool:
+    return rules.name_similarity(a, b) >= rules.SIMILAR_NAME
+
+
 def _fold_company(name: str | None) -> str | None:
     if name is None:
         return None
@@ -160,7 +164,7 @@ def candidates(conn: Connection, org_id: uuid.UUID) -> Blocking:
             found.add_block(ids)
             found.blocks[key] = frozenset(ids)
     # The same birthday with a similar name: typos included, compared by rapidfuzz.
-    members, skipped = repo.birthday_blocks(conn, org_id, largest=LARGEST_FUZZY_BLOCK)
+    members, skipped = repo.birthday_blocks(conn, org_id, largest=LARGEST_FUZZY_BLOCK, similar=_similar)
     found.skipped_blocks += len(skipped)
     found.skipped_birthdays = skipped
     for _, group in itertools.groupby(members, key=lambda m: m.key):
