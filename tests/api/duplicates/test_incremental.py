@@ -130,3 +130,59 @@ def test_random_changes_keep_the_kept_list_equal_to_a_fresh_one(
         assert _listed(org) == fresh(), f"step {step}: {action}"
     assert counts["updated"] > 0  # some steps were brought up to date, not computed afresh
     assert counts["find"] < 20
+
+
+def test_blocks_crossing_their_limits_are_followed(
+    api: Api, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    update = finding.update
+    outcomes: list[bool] = []
+
+    def counted_update(*args: Any) -> Any:
+        result = update(*args)
+        outcomes.append(result is not None)
+        return result
+
+    monkeypatch.setattr(finding, "update", counted_update)
+    org = api.create_org()
+
+    def fresh() -> list[tuple[list[str], float, list[str]]]:
+        with database.engine.connect() as conn:
+            pairs = finding.find(conn, uuid.UUID(org.id)).pairs
+        return [
+            (sorted([str(uuid.UUID(p.low_id)), str(uuid.UUID(p.high_id))], key=uuid.UUID), p.score, list(p.reasons))
+            for p in pairs
+        ]
+
+    day = "2001-02-03"
+    same_day = [
+        str(org.create_customer(first_name=unique("B"), last_name=unique("D"), birthday=day)["id"])
+        for _ in range(finding.LARGEST_FUZZY_BLOCK - 1)
+    ]
+    twins = [str(org.create_customer(first_name="Quỳnh", last_name="Trần", birthday=day)["id"]) for _ in range(2)]
+    company = unique("Big")
+    staff = [
+        str(org.create_customer(first_name=unique("C"), last_name=unique("E"), company_name=company)["id"])
+        for _ in range(18)
+    ]
+    staff += [str(org.create_customer(first_name="Hà", last_name="Vũ", company_name=company)["id"]) for _ in range(2)]
+    listed = _listed(org)
+    assert listed == fresh()
+    assert [p[0] for p in listed] == [sorted(staff[-2:], key=uuid.UUID)]  # 51 share the birthday: skipped
+    common = listed[0][1]
+    # A change inside the skipped birthday and the common company that moves neither: brought up to date.
+    assert org.patch(f"/customers/{same_day[0]}", json={"first_name": unique("F")}).status_code == 200
+    assert _listed(org) == listed
+    assert outcomes == [True]
+    # 50 share the birthday now: compared by name, the twins are listed.
+    assert org.delete(f"/customers/{same_day[1]}").status_code == 204
+    listed = _listed(org)
+    assert listed == fresh()
+    assert sorted(twins, key=uuid.UUID) in [p[0] for p in listed]
+    assert outcomes[-1] is False
+    # 19 in the company: no longer common, the namesakes there score higher.
+    assert org.delete(f"/customers/{staff[0]}").status_code == 204
+    listed = _listed(org)
+    assert listed == fresh()
+    assert next(p[1] for p in listed if p[0] == sorted(staff[-2:], key=uuid.UUID)) > common
+    assert outcomes[-1] is False
