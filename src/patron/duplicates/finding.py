@@ -31,6 +31,8 @@ from patron.duplicates import rules
 
 BLOCK_CAP = 20
 LARGEST_FUZZY_BLOCK = 50
+# An update recounts at most this many names that may have become common (or stopped being).
+_MOST_RECOUNTED = 2000
 
 Pair = tuple[repo.Hex, repo.Hex]
 BlockKey = tuple[str, Any]  # ("email" | "phone" | "vat_id", value) or ("name_postcode", (name key, postcode))
@@ -55,9 +57,12 @@ class State:
     others: dict[repo.Hex, repo.Contacts]
     companies: dict[str, dict[repo.Hex, str | None]]
     skipped_birthdays: dict[date, int]
-    names: dict[str, int]  # live namesakes of every name key in a candidate pair, when last counted
-    customers: int  # live customers
-    drift: int = 0  # customers changed since `names` was counted: how far each count may be off
+    # Live namesakes of every name key in a candidate pair, and `changes` when they were counted:
+    # a count may be off by as many customers as changed since.
+    names: dict[str, tuple[int, int]]
+    customers: int  # live customers, when counted; off by `changes - customers_counted` at most
+    changes: int = 0  # customers changed (summed over updates) since the list was computed
+    customers_counted: int = 0
 
 
 @dataclass(slots=True)
@@ -226,7 +231,7 @@ def find(conn: Connection, org_id: uuid.UUID) -> Found:
         others=blocking.others,
         companies=blocking.companies,
         skipped_birthdays=blocking.skipped_birthdays,
-        names=names,
+        names={name: (count, 0) for name, count in names.items()},
         customers=customers,
     )
     return Found(
@@ -284,14 +289,33 @@ def update(
     their blocks but for the changed members, which is checked for each block a changed customer
     was or is in. The pairs naming a changed customer are found again from its blocks now.
     """
-    customers = repo.live_count(conn, org_id)
+    changes = state.changes + len(changed)
+    # The live count matters only through the namesakes that make a name common: counted again
+    # only when the changes since it was counted could have moved that threshold.
+    customers, counted = state.customers, state.customers_counted
     threshold = name_threshold(customers)
-    drift = state.drift + len(changed)
-    if threshold != name_threshold(state.customers):
+    off = changes - counted
+    if name_threshold(max(customers - off, 0)) != name_threshold(customers + off):
+        customers, counted = repo.live_count(conn, org_id), changes
+        if name_threshold(customers) != threshold:
+            return None
+    # A name whose count may have crossed the threshold since it was counted is counted again;
+    # one that did cross it rescores pairs of unchanged customers.
+    names = dict(state.names)
+    doubtful = [
+        name
+        for name, (count, when) in state.names.items()
+        if count - (changes - when) < threshold <= count + (changes - when)
+    ]
+    if len(doubtful) > _MOST_RECOUNTED:
         return None
-    # A namesake count that may have crossed the threshold since it was read rescores other pairs.
-    if any(count - drift < threshold <= count + drift for count in state.names.values()):
-        return None
+    if doubtful:
+        recounted = repo.name_counts(conn, org_id, doubtful)
+        for name in doubtful:
+            count = recounted.get(name, 0)
+            if (count >= threshold) != (state.names[name][0] >= threshold):
+                return None
+            names[name] = (count, changes)
     now = {person.id: person for person in repo.live_people(conn, org_id, changed)}
     postcodes: dict[repo.Hex, set[str]] = defaultdict(set)
     for customer_id, postcode in repo.postcodes(conn, org_id, now):
@@ -376,7 +400,9 @@ def update(
 
     found -= repo.dismissed(conn, org_id, changed)
     company_counts = {company: len(members) for company, members in companies.items()}
-    scored, names = _scored(conn, org_id, found, company_counts, customers)
+    scored, counts_now = _scored(conn, org_id, found, company_counts, customers)
+    # Their status is that of the counts kept (checked above), so kept pairs keep their scores.
+    names.update((name, (count, changes)) for name, count in counts_now.items())
     kept = [p for p in pairs if p.low_id not in changed and p.high_id not in changed]
     kept += scored
     _sort(kept)
@@ -385,7 +411,8 @@ def update(
         others=others,
         companies=companies,
         skipped_birthdays=skipped,
-        names=state.names | names,
+        names=names,
         customers=customers,
-        drift=drift,
+        changes=changes,
+        customers_counted=counted,
     )

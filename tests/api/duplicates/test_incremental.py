@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import Connection
 
 from patron.db.uow import Database
-from patron.duplicates import finding
+from patron.duplicates import finding, rules
 from tests.factories import Api, Org, unique
 
 FIRST = ["Sara", "Sarah", "Minh", "Lan", "Lann"]
@@ -42,10 +42,15 @@ def _listed(org: Org) -> list[tuple[list[str], float, list[str]]]:
     return [(p["customer_ids"], p["score"], p["reasons"]) for p in response.json()["items"]]
 
 
+# The common-name rule as shipped, and made to bite in a small organization: names become and stop
+# being common (few namesakes), and the threshold moves with the live count (a tenth of it).
+@pytest.mark.parametrize(("members", "share"), [(20, 0.001), (3, 0.001), (3, 0.1)])
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_random_changes_keep_the_kept_list_equal_to_a_fresh_one(
-    api: Api, database: Database, monkeypatch: pytest.MonkeyPatch, seed: int
+    api: Api, database: Database, monkeypatch: pytest.MonkeyPatch, seed: int, members: int, share: float
 ) -> None:
+    monkeypatch.setattr(rules, "COMMON_NAME_MEMBERS", members)
+    monkeypatch.setattr(rules, "COMMON_NAME_SHARE", share)
     rng = random.Random(seed)
     find, update = finding.find, finding.update
     counts = {"find": 0, "updated": 0}
