@@ -60,9 +60,9 @@ class State:
     # Live namesakes of every name key in a candidate pair, and `changes` when they were counted:
     # a count may be off by as many customers as changed since.
     names: dict[str, tuple[int, int]]
-    customers: int  # live customers, when counted; off by `changes - customers_counted` at most
+    customers: int  # live customers, when counted; off by `arrivals` at most
     changes: int = 0  # customers changed (summed over updates) since the list was computed
-    customers_counted: int = 0
+    arrivals: int = 0  # customers created, deleted, restored... (summed) since `customers` was counted
 
 
 @dataclass(slots=True)
@@ -278,10 +278,17 @@ def _similar_to(members: dict[repo.Hex, str | None], changed: set[repo.Hex]) -> 
 
 
 def update(
-    conn: Connection, org_id: uuid.UUID, state: State, pairs: list[Scored], changed: set[repo.Hex]
+    conn: Connection,
+    org_id: uuid.UUID,
+    state: State,
+    pairs: list[Scored],
+    changed: set[repo.Hex],
+    *,
+    arrived: set[repo.Hex],
 ) -> tuple[list[Scored], State] | None:
     """The list `find` would give now, from the list `pairs` computed from `state`, when only the
-    `changed` customers (their fields, addresses, live state or dismissals) changed since; None
+    `changed` customers (their fields, addresses, live state or dismissals) changed since, of
+    which only the `arrived` ones may have been created, deleted, restored or erased; None
     when a change could move something the whole organization shares (a block over BLOCK_CAP or
     LARGEST_FUZZY_BLOCK, a common name or company): the caller then computes it afresh.
 
@@ -292,11 +299,10 @@ def update(
     changes = state.changes + len(changed)
     # The live count matters only through the namesakes that make a name common: counted again
     # only when the changes since it was counted could have moved that threshold.
-    customers, counted = state.customers, state.customers_counted
+    customers, arrivals = state.customers, state.arrivals + len(arrived)
     threshold = name_threshold(customers)
-    off = changes - counted
-    if name_threshold(max(customers - off, 0)) != name_threshold(customers + off):
-        customers, counted = repo.live_count(conn, org_id), changes
+    if name_threshold(max(customers - arrivals, 0)) != name_threshold(customers + arrivals):
+        customers, arrivals = repo.live_count(conn, org_id), 0
         if name_threshold(customers) != threshold:
             return None
     # A name whose count may have crossed the threshold since it was counted is counted again;
@@ -414,5 +420,5 @@ def update(
         names=names,
         customers=customers,
         changes=changes,
-        customers_counted=counted,
+        arrivals=arrivals,
     )

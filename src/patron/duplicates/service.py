@@ -78,6 +78,10 @@ _ONE_CUSTOMER = frozenset(
     }
 )
 _MOST_CHANGED = 50
+# Of those, the types that may make a customer live or not (the others leave the live count as it is).
+_ARRIVALS = frozenset(
+    {"customer.created", "customer.deleted", "customer.restored", "customer.purged", "customer.erased"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,16 +123,19 @@ def _brought_up(uow: UnitOfWork, org_id: uuid.UUID, kept: _Kept, seq: int) -> _K
     if len(changes) > _MOST_EVENTS:
         return None
     changed: set[repo.Hex] = set()
+    arrived: set[repo.Hex] = set()
     for event_type, subject_id in changes:
         if event_type in _ONE_CUSTOMER:
             changed.add(subject_id)
+            if event_type in _ARRIVALS:
+                arrived.add(subject_id)
         elif not _unrelated(event_type):
             return None
     if not changed:
         return _Kept(seq, kept.pairs, kept.order, kept.state)
     if len(changed) > _MOST_CHANGED:
         return None
-    updated = finding.update(uow.conn, org_id, kept.state, kept.pairs, changed)
+    updated = finding.update(uow.conn, org_id, kept.state, kept.pairs, changed, arrived=arrived)
     if updated is None:
         return None
     return _kept_list(seq, *updated)

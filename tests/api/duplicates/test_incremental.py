@@ -59,8 +59,8 @@ def test_random_changes_keep_the_kept_list_equal_to_a_fresh_one(
         counts["find"] += 1
         return find(conn, org_id)
 
-    def counted_update(*args: Any) -> Any:
-        result = update(*args)
+    def counted_update(*args: Any, **kwargs: Any) -> Any:
+        result = update(*args, **kwargs)
         counts["updated"] += result is not None
         return result
 
@@ -143,8 +143,8 @@ def test_blocks_crossing_their_limits_are_followed(
     update = finding.update
     outcomes: list[bool] = []
 
-    def counted_update(*args: Any) -> Any:
-        result = update(*args)
+    def counted_update(*args: Any, **kwargs: Any) -> Any:
+        result = update(*args, **kwargs)
         outcomes.append(result is not None)
         return result
 
