@@ -23,7 +23,9 @@ through the customers repository's insert (so their search text and name key are
 Measured, in process through the duplicates service (what `GET /duplicates` calls; HTTP adds
 its ~0.2 ms), after two warm-up calls: the first page (25 pairs) p50 with the per-process list
 kept (the org's event counter unchanged) and without it (the list computed afresh: every
-query, rapidfuzz and scoring); recall of the planted pairs and the share of false pairs in the
+query, rapidfuzz and scoring); the first page right after an order is paid (the events since
+cannot change the list: kept as it is) and right after one customer's last name is changed (the
+list brought up to date for that customer, and how many of 50 updates computed it afresh); recall of the planted pairs and the share of false pairs in the
 first 2,000 results (four pages of 500 at the default min_score 0.5). A "false" pair is any
 pair that is not planted, including chance coincidences of the seeded data (the same name and
 birthday drawn twice). Results go to bench/results/<time>-duplicates-<customers>.json.

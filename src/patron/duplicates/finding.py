@@ -11,6 +11,14 @@ Blocks compared name by name with rapidfuzz (a birthday, a company) are skipped 
 block then pairs only customers of one folded name). Every candidate is then scored on
 everything the two share (rules.compare), so a pair found by its email also shows its phone,
 VAT id and name evidence.
+
+`find` also returns what the list was computed from (`State`), so `update` can bring it up to
+date when a few customers changed: it drops their pairs and finds them again from the blocks
+they were and are in (read through the same indexes, by key), scored the same way. It gives
+the list `find` would give, or None where a change could move what other pairs depend on: a
+block crossing BLOCK_CAP (or its first member changing), a birthday or company crossing
+LARGEST_FUZZY_BLOCK, a company crossing rules.COMMON_COMPANY_MEMBERS, a name or the live count
+crossing the common-name threshold; then the caller computes it afresh.
 """
 
 from __future__ import annotations
