@@ -28,7 +28,8 @@ cannot change the list: kept as it is) and right after one customer's last name 
 list brought up to date for that customer, and how many of 50 updates computed it afresh);
 recall of the planted pairs and the share of false pairs in the first 2,000 results (four
 pages of 500 at the default min_score 0.5). A "false" pair is any pair that is not planted,
-including chance coincidences of the seeded data (the same name and birthday drawn twice). Results go to bench/results/<time>-duplicates-<customers>.json.
+including chance coincidences of the seeded data (the same name and birthday drawn twice).
+Results go to bench/results/<time>-duplicates-<customers>.json.
 """
 
 from __future__ import annotations
