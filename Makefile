@@ -34,19 +34,21 @@ typecheck:
 	$(BIN)/mypy
 
 ## Benchmark (not part of `make test`): 1,000,000 customers, then 100,000 rows imported into an
-## organization of 100,000, then the access export and erasure in an organization of 100,000;
-## bench-quick: 100,000 customers, 20,000 rows into 20,000, privacy at 20,000.
+## organization of 100,000, then in an organization of 100,000 the access export and erasure,
+## duplicates and merges; bench-quick: 100,000 customers, 20,000 rows into 20,000, the rest at 20,000.
 bench: install bench-tools
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/privacy.py
 	$(BIN)/python bench/duplicates.py
+	$(BIN)/python bench/merging.py
 
 bench-quick: install bench-tools
 	$(BIN)/python bench/run.py --quick
 	$(BIN)/python bench/imports.py --rows 20000 --existing 20000
 	$(BIN)/python bench/privacy.py --quick
 	$(BIN)/python bench/duplicates.py --quick
+	$(BIN)/python bench/merging.py --quick
 
 # The load comes from wrk (Debian's package), installed here when missing and we may; without
 # it bench/run.py falls back to its own async httpx client, which costs more CPU than the server.

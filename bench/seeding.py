@@ -57,6 +57,12 @@ COLUMNS = [c.name for c in table(Customer).columns]
 _name_tokens = functools.cache(search.tokens)
 
 
+@functools.cache
+def _name_key(first: str, last: str) -> str | None:
+    """The folded-name blocking key the app keeps on every write (`search.name_key`)."""
+    return search.name_key({"first_name": first, "last_name": last})
+
+
 def _vn_mobile_national_digits_rule() -> None:
     """Why `+849` + 8 digits has the national digits `09` + the same 8 digits, checked on the metadata.
 

@@ -41,6 +41,7 @@ from patron.http.routes import (
     lifecycle,
     lists,
     loyalty,
+    merging,
     newsletter,
     orders,
     organization,
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *webhooks.ROUTES,
         *imports.ROUTES,
         *duplicates.ROUTES,
+        *merging.ROUTES,
     ]
     for handler in handlers:
         document_problems(handler)

@@ -27,6 +27,7 @@ from patron.inquiries import events as inquiries
 from patron.kernel.events import JSON, DomainEvent, registry
 from patron.lists import events as lists
 from patron.loyalty import events as loyalty
+from patron.merging import events as merging
 from patron.newsletter import events as newsletter
 from patron.orders import events as orders
 from patron.privacy import events as privacy
@@ -35,6 +36,7 @@ from patron.privacy import events as privacy
 REGISTRY: dict[str, type[DomainEvent]] = registry(
     customers.EVENTS,
     privacy.EVENTS,
+    merging.EVENTS,
     groups.EVENTS,
     addresses.EVENTS,
     lists.EVENTS,

@@ -100,6 +100,10 @@ MATRIX = [
     Row("POST", "/customers/{customer_id:str}/churn", SALES),
     Row("POST", "/customers/{customer_id:str}/reactivate", SALES),
     Row("PUT", "/customers/{customer_id:str}/tier", SALES, lambda r: {"tier": "pro"}),
+    # merges
+    Row("POST", "/customers/{customer_id:str}/merge", OWNER, lambda r: {"from_ids": [r.other_customer]}),
+    Row("GET", "/merges/{merge_id:str}", OWNER),
+    Row("POST", "/merges/{merge_id:str}/undo", OWNER),
     Row("PUT", "/customers/{customer_id:str}/tags", SALES, lambda r: {"tags": ["vip"]}),
     Row("POST", "/customers/{customer_id:str}/tags/{tag:str}", SALES),
     Row("DELETE", "/customers/{customer_id:str}/tags/{tag:str}", SALES),
@@ -391,6 +395,11 @@ class Records:
             body = {"staff_id": self.org.owner_id}
             self._ok(self.org.post(f"/inquiries/{inquiry['id']}/assign", json=body), 200)
         return str(inquiry["id"])
+
+    def _make_merge_id(self) -> str:
+        survivor, source = self.org.create_customer(), self.org.create_customer()
+        merged = self._ok(self.org.post(f"/customers/{survivor['id']}/merge", json={"from_ids": [source["id"]]}), 200)
+        return str(merged["merge_id"])
 
     def _make_import_id(self) -> str:
         files = {"file": ("c.csv", b"email,first_name\r\nnot-an-email,X\r\n", "text/csv")}

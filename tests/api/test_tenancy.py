@@ -98,3 +98,22 @@ def test_duplicates_of_another_organization_are_not_listed_nor_dismissed(api: Ap
     assert [e["field"] for e in refused.json()["errors"]] == ["customer_ids[0]", "customer_ids[1]"]
     assert theirs.get("/duplicates").json() == before
     assert theirs.events(type="duplicate.dismissed") == []
+
+
+def test_merges_across_organizations_answer_404_and_change_nothing(api: Api) -> None:
+    mine = api.create_org()
+    theirs = api.create_org()
+    their_survivor, their_source = theirs.create_customer(), theirs.create_customer()
+    my_customer = mine.create_customer()
+    for survivor, source in ((my_customer, their_source), (their_survivor, my_customer)):
+        response = mine.post(f"/customers/{survivor['id']}/merge", json={"from_ids": [source["id"]]})
+        assert response.status_code == 404, response.text
+        assert response.json()["code"] == "customer.not_found"
+    merged = theirs.post(f"/customers/{their_survivor['id']}/merge", json={"from_ids": [their_source["id"]]})
+    merge_id = merged.json()["merge_id"]
+    assert mine.get(f"/merges/{merge_id}").status_code == 404
+    undo = mine.post(f"/merges/{merge_id}/undo")
+    assert undo.status_code == 404
+    assert undo.json()["code"] == "merge.not_found"
+    assert theirs.get(f"/merges/{merge_id}").json()["undone_at"] is None
+    assert mine.get(f"/customers/{my_customer['id']}").json()["deleted_at"] is None

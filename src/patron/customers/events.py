@@ -9,7 +9,7 @@ from msgspec import UNSET, Meta, UnsetType, field
 from patron.customers import rules
 from patron.kernel.events import Changes, DomainEvent
 
-UpdateReason = Literal["registered_guest", "merchant_group"]
+UpdateReason = Literal["registered_guest", "merchant_group", "merged", "unmerged"]
 _SECTIONS = sorted({*rules.SECTIONS.values(), "other"})
 _STATUS = Meta(description="lead, prospect, customer or churned")
 
@@ -38,7 +38,8 @@ class CustomerUpdated(DomainEvent, frozen=True, kw_only=True):
         UpdateReason | UnsetType,
         Meta(
             description="what else the change came from: `registered_guest` (a registration took over this guest), "
-            "`merchant_group` (its group became a merchant group); absent for an update as such"
+            "`merchant_group` (its group became a merchant group), `merged` (other customers were merged into it), "
+            "`unmerged` (that merge was undone); absent for an update as such"
         ),
     ] = UNSET
 

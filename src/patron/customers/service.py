@@ -287,7 +287,42 @@ def get_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUI
     found = repo.read_one(uow.conn, principal.org_id, customer_id)
     if found is None:
         raise NotFound(Message("customer.not_found"), code="customer.not_found")
+    if found.merged_into is not None:
+        # A merge's source answers as gone, pointing at where its records went (SPEC §13.4).
+        raise NotFound(
+            Message("customer.merged"), code="customer.merged", extra={"merged_into": str(found.merged_into)}
+        )
     return found
+
+
+def get_for_merge(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> CustomerRead | None:
+    """The customer with its row locked, merged or deleted ones included; None when unknown."""
+    return repo.get(uow.conn, principal.org_id, customer_id, for_update=True)
+
+
+def write_merge_changes(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    row: CustomerRead,
+    values: dict[str, Any],
+    reason: events.UpdateReason | None,
+) -> CustomerRead:
+    """Write the fields a merge (or its undo) sets on a customer whose row the caller locked.
+
+    With a `reason` it records `customer.updated` like any update (the survivor's fields);
+    without one it records nothing (a source's merge marks: `customer.merged` tells those).
+    """
+    if reason is not None:
+        with _unique_violations(batch=False):
+            return _apply_changes(uow, principal, row, values, reason=reason)
+    with _unique_violations(batch=False):
+        updated = repo.update(
+            uow.conn, principal.org_id, row.id, {**values, "updated_at": clock.now()}, version=row.version
+        )
+    if updated is None:
+        raise PreconditionFailed(Message("customer.changed_meanwhile"))
+    return updated
 
 
 def get_customer_by_email(uow: UnitOfWork, *, principal: Principal, email: str) -> CustomerRead:
@@ -398,6 +433,9 @@ def restore_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid
         raise Conflict(Message("customer.erased"), code="customer.erased")
     if row.deleted_at is None:
         return row
+    if row.merged_into is not None:
+        # Only the merge's undo brings a source back, with the records that moved away from it.
+        raise Conflict(Message("customer.merged"), code="customer.merged", extra={"merged_into": str(row.merged_into)})
     if not row.is_guest and repo.registered_email_holder(conn, principal.org_id, row.email, other_than=row.id):
         raise Conflict(Message("customer.email_taken_by_registration"), code=EMAIL_TAKEN)
     with _unique_violations(batch=False):

@@ -113,6 +113,20 @@ def lifetime_points(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID)
     return int(conn.execute(stmt).scalar_one())
 
 
+def set_balance_to_ledger(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> int:
+    """Set the balance to the sum of the customer's entries (after entries moved between customers)."""
+    total = sa.select(sa.func.coalesce(sa.func.sum(entry.c.points), 0)).where(
+        entry.c.org_id == org_id, entry.c.customer_id == customer_id
+    )
+    stmt = (
+        sa.update(_customer)
+        .where(*_customer_row(org_id, customer_id))
+        .values(points_balance=total.scalar_subquery(), **_NEXT_VERSION)
+        .returning(_customer.c.points_balance)
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
 def set_tier(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, tier: str | None) -> None:
     stmt = (
         sa.update(_customer)

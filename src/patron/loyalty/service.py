@@ -51,6 +51,16 @@ def _sync_tier(uow: UnitOfWork, org_id: uuid.UUID, customer_id: uuid.UUID, setti
     repo.set_tier(uow.conn, org_id, customer_id, rules.tier_for(lifetime, settings.tiers))
 
 
+def resync_customer(uow: UnitOfWork, *, org_id: uuid.UUID, customer_id: uuid.UUID, settings: LoyaltySettings) -> int:
+    """Set the balance to the ledger's sum and the tier to the lifetime points; the new balance.
+
+    For entries moved between customers (a merge and its undo); the caller holds the row lock.
+    """
+    balance = repo.set_balance_to_ledger(uow.conn, org_id, customer_id)
+    _sync_tier(uow, org_id, customer_id, settings)
+    return balance
+
+
 def _writable_customer(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
     customer = customers.get_customer(uow, principal=principal, customer_id=customer_id)
     if customer.deleted_at is not None:

@@ -70,6 +70,8 @@ ANSWERS_422_TO_VALID_DATA = {
     "POST /api/v1/pipelines": "stage names unique within the pipeline, one open stage at least",
     "PATCH /api/v1/pipelines/{pipeline_id}": "as POST /pipelines",
     "POST /api/v1/orders": "`customer_id` must be a customer",
+    "POST /api/v1/customers/{customer_id}/merge": "from_ids: one at least, each once, not the survivor; prefer: "
+    "a mergeable field and one of from_ids",
     "PUT /api/v1/orders/{order_id}/customer": "`customer_id` must be a customer",
     "POST /api/v1/inquiries/{inquiry_id}/assign": "`staff_id` must be a staff member",
     "POST /api/v1/public/{org_slug}/inquiries": "phone numbers are checked with libphonenumber",

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
-
-from patron.db.base import table
-from patron.db.models import DuplicateDismissal, MergeJournal
 from patron.db.uow import Database
-from patron.kernel import clock
 from tests.factories import Api, Org, loyal_org, unique
 
 FIRST, LAST = "Zephyrine", "Oakenshaw"
@@ -118,39 +112,13 @@ def everything(api: Api, database: Database) -> Person:
         person.orders.append(order["id"])
     ok(org.post(f"/customers/{cid}/points/redeem", json={"points": 20}), 200)
     ok(org.post(f"/customers/{cid}/points/adjust", json={"points": 5, "reason": f"sorry {FIRST}"}), 200)
-    _merge_records(database, org, cid)
+    _merge_records(org, cid)
     return person
 
 
-def _merge_records(database: Database, org: Org, survivor: str) -> None:
-    """A merge journal and a dismissed pair naming the customer. The merge and duplicate routes come
-    with their own domains; the rows are what those write, made here so the export is seen to carry them."""
-    other = org.create_customer(first_name="Other")
-    now = clock.now()
-    ids = sorted([uuid.UUID(survivor), uuid.UUID(other["id"])])
-    with database.engine.begin() as conn:
-        conn.execute(
-            sa.insert(table(MergeJournal)).values(
-                org_id=uuid.UUID(org.id),
-                id=uuid.uuid4(),
-                survivor_id=uuid.UUID(survivor),
-                source_ids=[other["id"]],
-                moved={"address": 0},
-                changed_fields=["fax"],
-                record={"survivor": {"first_name": FIRST, "email": EMAIL, "fax": None}, "sources": {}},
-                actor_type="staff",
-                actor_id=None,
-                created_at=now,
-                undone_at=now,
-            )
-        )
-        conn.execute(
-            sa.insert(table(DuplicateDismissal)).values(
-                org_id=uuid.UUID(org.id),
-                low_id=ids[0],
-                high_id=ids[1],
-                actor_type="staff",
-                actor_id=None,
-                created_at=now,
-            )
-        )
+def _merge_records(org: Org, survivor: str) -> None:
+    """A merge journal (the customer took another in, then gave it back) and a dismissed pair naming it."""
+    other = org.create_customer(first_name="Other", email=unique("other") + "@example.com")
+    merge = ok(org.post(f"/customers/{survivor}/merge", json={"from_ids": [other["id"]]}), 200)
+    ok(org.post(f"/merges/{merge['merge_id']}/undo"), 200)
+    ok(org.post("/duplicates/dismiss", json={"customer_ids": [survivor, other["id"]]}), 200)
