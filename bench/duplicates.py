@@ -35,24 +35,19 @@ Results go to bench/results/<time>-duplicates-<customers>.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import random
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import sqlalchemy as sa
-from run import POSTGRES_ADMIN, RESULTS, ROOT, seed
+from run import database_url, drop_database, fresh_database, seed, write_results
 
 from patron import wiring
 from patron.customers import repository as customers_repo
@@ -85,30 +80,6 @@ TARGETS = {"first_page_p50_ms": 50, "recall": 0.95, "false_share": 0.05}
 customer = table(Customer)
 address = table(Address)
 Planted = dict[tuple[uuid.UUID, uuid.UUID], str]
-
-
-def database_url(backend: str) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{WORK / 'bench.db'}"
-    return sa.engine.make_url(POSTGRES_ADMIN).set(database=PG_DATABASE).render_as_string(hide_password=False)
-
-
-def fresh_database(backend: str) -> None:
-    if backend == "sqlite":
-        shutil.rmtree(WORK, ignore_errors=True)
-        WORK.mkdir(parents=True)
-        return
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-
-
-def drop_database(backend: str) -> None:
-    if backend == "sqlite":
-        shutil.rmtree(WORK, ignore_errors=True)
-        return
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
 
 
 def _typo(rng: random.Random, name: str) -> str:
@@ -362,8 +333,8 @@ def measure(
 
 
 def run_backend(backend: str, *, customers: int) -> dict[str, Any]:
-    fresh_database(backend)
-    url = database_url(backend)
+    fresh_database(backend, WORK, PG_DATABASE)
+    url = database_url(backend, WORK, PG_DATABASE)
     env = {**os.environ, "PATRON_DATABASE_URL": url, "PATRON_LOG_LEVEL": "warning"}
     executable = Path(sys.executable).with_name("patron")
     subprocess.run([str(executable), "migrate"], env=env, check=True, capture_output=True)
@@ -382,7 +353,7 @@ def run_backend(backend: str, *, customers: int) -> dict[str, Any]:
         result = {"backend": backend, "customers": customers + len(planted), **measure(database, principal, planted)}
     finally:
         database.dispose()
-        drop_database(backend)
+        drop_database(backend, WORK, PG_DATABASE)
     return result
 
 
@@ -425,12 +396,7 @@ def main() -> None:
         result = run_backend(backend, customers=customers)
         results.append(result)
         print(report(result), flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = RESULTS / f"{stamp}-duplicates-{customers}.json"
-    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
-    path.write_text(json.dumps({"machine": machine, "results": results}, indent=2, default=str) + "\n")
-    print(f"results written to {path.relative_to(ROOT.parent)}")
+    write_results(results, f"duplicates-{customers}")
 
 
 if __name__ == "__main__":
