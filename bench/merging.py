@@ -14,19 +14,14 @@ bench/results/<time>-merging-<customers>.json. The databases are this bench's ow
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
-import shutil
 import time
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
-import psycopg
 import sqlalchemy as sa
-from run import POSTGRES_ADMIN, RESULTS, ROOT, _pct, patron, seed
+from run import ROOT, _pct, database_url, drop_database, fresh_database, patron, seed, write_results
 
 from patron.db.base import table
 from patron.db.engine import create_engine
@@ -45,30 +40,6 @@ PG_DATABASE = "patron_bench_merging"
 ORDERS_EACH = 50
 TARGET_P95_MS = 20.0
 _customer, _order, _entry, _address = table(Customer), table(Order), table(LoyaltyEntry), table(Address)
-
-
-def database_url(backend: str) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{WORK / 'bench.db'}"
-    return sa.engine.make_url(POSTGRES_ADMIN).set(database=PG_DATABASE).render_as_string(hide_password=False)
-
-
-def fresh_database(backend: str) -> None:
-    if backend == "sqlite":
-        shutil.rmtree(WORK, ignore_errors=True)
-        WORK.mkdir(parents=True)
-        return
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-
-
-def drop_database(backend: str) -> None:
-    if backend == "sqlite":
-        shutil.rmtree(WORK, ignore_errors=True)
-        return
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
 
 
 def give_records(database: Database, org_id: uuid.UUID, customer_id: uuid.UUID) -> None:
@@ -132,8 +103,8 @@ def give_records(database: Database, org_id: uuid.UUID, customer_id: uuid.UUID) 
 
 
 def run_backend(backend: str, *, customers: int, merges: int) -> dict[str, Any]:
-    fresh_database(backend)
-    url = database_url(backend)
+    fresh_database(backend, WORK, PG_DATABASE)
+    url = database_url(backend, WORK, PG_DATABASE)
     env = {**os.environ, "PATRON_DATABASE_URL": url, "PATRON_LOG_LEVEL": "warning"}
     if patron("migrate", env=env).wait() != 0:
         raise RuntimeError("migrate failed")
@@ -170,7 +141,7 @@ def run_backend(backend: str, *, customers: int, merges: int) -> dict[str, Any]:
             merging.undo_merge(uow, principal=principal, settings=settings, merge_id=result.merge_id)
         undo_times.append(time.perf_counter() - began)
     database.dispose()
-    drop_database(backend)
+    drop_database(backend, WORK, PG_DATABASE)
     return {
         "backend": backend,
         "customers": customers,
@@ -207,12 +178,7 @@ def main() -> None:
         result = run_backend(backend, customers=customers, merges=merges)
         results.append(result)
         print(report(result), flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = RESULTS / f"{stamp}-merging-{customers}.json"
-    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
-    path.write_text(json.dumps({"machine": machine, "results": results}, indent=2, default=str) + "\n")
-    print(f"results written to {path.relative_to(ROOT.parent)}")
+    write_results(results, f"merging-{customers}")
 
 
 if __name__ == "__main__":

@@ -21,20 +21,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import secrets
-import shutil
 import signal
 import subprocess
 import time
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import psycopg
 import sqlalchemy as sa
-from run import POSTGRES_ADMIN, RESULTS, ROOT, _pct, free_port, patron, seed
+from run import ROOT, _pct, database_url, drop_database, free_port, fresh_database, patron, seed, write_results
 
 from patron import wiring
 from patron.db import migrate
@@ -52,24 +48,6 @@ PG_DATABASE = "patron_bench_privacy"
 TARGETS_MS = {"export_p50": 30, "erase_p50": 50}
 HISTORY_CUSTOMERS = 40
 EXPORTS = 400
-
-
-def database_url(backend: str) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{WORK / 'bench.db'}"
-    return sa.engine.make_url(POSTGRES_ADMIN).set(database=PG_DATABASE).render_as_string(hide_password=False)
-
-
-def _reset(backend: str, *, create: bool) -> None:
-    if backend == "sqlite":
-        shutil.rmtree(WORK, ignore_errors=True)
-        if create:
-            WORK.mkdir(parents=True)
-        return
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-        if create:
-            conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
 
 
 class Shop:
@@ -182,8 +160,8 @@ def _analyze(database: Database) -> None:
 
 
 def run_backend(backend: str, *, customers: int) -> dict[str, Any]:
-    _reset(backend, create=True)
-    url = database_url(backend)
+    fresh_database(backend, WORK, PG_DATABASE)
+    url = database_url(backend, WORK, PG_DATABASE)
     wiring.wire()
     database = Database(create_engine(url, pool_size=2))
     migrate.upgrade(database.engine)
@@ -244,7 +222,7 @@ def run_backend(backend: str, *, customers: int) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             server.kill()
         database.dispose()
-    _reset(backend, create=False)
+    drop_database(backend, WORK, PG_DATABASE)
     return result
 
 
@@ -279,12 +257,7 @@ def main() -> None:
         result = run_backend(backend, customers=customers)
         results.append(result)
         print(report(result), flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = RESULTS / f"{stamp}-privacy-{customers}.json"
-    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
-    path.write_text(json.dumps({"machine": machine, "results": results}, indent=2, default=str) + "\n")
-    print(f"results written to {path.relative_to(ROOT.parent)}")
+    write_results(results, f"privacy-{customers}")
 
 
 if __name__ == "__main__":

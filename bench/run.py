@@ -63,28 +63,31 @@ SEARCHES = ["nguyen", "dang", "muller", "0912", "tran lan", "hoang", "lefevre ch
 # --------------------------------------------------------------------------- databases
 
 
-def database_url(backend: str) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{WORK / 'bench.db'}"
-    return sa.engine.make_url(POSTGRES_ADMIN).set(database=PG_DATABASE).render_as_string(hide_password=False)
+# Each benchmark has a scratch database of its own (a folder for SQLite, a database on the
+# PostgreSQL server), named by `work` and `name`; these defaults are bench/run.py's.
 
 
-def fresh_database(backend: str) -> None:
+def database_url(backend: str, work: Path = WORK, name: str = PG_DATABASE) -> str:
     if backend == "sqlite":
-        shutil.rmtree(WORK, ignore_errors=True)
-        WORK.mkdir(parents=True)
+        return f"sqlite:///{work / 'bench.db'}"
+    return sa.engine.make_url(POSTGRES_ADMIN).set(database=name).render_as_string(hide_password=False)
+
+
+def fresh_database(backend: str, work: Path = WORK, name: str = PG_DATABASE) -> None:
+    drop_database(backend, work, name)
+    if backend == "sqlite":
+        work.mkdir(parents=True)
         return
     with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def drop_database(backend: str) -> None:
+def drop_database(backend: str, work: Path = WORK, name: str = PG_DATABASE) -> None:
     if backend == "sqlite":
-        shutil.rmtree(WORK, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
         return
     with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def patron(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:

@@ -92,11 +92,6 @@ def _phone_forms(phone: str) -> list[str]:
 _fold = functools.cache(search.fold)
 
 
-@functools.cache
-def _name_key(first: str, last: str) -> str | None:
-    return search.name_key({"first_name": first, "last_name": last})
-
-
 def document(first: str, last: str, company: str | None, number: str, email: str, phone: str | None) -> str:
     """search.document for a generated customer (no other emails or phones), names folded once."""
     parts = [*_name_tokens(first), *_name_tokens(last)]

@@ -11,8 +11,9 @@ strings sort as the ids do. Only the ids of a page become UUIDs (patron.duplicat
 
 from __future__ import annotations
 
+import itertools
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -22,12 +23,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from patron.db.base import table
-from patron.db.models import Address, Customer, DuplicateDismissal, OrgCounter
+from patron.db.models import Address, Customer, DuplicateDismissal, OrgCounter, OutboxEvent
 
 customer = table(Customer)
 address = table(Address)
 dismissal = table(DuplicateDismissal)
 counter = table(OrgCounter)
+outbox = table(OutboxEvent)
 
 Hex = str
 
@@ -105,6 +107,19 @@ def event_seq(conn: Connection, org_id: uuid.UUID) -> int:
     return int(conn.execute(stmt).scalar_one())
 
 
+def events_since(conn: Connection, org_id: uuid.UUID, after: int, upto: int, *, most: int) -> list[tuple[str, Hex]]:
+    """(type, subject id) of the organization's events after seq `after` up to `upto`, oldest
+    first, at most `most` + 1 of them (so a caller learns there were more): a range of the
+    outbox's primary key."""
+    stmt = (
+        sa.select(outbox.c.type, _hex(conn, outbox.c.subject_id))
+        .where(outbox.c.org_id == org_id, outbox.c.seq > after, outbox.c.seq <= upto)
+        .order_by(outbox.c.seq)
+        .limit(most + 1)
+    )
+    return [(row[0], row[1]) for row in conn.execute(stmt).all()]
+
+
 def live_count(conn: Connection, org_id: uuid.UUID) -> int:
     """How many live customers the organization has (index-only: the live-list index)."""
     stmt = sa.select(sa.func.count()).where(customer.c.org_id == org_id, customer.c.deleted_at.is_(None))
@@ -158,29 +173,53 @@ def _birthday_counts(org_id: uuid.UUID) -> sa.Subquery:
     )
 
 
-def birthday_blocks(conn: Connection, org_id: uuid.UUID, *, largest: int) -> tuple[list[Member], int]:
-    """Live named customers sharing a birthday with another, in birthday order, from birthdays
-    shared by at most `largest` customers; and how many birthdays were shared by more (a
-    placeholder date, 1 January, carries no evidence).
+def birthday_blocks(
+    conn: Connection, org_id: uuid.UUID, *, largest: int, similar: Callable[[str, str], bool]
+) -> tuple[list[Member], dict[date, int]]:
+    """Live named customers sharing a birthday with another whose name is `similar`, in
+    birthday order, from birthdays shared by at most `largest` customers; and the birthdays
+    shared by more, with how many share each (a placeholder date, 1 January, carries no evidence).
 
-    Read through the birthday index, one row per customer: measured at 100,000 customers
-    (SQLite), a self-join pairing them in SQL cost twice as much (it looks up each row once per
-    pair it is in), and rapidfuzz compares the few pairs of each block faster than SQL can.
+    The names of each birthday are read from the birthday index alone (it holds the name key);
+    only the customers whose name is similar to another's that day are then looked up, a few
+    rows instead of one per customer with a shared birthday (measured in bench/duplicates.py).
     """
     counts = _birthday_counts(org_id)
-    skipped = conn.execute(sa.select(sa.func.count()).where(counts.c.n > largest)).scalar_one()
+    skipped = {row[0]: int(row[1]) for row in conn.execute(sa.select(counts).where(counts.c.n > largest))}
     shared = sa.select(counts.c.birthday).where(counts.c.n <= largest)
-    stmt = (
-        sa.select(sa.type_coerce(customer.c.birthday, sa.String()), _hex(conn, customer.c.id), customer.c.name_key)
+    names = (
+        sa.select(sa.type_coerce(customer.c.birthday, sa.String()), customer.c.name_key)
         .where(
-            *_live(customer, org_id),
+            customer.c.org_id == org_id,
+            customer.c.deleted_at.is_(None),
             customer.c.birthday.is_not(None),
             customer.c.birthday.in_(shared),
             customer.c.name_key.is_not(None),
         )
         .order_by(customer.c.birthday)
     )
-    return _members(conn, stmt), int(skipped)
+    wanted: list[tuple[date, str]] = []
+    for day, rows in itertools.groupby(conn.execute(names).all(), key=lambda row: row[0]):
+        keys = [row[1] for row in rows]
+        alike: set[str] = set()
+        for i, a in enumerate(keys):
+            for b in keys[i + 1 :]:
+                if similar(a, b):
+                    alike.update((a, b))
+        when = day if isinstance(day, date) else date.fromisoformat(day)
+        wanted += [(when, key) for key in sorted(alike)]
+    found: list[Member] = []
+    for part in _chunks(wanted):
+        # By birthday through the index; the name keys are checked in the index too, the pairs here.
+        stmt = sa.select(customer.c.birthday, _hex(conn, customer.c.id), customer.c.name_key).where(
+            *_live(customer, org_id),
+            customer.c.birthday.in_(sorted({day for day, _ in part})),
+            customer.c.name_key.in_(sorted({key for _, key in part})),
+        )
+        chosen = set(part)
+        found += [Member(*row) for row in conn.execute(stmt).all() if (row[0], row[2]) in chosen]
+    found.sort(key=lambda m: (m.key, m.id))
+    return found, skipped
 
 
 def company_members(conn: Connection, org_id: uuid.UUID) -> list[Member]:
@@ -233,6 +272,60 @@ def postcodes(conn: Connection, org_id: uuid.UUID, ids: Iterable[Hex]) -> list[t
     return found
 
 
+def live_people(conn: Connection, org_id: uuid.UUID, ids: Iterable[Hex]) -> list[Person]:
+    """The scoring fields of those of these customers who are live (by primary key)."""
+    columns = [_hex(conn, customer.c.id), *(customer.c[name] for name in list(Person.__dataclass_fields__)[1:])]
+    stmt = sa.select(*columns).where(*_live(customer, org_id), customer.c.id.in_(_ids(ids)))
+    return [Person(*row) for row in conn.execute(stmt).all()]
+
+
+def name_postcode_holding(
+    conn: Connection, org_id: uuid.UUID, keys: Iterable[tuple[str, str]]
+) -> list[tuple[str, str, Hex]]:
+    """(name key, postcode, id) of the live customers of these (name key, postcode) blocks,
+    through the name-key index."""
+    wanted = set(keys)
+    if not wanted:
+        return []
+    stmt = (
+        sa.select(customer.c.name_key, address.c.postcode, _hex(conn, customer.c.id))
+        .select_from(customer)
+        .join(address, sa.and_(address.c.org_id == customer.c.org_id, address.c.customer_id == customer.c.id))
+        .where(
+            *_live(customer, org_id),
+            customer.c.name_key.in_(sorted({name for name, _ in wanted})),
+            address.c.postcode.in_(sorted({postcode for _, postcode in wanted})),
+        )
+    )
+    return [(row[0], row[1], row[2]) for row in conn.execute(stmt).all() if (row[0], row[1]) in wanted]
+
+
+def birthday_counts(conn: Connection, org_id: uuid.UUID, days: Iterable[date]) -> dict[date, int]:
+    """How many live customers were born on each of these days (through the birthday index)."""
+    stmt = (
+        sa.select(customer.c.birthday, sa.func.count())
+        .where(
+            customer.c.org_id == org_id,
+            customer.c.deleted_at.is_(None),
+            customer.c.birthday.is_not(None),
+            customer.c.birthday.in_(sorted(set(days))),
+        )
+        .group_by(customer.c.birthday)
+    )
+    return {row[0]: int(row[1]) for row in conn.execute(stmt).all()}
+
+
+def born_on(conn: Connection, org_id: uuid.UUID, days: Iterable[date]) -> list[Member]:
+    """(birthday, id, name key) of the live named customers born on these days."""
+    stmt = sa.select(customer.c.birthday, _hex(conn, customer.c.id), customer.c.name_key).where(
+        *_live(customer, org_id),
+        customer.c.birthday.is_not(None),
+        customer.c.birthday.in_(sorted(set(days))),
+        customer.c.name_key.is_not(None),
+    )
+    return _members(conn, stmt)
+
+
 def name_counts(conn: Connection, org_id: uuid.UUID, keys: Iterable[str]) -> dict[str, int]:
     """How many live customers carry each of these name keys (through the name-key index)."""
     found: dict[str, int] = {}
@@ -246,11 +339,14 @@ def name_counts(conn: Connection, org_id: uuid.UUID, keys: Iterable[str]) -> dic
     return found
 
 
-def dismissed(conn: Connection, org_id: uuid.UUID) -> set[tuple[Hex, Hex]]:
-    """Every pair staff dismissed, (low id, high id)."""
+def dismissed(conn: Connection, org_id: uuid.UUID, ids: Iterable[Hex] | None = None) -> set[tuple[Hex, Hex]]:
+    """Every pair staff dismissed, (low id, high id); with `ids`, those naming one of them."""
     stmt = sa.select(_hex(conn, dismissal.c.low_id), _hex(conn, dismissal.c.high_id)).where(
         dismissal.c.org_id == org_id
     )
+    if ids is not None:
+        some = _ids(ids)
+        stmt = stmt.where(sa.or_(dismissal.c.low_id.in_(some), dismissal.c.high_id.in_(some)))
     return {(row[0], row[1]) for row in conn.execute(stmt)}
 
 

@@ -1,10 +1,13 @@
 """Duplicates use cases. Never commits: the request owns the unit of work.
 
 The list is computed for the whole organization (patron.duplicates.finding) and kept per
-process, keyed by the organization's event counter: every write in the organization (a
-customer, an address, a dismissal, a merge) records an event and so bumps it, so a kept list
-is used only while nothing has changed. Reading the counter is one primary-key lookup; the
-computation at 100,000 customers is measured in bench/duplicates.py (figures in the README).
+process with the organization's event counter (`event_seq`) it was computed at. A read whose
+counter is the same uses it as is (one primary-key lookup). Otherwise it reads the type and
+subject of the events since (at most 500, a range of the outbox's primary key): when none of
+them can change the list (an order, points, a list...: `_UNRELATED_PREFIXES`) the list is kept
+as it is; when the others each change one customer (`_ONE_CUSTOMER`, at most 50 of them) it is
+brought up to date for those (finding.update); anything else computes it afresh. Measured at
+100,000 customers in bench/duplicates.py (figures in the README).
 """
 
 from __future__ import annotations
@@ -35,6 +38,50 @@ DUPLICATES = pagination.Keyset(
 
 # Organizations whose list a process keeps (the least recently read is dropped first).
 _KEPT_ORGS = 16
+# A kept list older than this many events is computed afresh rather than brought up to date.
+_MOST_EVENTS = 500
+# Event types that cannot change the list: none of them writes a customer's name, emails,
+# phones, VAT id, birthday, company name, addresses or live state, nor a dismissal (checked
+# against docs/events.md and the writers: loyalty updates only points and tier; companies,
+# lists, orders and the rest write no customer column the list reads). Any other type, and any
+# type added later, counts as a change.
+_UNRELATED_PREFIXES = (
+    "order.",
+    "points.",
+    "list.",
+    "company.",
+    "pipeline.",
+    "deal.",
+    "interaction.",
+    "memo.",
+    "subscriber.",
+    "inquiry.",
+    "staff.",
+    "api_key.",
+    "webhook.",
+)
+_UNRELATED_TYPES = frozenset({"customer.status_changed", "customer.product_restrictions_changed"})
+# Event types whose subject is the one customer they change (an address's and a dismissal's: the
+# customer, the dismissal's low id); a list is brought up to date for at most _MOST_CHANGED of them.
+_ONE_CUSTOMER = frozenset(
+    {
+        "customer.created",
+        "customer.updated",
+        "customer.deleted",
+        "customer.restored",
+        "customer.purged",
+        "customer.erased",
+        "address.created",
+        "address.updated",
+        "address.deleted",
+        "duplicate.dismissed",
+    }
+)
+_MOST_CHANGED = 50
+# Of those, the types that may make a customer live or not (the others leave the live count as it is).
+_ARRIVALS = frozenset(
+    {"customer.created", "customer.deleted", "customer.restored", "customer.purged", "customer.erased"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +89,7 @@ class _Kept:
     seq: int
     pairs: list[finding.Scored]
     order: list[tuple[float, str, str]]  # each pair's sort key (score negated, hex ids), for bisect
+    state: finding.State
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +108,49 @@ def _sort_key(score: float, low: str, high: str) -> tuple[float, str, str]:
     return (-score, low, high)
 
 
+def _unrelated(event_type: str) -> bool:
+    return event_type in _UNRELATED_TYPES or event_type.startswith(_UNRELATED_PREFIXES)
+
+
+def _kept_list(seq: int, pairs: list[finding.Scored], state: finding.State) -> _Kept:
+    return _Kept(seq, pairs, [_sort_key(p.score, p.low_id, p.high_id) for p in pairs], state)
+
+
+def _brought_up(uow: UnitOfWork, org_id: uuid.UUID, kept: _Kept, seq: int) -> _Kept | None:
+    """The kept list brought up to `seq`: the same when no event since can change it, updated
+    for the few customers the events since changed; None when it must be computed afresh."""
+    changes = repo.events_since(uow.conn, org_id, kept.seq, seq, most=_MOST_EVENTS)
+    if len(changes) > _MOST_EVENTS:
+        return None
+    changed: set[repo.Hex] = set()
+    arrived: set[repo.Hex] = set()
+    for event_type, subject_id in changes:
+        if event_type in _ONE_CUSTOMER:
+            changed.add(subject_id)
+            if event_type in _ARRIVALS:
+                arrived.add(subject_id)
+        elif not _unrelated(event_type):
+            return None
+    if not changed:
+        return _Kept(seq, kept.pairs, kept.order, kept.state)
+    if len(changed) > _MOST_CHANGED:
+        return None
+    updated = finding.update(uow.conn, org_id, kept.state, kept.pairs, changed, arrived=arrived)
+    if updated is None:
+        return None
+    return _kept_list(seq, *updated)
+
+
+def _keep(org_id: uuid.UUID, kept: _Kept) -> None:
+    with _lock:
+        current = _kept.get(org_id)
+        if current is None or current.seq <= kept.seq:  # a concurrent request may have kept a newer one
+            _kept[org_id] = kept
+        _kept.move_to_end(org_id)
+        while len(_kept) > _KEPT_ORGS:
+            _kept.popitem(last=False)
+
+
 def _pairs(uow: UnitOfWork, org_id: uuid.UUID, *, cached: bool) -> _Kept:
     seq = repo.event_seq(uow.conn, org_id)
     if cached:
@@ -68,13 +159,12 @@ def _pairs(uow: UnitOfWork, org_id: uuid.UUID, *, cached: bool) -> _Kept:
             if kept is not None and kept.seq == seq:
                 _kept.move_to_end(org_id)
                 return kept
-    pairs = finding.find(uow.conn, org_id).pairs
-    kept = _Kept(seq, pairs, [_sort_key(p.score, p.low_id, p.high_id) for p in pairs])
-    with _lock:
-        _kept[org_id] = kept
-        _kept.move_to_end(org_id)
-        while len(_kept) > _KEPT_ORGS:
-            _kept.popitem(last=False)
+        if kept is not None and kept.seq < seq and (brought := _brought_up(uow, org_id, kept, seq)) is not None:
+            _keep(org_id, brought)
+            return brought
+    found = finding.find(uow.conn, org_id)
+    kept = _kept_list(seq, found.pairs, found.state)
+    _keep(org_id, kept)
     return kept
 
 

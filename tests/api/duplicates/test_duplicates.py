@@ -5,10 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from patron.db.models import Customer
 from patron.db.uow import Database
+from patron.duplicates import finding
 from tests.factories import Api, Org, unique
 
 
@@ -270,5 +273,33 @@ def test_the_list_follows_every_change(api: Api) -> None:
     assert _pairs(org, min_score=0) == []
     assert org.patch(f"/customers/{b}", json={"other_emails": [email]}).status_code == 200
     assert [p["customer_ids"] for p in _pairs(org)] == [_pair(a, b)]
+    assert org.patch(f"/customers/{b}", json={"other_emails": []}).status_code == 200
+    assert _pairs(org, min_score=0) == []
+
+
+def test_writes_that_cannot_change_the_list_keep_it_and_others_do_not(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed: list[uuid.UUID] = []
+    find = finding.find
+
+    def counted(conn: Connection, org_id: uuid.UUID) -> finding.Found:
+        computed.append(org_id)
+        return find(conn, org_id)
+
+    monkeypatch.setattr(finding, "find", counted)
+    org = api.create_org()
+    email = f"{unique('u')}@example.com"
+    a = _customer(org, "Sara", "Lefèvre", email=email)
+    b = _customer(org, "Sara", "Lefevre", other_emails=[email])
+    listed = _pairs(org)
+    assert [p["customer_ids"] for p in listed] == [_pair(a, b)]
+    assert len(computed) == 1
+    order = org.post("/orders", json={"external_ref": unique("o"), "total": 1, "currency": "vnd", "customer_id": a})
+    assert order.status_code == 201, order.text
+    assert org.post(f"/orders/{order.json()['id']}/pay").status_code == 200
+    assert org.post(f"/orders/{order.json()['id']}/refund").status_code == 200
+    assert _pairs(org) == listed
+    assert len(computed) == 1  # three events since, none of them can change the list
     assert org.patch(f"/customers/{b}", json={"other_emails": []}).status_code == 200
     assert _pairs(org, min_score=0) == []

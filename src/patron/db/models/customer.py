@@ -54,10 +54,12 @@ class Customer(Base):
             sqlite_where=sa.text("deleted_at IS NULL AND name_key IS NOT NULL"),
             postgresql_where=sa.text("deleted_at IS NULL AND name_key IS NOT NULL"),
         ),
+        # It holds the name key, so a birthday's names are read from the index alone.
         sa.Index(
             "ix_customer_org_id_birthday",
             "org_id",
             "birthday",
+            "name_key",
             sqlite_where=sa.text("deleted_at IS NULL AND birthday IS NOT NULL"),
             postgresql_where=sa.text("deleted_at IS NULL AND birthday IS NOT NULL"),
         ),

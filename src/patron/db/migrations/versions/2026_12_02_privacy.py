@@ -119,7 +119,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_customer_org_id_birthday",
         "customer",
-        ["org_id", "birthday"],
+        ["org_id", "birthday", "name_key"],
         **_live("deleted_at IS NULL AND birthday IS NOT NULL"),
     )
     op.create_index(
