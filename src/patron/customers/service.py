@@ -186,6 +186,13 @@ def _join_group(uow: UnitOfWork, org_id: uuid.UUID, values: dict[str, Any]) -> N
         values["is_merchant"] = True
 
 
+def in_merchant_group(uow: UnitOfWork, *, org_id: uuid.UUID, group_id: uuid.UUID | None) -> bool:
+    """Whether `group_id` names a merchant group of the organization (whose members are merchants)."""
+    if group_id is None:
+        return False
+    return bool(affiliations.groups().is_merchant_group(uow, org_id=org_id, group_id=group_id))
+
+
 def _check_company(uow: UnitOfWork, org_id: uuid.UUID, company_id: uuid.UUID | None) -> None:
     if company_id is None:
         return

@@ -17,7 +17,7 @@ from patron.customers.schemas import CustomerRead
 from patron.db.uow import UnitOfWork
 from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock
-from patron.kernel.errors import Conflict, NotFound
+from patron.kernel.errors import Conflict, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
@@ -98,6 +98,13 @@ def merge_customers(
 
     before = msgspec.structs.asdict(survivor)
     wanted = rules.merged_values(before, [msgspec.structs.asdict(s) for s in sources], data.prefer)
+    # A group taken from a source may be a merchant group, whose members are always merchants.
+    if wanted["group_id"] != before["group_id"] and customers.in_merchant_group(
+        uow, org_id=org_id, group_id=wanted["group_id"]
+    ):
+        if data.prefer.get("is_merchant") is not None and wanted["is_merchant"] is False:
+            raise ValidationFailed.single("prefer.is_merchant", Message("customer.merchant_group_member"))
+        wanted["is_merchant"] = True
     changed = {field: value for field, value in wanted.items() if value != before[field]}
     updated = survivor
     if changed:

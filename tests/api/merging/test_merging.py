@@ -332,3 +332,27 @@ def test_undoing_a_merge_that_took_a_sources_email_gives_each_its_own_back(org: 
     undone = _ok(org.post(f"/merges/{merge_id}/undo"))
     assert [c["email"] for c in undone["customers"]] == [survivor["email"], source["email"]]
     assert _snapshot(database, org) == before
+
+
+def test_a_merchant_group_taken_from_a_source_makes_the_survivor_a_merchant_until_the_undo(org: Org) -> None:
+    group = _ok(org.post("/customer-groups", json={"name": unique("Wholesale"), "is_merchant": True}), 201)
+    survivor = org.create_customer()
+    source = org.create_customer(group_id=group["id"])
+    assert source["is_merchant"] is True
+    merged = _ok(_merge(org, survivor["id"], source["id"]))
+    assert (merged["customer"]["group_id"], merged["customer"]["is_merchant"]) == (group["id"], True)
+    _ok(org.post(f"/merges/{merged['merge_id']}/undo"))
+    back = _ok(org.get(f"/customers/{survivor['id']}"))
+    assert (back["group_id"], back["is_merchant"]) == (None, False)
+
+
+def test_preferring_not_a_merchant_with_a_merchant_group_is_refused_and_changes_nothing(org: Org) -> None:
+    group = _ok(org.post("/customer-groups", json={"name": unique("Wholesale"), "is_merchant": True}), 201)
+    survivor = org.create_customer()
+    source = org.create_customer(group_id=group["id"])
+    other = org.create_customer()
+    refused = _merge(org, survivor["id"], source["id"], other["id"], prefer={"is_merchant": other["id"]})
+    assert refused.status_code == 422, refused.text
+    assert [e["field"] for e in refused.json()["errors"]] == ["prefer.is_merchant"]
+    assert _ok(org.get(f"/customers/{source['id']}"))["deleted_at"] is None
+    assert _ok(org.get(f"/customers/{survivor['id']}"))["group_id"] is None
