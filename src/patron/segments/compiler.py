@@ -118,7 +118,7 @@ class _Compiler:
         if self.postgres:
             name = sa.bindparam(None, key, type_=sa.Text())
             kind = sa.func.jsonb_typeof(column.op("->")(name))
-            text = column.op("->>")(name)
+            text = column.op("->>", return_type=sa.Text())(name)
             if target.kind in ("int", "number"):
                 return sa.case((kind == "number", sa.cast(text, sa.Numeric())))
             if target.kind == "bool":
@@ -136,7 +136,7 @@ class _Compiler:
     def has_tag(self, tags: sa.ColumnElement[Any], tag: str) -> sa.ColumnElement[bool]:
         value = sa.bindparam(None, tag, type_=sa.String())
         if self.postgres:
-            return tags.op("@>")(sa.func.jsonb_build_array(sa.cast(value, sa.Text)))
+            return tags.op("@>", is_comparison=True)(sa.func.jsonb_build_array(sa.cast(value, sa.Text)))
         each = sa.func.json_each(tags).table_valued("value")
         return sa.exists(sa.select(sa.literal(1)).select_from(each).where(each.c.value == value))
 
