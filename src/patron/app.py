@@ -47,6 +47,7 @@ from patron.http.routes import (
     organization,
     platform,
     privacy,
+    segments,
     staff,
     webhooks,
 )
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *imports.ROUTES,
         *duplicates.ROUTES,
         *merging.ROUTES,
+        *segments.ROUTES,
     ]
     for handler in handlers:
         document_problems(handler)

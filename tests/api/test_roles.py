@@ -234,6 +234,8 @@ MATRIX = [
     # duplicates
     Row("GET", "/duplicates", SALES),
     Row("POST", "/duplicates/dismiss", OWNER, lambda r: {"customer_ids": [r["customer_id"], r.other_customer]}),
+    # segments
+    Row("POST", "/segments/preview", CRM_READ, lambda r: {"query": "tier = 'pro' or tags has 'vip'"}),
 ]
 
 # Routes under /api/v1 that no staff key opens: anyone may call them, or the platform admin token.

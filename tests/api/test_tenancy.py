@@ -100,6 +100,16 @@ def test_duplicates_of_another_organization_are_not_listed_nor_dismissed(api: Ap
     assert theirs.events(type="duplicate.dismissed") == []
 
 
+def test_a_segment_preview_sees_only_the_callers_organization(api: Api) -> None:
+    mine = api.create_org()
+    theirs = api.create_org()
+    tag = unique("seg").lower()
+    theirs.create_customer(email=f"{unique('s')}@example.com", first_name="Lan", tags=[tag])
+    query = {"query": f"tags has '{tag}' or first_name = 'Lan'"}
+    assert theirs.post("/segments/preview", json=query).json()["count"] == 1
+    assert mine.post("/segments/preview", json=query).json() == {"count": 0, "items": []}
+
+
 def test_merges_across_organizations_answer_404_and_change_nothing(api: Api) -> None:
     mine = api.create_org()
     theirs = api.create_org()

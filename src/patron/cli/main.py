@@ -42,6 +42,8 @@ customer_app = typer.Typer(help="One customer's data: the access export and eras
 app.add_typer(org_app, name="org")
 app.add_typer(staff_app, name="staff")
 app.add_typer(customer_app, name="customer")
+segment_app = typer.Typer(help="Segments: saved customer queries.", no_args_is_help=True)
+app.add_typer(segment_app, name="segment")
 
 DEMO_KEY_FILE = Path(".patron-demo-key")
 
@@ -397,6 +399,23 @@ def customer_erase(
     with _database(Settings.from_env()) as database:
         erased = _run(database, action)
     console.print(f"erased customer [bold]{erased.id}[/bold] at {erased.erased_at.isoformat()}")
+
+
+@segment_app.command("preview")
+def segment_preview(
+    query: Annotated[str, typer.Argument(help="A query of the segment language, e.g. \"tier = 'pro' and credit > 0\"")],
+    org: Annotated[str, typer.Option(help="Organization slug")],
+) -> None:
+    """Count the customers a segment query selects and show the first 10 (as POST /segments/preview)."""
+    from patron.cli.segments import show_preview
+
+    with _database(Settings.from_env()) as database:
+        try:
+            show_preview(database, slug=org, query=query)
+        except NotFound:
+            fail(ValidationFailed.single("org", Message("organization.slug_unknown", slug=repr(org))), exit_code=2)
+        except ValidationFailed as exc:
+            fail(exc, exit_code=2)
 
 
 @app.command("duplicates")

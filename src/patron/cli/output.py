@@ -18,7 +18,8 @@ def fail(exc: PatronError, *, exit_code: int) -> NoReturn:
     """Print the error (each field of a 422 on its own line) and end the command with `exit_code`."""
     if isinstance(exc, ValidationFailed):
         for error in exc.errors:
-            err.print(f"[red]{escape(error.field)}[/red]: {escape(str(error.message))}")
+            where = "" if error.position is None else f" (at character {error.position})"
+            err.print(f"[red]{escape(error.field)}[/red]{where}: {escape(str(error.message))}")
     else:
         err.print(f"[red]{exc.code}[/red]: {escape(str(exc.detail))}")
     raise typer.Exit(exit_code) from None

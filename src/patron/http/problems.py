@@ -49,9 +49,11 @@ _MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '([^']+)'")
 _MALFORMED_JSON = re.compile(r"^JSON is malformed: (.+)$")
 
 
-class ProblemFieldError(msgspec.Struct):
+class ProblemFieldError(msgspec.Struct, omit_defaults=True):
     field: str
     message: str
+    # A character offset into the field's text, where the field is a query (`segment.invalid_query`).
+    position: int | None = None
 
 
 class ProblemDetails(msgspec.Struct):
@@ -123,10 +125,17 @@ def problem(
         "instance": request.url.path,
     }
     if errors is not None:
-        body["errors"] = [{"field": e.field, "message": e.message.render(locale)} for e in errors]
+        body["errors"] = [_field_error_body(e, locale) for e in errors]
     if extra:
         body.update(extra)
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field_error_body(error: FieldError, locale: str) -> dict[str, Any]:
+    body: dict[str, Any] = {"field": error.field, "message": error.message.render(locale)}
+    if error.position is not None:
+        body["position"] = error.position
+    return body
 
 
 def handle_patron_error(request: Request[Any, Any, Any], exc: PatronError) -> Response[dict[str, Any]]:

@@ -73,6 +73,9 @@ class Permission(enum.StrEnum):
     DUPLICATES_READ = "duplicates:read"
     DUPLICATES_DISMISS = "duplicates:dismiss"
     CUSTOMERS_MERGE = "customers:merge"
+    # Segments (SPEC §8, §13.5): marketing builds its audiences; sales read them to work a list.
+    SEGMENTS_READ = "segments:read"
+    SEGMENTS_MANAGE = "segments:manage"
 
 
 # Every staff member may read groups and ask "may this customer buy P?" (a cashier asks at the till),
@@ -102,6 +105,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.EVENTS_READ,
         Permission.IMPORTS_MANAGE,
         Permission.EXPORTS_READ,
+        Permission.SEGMENTS_READ,
+        Permission.SEGMENTS_MANAGE,
     },
     # Sales create leads (the CRM flow starts with one); changing profiles stays with owners.
     Role.SALES: _EVERY_STAFF_ROLE
@@ -116,6 +121,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.INQUIRIES_MANAGE,
         Permission.EVENTS_READ,
         Permission.DUPLICATES_READ,
+        Permission.SEGMENTS_READ,
     },
 }
 

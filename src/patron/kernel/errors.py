@@ -18,6 +18,9 @@ class FieldError:
 
     field: str
     message: Message
+    # Where in the field's text the error is (a character offset), for inputs that are a
+    # small language of their own (a segment's query); None for every other field.
+    position: int | None = None
 
     def __post_init__(self) -> None:
         _require_message(self.message)
@@ -128,9 +131,16 @@ class ValidationFailed(PatronError):
     def single(cls, field: str, message: Message, *, code: str | None = None) -> ValidationFailed:
         return cls([FieldError(field, message)], code=code)
 
+    @classmethod
+    def at(cls, field: str, position: int, message: Message, *, code: str | None = None) -> ValidationFailed:
+        """One error at a character `position` of the field's text."""
+        return cls([FieldError(field, message, position)], code=code)
+
     def prefixed(self, prefix: str) -> ValidationFailed:
         """The same errors with field paths under `prefix` (for batch rows)."""
-        return ValidationFailed([FieldError(f"{prefix}.{e.field}", e.message) for e in self.errors], code=self.code)
+        return ValidationFailed(
+            [FieldError(f"{prefix}.{e.field}", e.message, e.position) for e in self.errors], code=self.code
+        )
 
 
 def join_field_errors(errors: list[FieldError], locale: str = "en") -> str:

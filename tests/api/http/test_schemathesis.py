@@ -44,6 +44,7 @@ ANSWERS_422_TO_VALID_DATA = {
     "GET /api/v1/events": "a `type` pattern must name an event type there is (docs/events.md)",
     "GET /api/v1/customers": "a sort field may be named once",
     "POST /api/v1/imports": "the file must be a readable UTF-8 CSV or XLSX with a header; match_on keys each once",
+    "POST /api/v1/segments/preview": "the query must be a query of the segment language",
     "GET /api/v1/customers/{customer_id}/product-access/{product_ref}": "a blank product ref (spaces only)",
     "PATCH /api/v1/organization": "locale, region, currency and time zone must be known codes",
     "POST /api/v1/organizations": "locale, region, currency and time zone must be known codes",
