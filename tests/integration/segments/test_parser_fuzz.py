@@ -1,10 +1,9 @@
 """The parser on random text and on mutated valid queries: it answers a tree or ValidationFailed
-(`segment.invalid_query`, naming `query` and a position inside the text), never another exception,
-and none of its answers takes 100 ms."""
+(`segment.invalid_query`, naming `query` and a position inside the text), never another exception.
+Hostile inputs (deep nesting, long lists, long literals) meet the parser's limits with the same 422
+instead of a RecursionError; how fast it answers is measured in bench/segments.py, not here."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -14,7 +13,6 @@ from patron.kernel.errors import ValidationFailed
 from patron.segments import language
 from tests.integration.segments.test_sql_matches_evaluator import FIELDS, NOW, QUERIES
 
-SLOWEST_ALLOWED = 0.1  # seconds, for any text: a behavioural bound of the parser, not a benchmark
 PIECES = [
     "'",
     "''",
@@ -48,14 +46,11 @@ PIECES = [
 
 
 def _parse(text: str) -> None:
-    start = time.perf_counter()
     failed: ValidationFailed | None = None
     try:
         language.parse(text, FIELDS, now=NOW)
     except ValidationFailed as exc:
         failed = exc
-    elapsed = time.perf_counter() - start
-    assert elapsed < SLOWEST_ALLOWED, f"{elapsed * 1000:.1f} ms for {text[:80]!r}"
     if failed is not None:
         assert failed.code == "segment.invalid_query"
         [error] = failed.errors
@@ -102,5 +97,5 @@ def test_the_parser_answers_a_tree_or_a_positioned_422(text: str) -> None:
     ],
     ids=["open", "nots", "nested", "in", "predicates", "quotes", "long", "unterminated", "digits"],
 )
-def test_hostile_inputs_answer_quickly(text: str) -> None:
+def test_hostile_inputs_answer_a_tree_or_a_positioned_422(text: str) -> None:
     _parse(text)
