@@ -80,6 +80,17 @@ class Customer(Base):
             sqlite_where=sa.text("merged_into IS NOT NULL"),
             postgresql_where=sa.text("merged_into IS NOT NULL"),
         ),
+        # Customers with paid orders and their order figures (patron.orders.figures): recency,
+        # frequency and value read from the index alone (RFM, segments on order figures).
+        sa.Index(
+            "ix_customer_org_id_last_order_at",
+            "org_id",
+            "last_order_at",
+            "orders_count",
+            "total_spent",
+            sqlite_where=sa.text("deleted_at IS NULL AND orders_count > 0"),
+            postgresql_where=sa.text("deleted_at IS NULL AND orders_count > 0"),
+        ),
         sa.ForeignKeyConstraint(["org_id", "assigned_to"], ["staff_user.org_id", "staff_user.id"]),
         sa.ForeignKeyConstraint(["org_id", "group_id"], ["customer_group.org_id", "customer_group.id"]),
         sa.ForeignKeyConstraint(["org_id", "company_id"], ["company.org_id", "company.id"]),
@@ -115,6 +126,15 @@ class Customer(Base):
     custom_fields: Mapped[dict[str, Any]]
     points_balance: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     loyalty_tier: Mapped[str | None] = mapped_column(sa.String(40))
+    # Lifetime points earned (the ledger's sum of `lifetime_points`, kept by patron.loyalty).
+    lifetime_points: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    # Order figures over the customer's paid, not refunded orders in the organization's currency,
+    # kept in the same transaction as each payment, refund, attachment and merge
+    # (patron.orders.figures): segments and analytics read them instead of aggregating orders.
+    orders_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    total_spent: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    first_order_at: Mapped[datetime | None]
+    last_order_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     churned_at: Mapped[datetime | None]
