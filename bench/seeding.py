@@ -267,8 +267,8 @@ def sqlite_row(d: Draw) -> tuple[Any, ...]:
     return (
         d.org_id.hex, d.id.hex, d.number, d.is_guest, d.gender, d.first, d.last, birthday, "vi", d.email,
         "[]", d.phone, "[]", None, d.company, None, d.is_merchant, None, None, d.credit, d.is_favorite, None,
-        d.status, d.tier, d.source, None, _json_list(d.tags), "{}", 0, None, created, created, None, None, None,
-        None, 1, d.search_text, d.name_key,
+        d.status, d.tier, d.source, None, _json_list(d.tags), "{}", 0, None, 0, 0, 0, None, None, created, created,
+        None, None, None, None, 1, d.search_text, d.name_key,
     )
     # fmt: on
 
@@ -291,7 +291,8 @@ def copy_line(d: Draw) -> str:
         _copy_text(d.first), _copy_text(d.last), birthday, "vi", _copy_text(d.email), "[]", _copy_text(d.phone),
         "[]", null, _copy_text(d.company), null, t if d.is_merchant else f, null, null, str(d.credit),
         t if d.is_favorite else f, null, d.status, d.tier, _copy_text(d.source), null,
-        _copy_text(_json_list(d.tags)), "{}", "0", null, created, created, null, null, null, null, "1",
+        _copy_text(_json_list(d.tags)), "{}", "0", null, "0", "0", "0", null, null, created, created, null, null,
+        null, null, "1",
         _copy_text(d.search_text), _copy_text(d.name_key),
     )  # fmt: skip
     return "\t".join(fields) + "\n"
