@@ -230,7 +230,7 @@ def _after_writes(
                 external_ref=f"B-{n}", total=100_000, currency=settings.currency, customer_id=rng.choice(ids)
             )
             order = orders.create_order(uow, principal=principal, data=data)
-            orders.pay_order(uow, principal=principal, settings=settings.loyalty, order_id=order.id)
+            orders.pay_order(uow, principal=principal, settings=settings, order_id=order.id)
         after_payment.append(first_page(True))
     computed = 0
     find = finding.find

@@ -123,6 +123,35 @@ def ledger_problems(engine: Any, org_id: str) -> list[str]:
     ]
 
 
+def figures_problems(engine: Any, org_id: str, currency: str) -> list[str]:
+    """Customers whose kept order figures and lifetime points differ from those counted afresh in Python
+    from the orders and the ledger (paid orders in `currency`; dates are the orders' placed_at)."""
+    from patron.db.base import table
+    from patron.db.models import Customer, LoyaltyEntry, Order
+
+    customer, order, entry = table(Customer), table(Order), table(LoyaltyEntry)
+    org = uuid.UUID(org_id)
+    with engine.connect() as conn:
+        kept = conn.execute(sa.select(customer).where(customer.c.org_id == org)).mappings().all()
+        orders = conn.execute(sa.select(order).where(order.c.org_id == org)).mappings().all()
+        entries = conn.execute(sa.select(entry).where(entry.c.org_id == org)).mappings().all()
+    problems = []
+    for row in kept:
+        mine = [o for o in orders if o["customer_id"] == row["id"]]
+        paid = [o for o in mine if o["status"] == "paid" and o["currency"] == currency]
+        expected = {
+            "orders_count": len(paid),
+            "total_spent": sum(o["total"] for o in paid),
+            "first_order_at": min((o["placed_at"] for o in paid), default=None),
+            "last_order_at": max((o["placed_at"] for o in paid), default=None),
+            "lifetime_points": sum(e["lifetime_points"] for e in entries if e["customer_id"] == row["id"]),
+        }
+        found = {name: row[name] for name in expected}
+        if found != expected:
+            problems.append(f"customer {row['id']}: kept {found}, counted {expected}")
+    return problems
+
+
 LOYALTY = {"enabled": True, "earn_amount": 1000, "earn_points": 1, "tiers": {"bronze": 0, "silver": 100, "gold": 500}}
 
 

@@ -76,7 +76,6 @@ def _plan_orders(cast: Cast) -> list[_Order]:
 def add_orders(cast: Cast) -> dict[str, int]:
     """Orders in time order, paid, refunded, open or cancelled as the till would report them."""
     counts = {"paid": 0, "refunded": 0, "open": 0, "cancelled": 0}
-    loyalty_settings = cast.settings.loyalty
     cashiers = cast.staff["cashier"]
     for n, plan in enumerate(_plan_orders(cast), start=1):
         till = cashiers[n % len(cashiers)]
@@ -92,9 +91,9 @@ def add_orders(cast: Cast) -> dict[str, int]:
             ),
         )
         if plan.outcome in ("paid", "refunded"):
-            orders.pay_order(cast.uow, principal=till, settings=loyalty_settings, order_id=order.id)
+            orders.pay_order(cast.uow, principal=till, settings=cast.settings, order_id=order.id)
         if plan.outcome == "refunded":
-            orders.refund_order(cast.uow, principal=cast.owner, settings=loyalty_settings, order_id=order.id)
+            orders.refund_order(cast.uow, principal=cast.owner, settings=cast.settings, order_id=order.id)
         elif plan.outcome == "cancelled":
             orders.cancel_order(cast.uow, principal=till, order_id=order.id)
         counts[plan.outcome] += 1

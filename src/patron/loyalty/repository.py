@@ -106,9 +106,16 @@ def lock_balance(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) ->
     return int(conn.execute(stmt).scalar_one())
 
 
-def lifetime_points(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> int:
-    stmt = sa.select(sa.func.coalesce(sa.func.sum(entry.c.lifetime_points), 0)).where(
+def sync_lifetime_points(conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID) -> int:
+    """Set the customer's lifetime points to the ledger's sum of them; returns it (one statement)."""
+    earned = sa.select(sa.func.coalesce(sa.func.sum(entry.c.lifetime_points), 0)).where(
         entry.c.org_id == org_id, entry.c.customer_id == customer_id
+    )
+    stmt = (
+        sa.update(_customer)
+        .where(*_customer_row(org_id, customer_id))
+        .values(lifetime_points=earned.scalar_subquery())
+        .returning(_customer.c.lifetime_points)
     )
     return int(conn.execute(stmt).scalar_one())
 

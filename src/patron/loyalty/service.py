@@ -46,8 +46,9 @@ def _entry(org_id: uuid.UUID, customer_id: uuid.UUID, kind: EntryKind, points: i
 
 
 def _sync_tier(uow: UnitOfWork, org_id: uuid.UUID, customer_id: uuid.UUID, settings: LoyaltySettings) -> None:
-    """Recompute the tier from lifetime points; the caller holds the customer row lock."""
-    lifetime = repo.lifetime_points(uow.conn, org_id, customer_id)
+    """Recompute lifetime points (kept on the customer for segments) and the tier from them; the caller
+    holds the customer row lock."""
+    lifetime = repo.sync_lifetime_points(uow.conn, org_id, customer_id)
     repo.set_tier(uow.conn, org_id, customer_id, rules.tier_for(lifetime, settings.tiers))
 
 

@@ -25,6 +25,7 @@ from patron.loyalty import service as loyalty
 from patron.merging import events, rules
 from patron.merging import repository as repo
 from patron.merging.schemas import MergeCreate, MergeRead, MergeResult, UndoResult
+from patron.orders import figures
 
 UNDO_CONFLICT = "merge.undo_conflict"
 
@@ -110,6 +111,7 @@ def merge_customers(
     if changed:
         updated = customers.write_merge_changes(uow, principal=principal, row=survivor, values=changed, reason="merged")
     _resync_points(uow, org_id, survivor_id, rows, settings)
+    _recount_figures(uow, org_id, survivor_id, rows, settings)
 
     repo.insert_journal(
         conn,
@@ -154,6 +156,20 @@ def _resync_points(
         return
     for customer_id in (survivor_id, *(uuid.UUID(i) for i in sources)):
         loyalty.resync_customer(uow, org_id=org_id, customer_id=customer_id, settings=settings.loyalty)
+
+
+def _recount_figures(
+    uow: UnitOfWork,
+    org_id: uuid.UUID,
+    survivor_id: uuid.UUID,
+    rows: dict[str, dict[str, list[list[Any]]]],
+    settings: OrganizationSettings,
+) -> None:
+    """Order figures follow the orders that moved (the customers are locked already)."""
+    sources = rows.get("shop_order", {})
+    if sources:
+        customer_ids = [survivor_id, *(uuid.UUID(i) for i in sources)]
+        figures.recount(uow.conn, org_id, customer_ids, currency=settings.currency)
 
 
 def _journal_or_404(uow: UnitOfWork, principal: Principal, merge_id: uuid.UUID, *, for_update: bool) -> repo.JournalRow:
@@ -234,6 +250,7 @@ def undo_merge(
             reason=None,
         )
     _resync_points(uow, org_id, journal.survivor_id, rows, settings)
+    _recount_figures(uow, org_id, journal.survivor_id, rows, settings)
     repo.mark_undone(conn, org_id, merge_id, now=clock.now())
     uow.record(
         events.CustomerUnmerged(org_id, journal.survivor_id, merge_id=merge_id, source_ids=list(journal.source_ids))

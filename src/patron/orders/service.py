@@ -1,7 +1,8 @@
 """Order use cases. Never commits: the request owns the unit of work.
 
 Paying and refunding call the loyalty service in the same unit of work, so an award
-(or its reversal) commits together with the status change or not at all.
+(or its reversal) commits together with the status change or not at all; the customer's
+order figures (`figures`) change in the same unit of work too.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from patron.customers import service as customers
 from patron.customers.schemas import CustomerRead
 from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
-from patron.identity.schemas import LoyaltySettings
+from patron.identity import service as identity
+from patron.identity.schemas import OrganizationRead, OrganizationSettings, OrganizationUpdate
 from patron.kernel import clock, validators
 from patron.kernel.errors import Conflict, FieldError, InvalidValue, NotFound, ValidationFailed
 from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
 from patron.loyalty import service as loyalty
-from patron.orders import events, rules
+from patron.orders import events, figures, rules
 from patron.orders import repository as repo
 from patron.orders.schemas import OrderCreate, OrderPage, OrderRead
 
@@ -123,7 +125,12 @@ def list_customer_orders(
 
 
 def attach_customer(
-    uow: UnitOfWork, *, principal: Principal, settings: LoyaltySettings, order_id: uuid.UUID, customer_id: uuid.UUID
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    settings: OrganizationSettings,
+    order_id: uuid.UUID,
+    customer_id: uuid.UUID,
 ) -> OrderRead:
     """Attach a customer at checkout; a paid order awards its points to that customer now.
 
@@ -140,10 +147,11 @@ def attach_customer(
     )
     uow.record(events.OrderCustomerAttached(principal.org_id, order_id, customer_id=customer_id))
     if updated.status == "paid":
+        _count_payment(uow, principal, settings, updated)
         award = loyalty.award_for_order(
             uow,
             org_id=principal.org_id,
-            settings=settings,
+            settings=settings.loyalty,
             order_id=order_id,
             customer_id=customer_id,
             total=updated.total,
@@ -174,10 +182,20 @@ def _move(
     )
 
 
-def pay_order(uow: UnitOfWork, *, principal: Principal, settings: LoyaltySettings, order_id: uuid.UUID) -> OrderRead:
+def _count_payment(uow: UnitOfWork, principal: Principal, settings: OrganizationSettings, row: OrderRead) -> None:
+    """Add a paid order to its customer's figures (once: the caller's conditional UPDATE made it paid or
+    attached it); figures count the organization's currency only."""
+    if row.customer_id is not None and row.currency == settings.currency:
+        figures.count_payment(uow.conn, principal.org_id, row.customer_id, total=row.total, placed_at=row.placed_at)
+
+
+def pay_order(
+    uow: UnitOfWork, *, principal: Principal, settings: OrganizationSettings, order_id: uuid.UUID
+) -> OrderRead:
     """Mark the order paid and award its points, exactly once however often it is reported."""
     row, moved = _move(uow, principal, order_id, "paid")
     if moved:
+        _count_payment(uow, principal, settings, row)
         uow.record(
             events.OrderPaid(
                 principal.org_id, order_id, total=row.total, currency=row.currency, customer_id=row.customer_id
@@ -188,7 +206,7 @@ def pay_order(uow: UnitOfWork, *, principal: Principal, settings: LoyaltySetting
         loyalty.award_for_order(
             uow,
             org_id=principal.org_id,
-            settings=settings,
+            settings=settings.loyalty,
             order_id=order_id,
             customer_id=row.customer_id,
             total=row.total,
@@ -196,12 +214,16 @@ def pay_order(uow: UnitOfWork, *, principal: Principal, settings: LoyaltySetting
     return _with_customer(uow, principal, row)
 
 
-def refund_order(uow: UnitOfWork, *, principal: Principal, settings: LoyaltySettings, order_id: uuid.UUID) -> OrderRead:
+def refund_order(
+    uow: UnitOfWork, *, principal: Principal, settings: OrganizationSettings, order_id: uuid.UUID
+) -> OrderRead:
     """Mark a paid order refunded and reverse its award (at most the balance; the rest is the shortfall)."""
     row, moved = _move(uow, principal, order_id, "refunded")
     if moved:
+        if row.customer_id is not None:
+            figures.recount(uow.conn, principal.org_id, [row.customer_id], currency=settings.currency)
         uow.record(events.OrderRefunded(principal.org_id, order_id, total=row.total, currency=row.currency))
-    loyalty.reverse_for_order(uow, org_id=principal.org_id, settings=settings, order_id=order_id)
+    loyalty.reverse_for_order(uow, org_id=principal.org_id, settings=settings.loyalty, order_id=order_id)
     return _with_customer(uow, principal, row)
 
 
@@ -211,3 +233,13 @@ def cancel_order(uow: UnitOfWork, *, principal: Principal, order_id: uuid.UUID) 
     if moved:
         uow.record(events.OrderCancelled(principal.org_id, order_id))
     return _with_customer(uow, principal, row)
+
+
+def update_organization(uow: UnitOfWork, *, principal: Principal, data: OrganizationUpdate) -> OrganizationRead:
+    """Change the organization's settings (identity); a new currency has every customer's order figures
+    counted afresh in it, in the same unit of work."""
+    before = identity.load_settings(uow.conn, principal.org_id).currency
+    updated = identity.update_organization(uow, principal=principal, data=data)
+    if updated.currency != before:
+        figures.recount_organization(uow.conn, principal.org_id, currency=updated.currency)
+    return updated

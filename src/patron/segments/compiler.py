@@ -91,6 +91,10 @@ class _Compiler:
         return value
 
     def parameter(self, target: Target, value: Any) -> Any:
+        if target.computed is not None or target.kind == "int":
+            # 64-bit whatever the column's width (the parser admits any int64; PostgreSQL compares
+            # an integer column with a bigint parameter through the same index).
+            return sa.bindparam(None, value, type_=sa.BigInteger())
         if target.custom_key is not None:
             # A custom date is stored as its ISO text, which orders as the date does.
             if target.kind == "date":
@@ -104,6 +108,9 @@ class _Compiler:
         return sa.bindparam(None, value, type_=customer.c[target.column].type)
 
     def value(self, target: Target) -> sa.ColumnElement[Any]:
+        if target.computed == "average_order_value":
+            # Integer division on both databases (figures are never negative).
+            return sa.case((customer.c.orders_count > 0, customer.c.total_spent // customer.c.orders_count))
         if target.custom_key is None:
             assert target.column is not None
             return customer.c[target.column]

@@ -29,6 +29,9 @@ def _custom(target: Target, value: Any) -> Any:
 def _value(target: Target, customer: Mapping[str, Any]) -> Any:
     if target.kind == "newsletter":
         return customer["newsletter_status"]
+    if target.computed == "average_order_value":
+        count = customer["orders_count"]
+        return customer["total_spent"] // count if count > 0 else None
     if target.custom_key is not None:
         return _custom(target, (customer.get("custom_fields") or {}).get(target.custom_key))
     assert target.column is not None

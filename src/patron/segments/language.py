@@ -59,6 +59,7 @@ class Target:
     nullable: bool
     column: str | None = None
     custom_key: str | None = None
+    computed: str | None = None  # a value computed from columns (COMPUTED)
     choices: tuple[str, ...] = ()
 
     @property
@@ -81,10 +82,19 @@ def _builtin_fields() -> dict[str, Target]:
     fields["company_id"] = _column("company_id", "uuid", True, "company_id")
     fields["points_balance"] = _column("points_balance", "int", False, "points_balance")
     fields["loyalty_tier"] = _column("loyalty_tier", "text", True, "loyalty_tier")
+    # Order figures kept on the customer (patron.orders.figures) and lifetime points.
+    for name in ("orders_count", "total_spent", "lifetime_points"):
+        fields[name] = _column(name, "int", False, name)
+    for name in ("first_order_at", "last_order_at"):
+        fields[name] = _column(name, "datetime", True, name)
+    fields["average_order_value"] = Target("average_order_value", "int", True, computed="average_order_value")
     fields["newsletter_status"] = Target("newsletter_status", "newsletter", False, choices=NEWSLETTER_STATUSES)
     return fields
 
 
+# Computed fields: average_order_value is total_spent // orders_count (minor units, rounded down),
+# empty for a customer without paid orders.
+COMPUTED = ("average_order_value",)
 BUILTIN_FIELDS: dict[str, Target] = _builtin_fields()
 _CUSTOM_KINDS = {"string": "text", "integer": "int", "number": "number", "boolean": "bool", "date": "date"}
 CUSTOM_PREFIX = "custom."

@@ -58,9 +58,26 @@ CUSTOM = st.fixed_dictionaries({}, optional=_custom_value)  # type: ignore[arg-t
 
 
 @st.composite
+def _figures(draw: st.DrawFn) -> dict[str, Any]:
+    """Order figures as patron.orders.figures keeps them: none without paid orders."""
+    count = draw(st.integers(0, 4))
+    if count == 0:
+        return {"orders_count": 0, "total_spent": 0, "first_order_at": None, "last_order_at": None}
+    first, last = sorted([draw(MOMENTS), draw(MOMENTS)])
+    return {
+        "orders_count": count,
+        "total_spent": draw(st.integers(0, 9) | st.integers(0, 10**9)),
+        "first_order_at": first,
+        "last_order_at": last if count > 1 else first,
+    }
+
+
+@st.composite
 def _customer(draw: st.DrawFn, i: int) -> dict[str, Any]:
     created = draw(MOMENTS)
     return {
+        **draw(_figures()),
+        "lifetime_points": draw(st.integers(0, 3) | st.integers(0, 10**6)),
         "id": uuid.uuid4(),
         "customer_number": NUMBERS[i] if i < len(NUMBERS) else f"C-{i}",
         "email": EMAILS[i] if i < len(EMAILS) else f"u{i}@ex.com",

@@ -47,7 +47,7 @@ async def attach_customer(
     return await ctx.run(
         orders.attach_customer,
         principal=ctx.principal,
-        settings=ctx.org_settings.loyalty,
+        settings=ctx.org_settings,
         order_id=path_id(order_id, "order"),
         customer_id=data.customer_id,
     )
@@ -64,7 +64,7 @@ async def pay_order(
     target = path_id(order_id, "order")
 
     def produce(uow: UnitOfWork) -> Response[OrderRead]:
-        order = orders.pay_order(uow, principal=ctx.principal, settings=ctx.org_settings.loyalty, order_id=target)
+        order = orders.pay_order(uow, principal=ctx.principal, settings=ctx.org_settings, order_id=target)
         return Response(order, status_code=200)
 
     return await ctx.run_idempotent(None, produce)
@@ -80,7 +80,7 @@ async def refund_order(
     target = path_id(order_id, "order")
 
     def produce(uow: UnitOfWork) -> Response[OrderRead]:
-        order = orders.refund_order(uow, principal=ctx.principal, settings=ctx.org_settings.loyalty, order_id=target)
+        order = orders.refund_order(uow, principal=ctx.principal, settings=ctx.org_settings, order_id=target)
         return Response(order, status_code=200)
 
     return await ctx.run_idempotent(None, produce)
