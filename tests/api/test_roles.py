@@ -234,6 +234,13 @@ MATRIX = [
     # duplicates
     Row("GET", "/duplicates", SALES),
     Row("POST", "/duplicates/dismiss", OWNER, lambda r: {"customer_ids": [r["customer_id"], r.other_customer]}),
+    # analytics
+    Row("GET", "/analytics/rfm", CRM_READ),
+    Row("GET", "/analytics/rfm/customers", CRM_READ),
+    Row("GET", "/analytics/clv", CRM_READ),
+    Row("GET", "/analytics/retention", CRM_READ),
+    Row("GET", "/analytics/churn-risk", CRM_READ),
+    Row("GET", "/analytics/growth", CRM_READ),
     # segments
     Row("POST", "/segments/preview", CRM_READ, lambda r: {"query": "tier = 'pro' or tags has 'vip'"}),
 ]

@@ -54,7 +54,7 @@ def score(rank: int, population: int) -> int:
 
 def scores(values: Sequence[float | int | datetime]) -> list[int]:
     """Each value's quintile score among `values` (as SQL's RANK() OVER (ORDER BY value) gives it)."""
-    ordered = sorted(values)  # type: ignore[type-var]
+    ordered = sorted(values)
     population = len(values)
     below: dict[object, int] = {}
     for i, value in enumerate(ordered):

@@ -54,7 +54,9 @@ def rfm(uow: UnitOfWork, *, principal: Principal, as_of: str | None = None) -> R
     counts = repository.rfm_counts(uow.conn, principal.org_id, moment)
     scored = sum(counts.values())
     segments = [
-        RfmSegmentCount(name=name, count=counts.get(name, 0), share=round(counts.get(name, 0) / scored, 4) if scored else 0.0)
+        RfmSegmentCount(
+            name=name, count=counts.get(name, 0), share=round(counts.get(name, 0) / scored, 4) if scored else 0.0
+        )
         for name in rules.SEGMENTS
     ]
     return RfmRead(as_of=moment, customers_scored=scored, segments=segments)
@@ -172,7 +174,9 @@ def retention(
     moment = _as_of(as_of)
     tz = rules.zone(settings.timezone)
     starts = rules.last_periods(moment, period, cohorts, tz)
-    rows = repository.cohort_orders(uow.conn, principal.org_id, settings.currency, moment, rules.window_start(starts, tz))
+    rows = repository.cohort_orders(
+        uow.conn, principal.org_id, settings.currency, moment, rules.window_start(starts, tz)
+    )
     members: dict[object, set[uuid.UUID]] = defaultdict(set)
     active: dict[tuple[object, int], set[uuid.UUID]] = defaultdict(set)
     for customer_id, first_at, placed_at in rows:

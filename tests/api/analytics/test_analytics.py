@@ -79,7 +79,8 @@ def test_rfm_names_the_whale_a_champion_and_the_sleeper_at_risk(planted: Planted
     rfm = _get(org, "/analytics/rfm")
     assert rfm["customers_scored"] == 7  # R's refund and D's euros count for nothing
     names = [s["name"] for s in rfm["segments"]]
-    assert len(names) == 11 and len(set(names)) == 11
+    assert len(names) == 11
+    assert len(set(names)) == 11
     assert sum(s["count"] for s in rfm["segments"]) == 7
     items = _get(org, "/analytics/rfm/customers", limit=500)["items"]
     by_name = {planted.name(item["customer_id"]): item for item in items}
@@ -87,7 +88,8 @@ def test_rfm_names_the_whale_a_champion_and_the_sleeper_at_risk(planted: Planted
     whale, sleeper = by_name["whale"], by_name["sleeper"]
     assert (whale["r"], whale["f"], whale["m"], whale["segment"]) == (5, 5, 5, "champions")
     assert (whale["frequency"], whale["monetary"], whale["recency_days"]) == (12, 6_000_000, 7)
-    assert sleeper["r"] == 1 and sleeper["segment"] in ("at_risk", "cannot_lose")
+    assert sleeper["r"] == 1
+    assert sleeper["segment"] in ("at_risk", "cannot_lose")
     assert by_name["D"]["monetary"] == 10_000
     # Equal values share a score: the five one-order customers all have F = 1.
     assert {by_name[n]["f"] for n in "BCDE"} == {1}
@@ -99,9 +101,11 @@ def test_rfm_names_the_whale_a_champion_and_the_sleeper_at_risk(planted: Planted
 
 def test_rfm_customers_pages_by_cursor(planted: Planted) -> None:
     first = _get(planted.org, "/analytics/rfm/customers", limit=4)
-    assert len(first["items"]) == 4 and first["next_cursor"]
+    assert len(first["items"]) == 4
+    assert first["next_cursor"]
     second = _get(planted.org, "/analytics/rfm/customers", limit=4, cursor=first["next_cursor"])
-    assert len(second["items"]) == 3 and second["next_cursor"] is None
+    assert len(second["items"]) == 3
+    assert second["next_cursor"] is None
     seen = [i["customer_id"] for i in first["items"] + second["items"]]
     assert len(set(seen)) == 7
 
@@ -109,18 +113,21 @@ def test_rfm_customers_pages_by_cursor(planted: Planted) -> None:
 def test_clv_retention_churn_and_growth_on_the_planted_history(planted: Planted) -> None:
     org, ids = planted.org, planted.ids
     clv = _get(org, "/analytics/clv")
-    assert clv["currency"] == "USD" and clv["customers"] == 7
+    assert clv["currency"] == "USD"
+    assert clv["customers"] == 7
     assert clv["top"][0]["customer_id"] == ids["whale"]
     assert clv["top"][0]["clv"] > 6_000_000
     assert clv["by_tier"].keys() == {"none"}
 
     retention = _get(org, "/analytics/retention", cohorts=12)
     cohorts = {c["cohort"]: c for c in retention["cohorts"]}
-    assert len(retention["cohorts"]) == 12 and retention["period"] == "month"
+    assert len(retention["cohorts"]) == 12
+    assert retention["period"] == "month"
     # The sleeper's first order (2025-01) is before the twelve cohorts; the other six are in them.
     assert sum(c["size"] for c in retention["cohorts"]) == 6
     assert cohorts["2026-03"]["retained"] == [2, 1, 0, 0]
-    assert cohorts["2026-04"]["size"] == 1 and cohorts["2026-05"]["size"] == 2
+    assert cohorts["2026-04"]["size"] == 1
+    assert cohorts["2026-05"]["size"] == 2
     assert cohorts["2026-06"]["retained"] == [1]
     assert cohorts["2025-07"]["retained"] == [0] * 12
 
@@ -133,7 +140,12 @@ def test_clv_retention_churn_and_growth_on_the_planted_history(planted: Planted)
 
     growth = _get(org, "/analytics/growth", periods=4)
     orders = {p["period"]: (p["count"], p["revenue"]) for p in growth["orders"]}
-    assert orders == {"2026-03": (2, 20_000), "2026-04": (2, 20_000), "2026-05": (2, 20_000), "2026-06": (12, 6_000_000)}
+    assert orders == {
+        "2026-03": (2, 20_000),
+        "2026-04": (2, 20_000),
+        "2026-05": (2, 20_000),
+        "2026-06": (12, 6_000_000),
+    }
     # The customers were created now, after as_of.
     assert [p["new"] for p in growth["customers"]] == [0, 0, 0, 0]
 
@@ -150,7 +162,8 @@ def test_growth_counts_new_customers_and_subscribers_now(api: Api) -> None:
     assert growth["subscribers"][-1]["subscribed"] == 2
     assert growth["subscribers"][-1]["unsubscribed"] == 0
     weekly = org.get("/analytics/growth", params={"period": "week", "periods": 3}).json()
-    assert weekly["customers"][-1]["new"] == 3 and "-W" in weekly["customers"][-1]["period"]
+    assert weekly["customers"][-1]["new"] == 3
+    assert "-W" in weekly["customers"][-1]["period"]
 
 
 def test_another_organizations_customers_never_appear(planted: Planted, api: Api) -> None:
@@ -200,7 +213,8 @@ def test_bad_parameters_answer_422_naming_them(api: Api, path: str, params: dict
 def test_an_empty_organization_answers_zeroes(api: Api) -> None:
     org = api.create_org()
     rfm = org.get("/analytics/rfm").json()
-    assert rfm["customers_scored"] == 0 and {s["share"] for s in rfm["segments"]} == {0.0}
+    assert rfm["customers_scored"] == 0
+    assert {s["share"] for s in rfm["segments"]} == {0.0}
     clv = org.get("/analytics/clv").json()
     assert (clv["average"], clv["median"], clv["p90"], clv["customers"], clv["top"]) == (0, 0, 0, 0, [])
     assert datetime.fromisoformat(rfm["as_of"]).tzinfo is not None

@@ -19,9 +19,7 @@ TAGS = ["analytics"]
 
 AsOf = Annotated[
     str | None,
-    Parameter(
-        max_length=40, description="an ISO datetime or date (its end of day, UTC); default now"
-    ),
+    Parameter(max_length=40, description="an ISO datetime or date (its end of day, UTC); default now"),
 ]
 Period = Annotated[str, Parameter(max_length=10, description="`month` or `week`")]
 Periods = Annotated[int, Parameter(description="how many periods, 1-36")]
@@ -52,7 +50,9 @@ async def clv(ctx: RequestContext, as_of: AsOf = None) -> ClvRead:
 
 
 @get("/analytics/retention", opt=READ, tags=TAGS, summary="Retention by cohort of first order")
-async def retention(ctx: RequestContext, period: Period = "month", cohorts: Periods = 12, as_of: AsOf = None) -> RetentionRead:
+async def retention(
+    ctx: RequestContext, period: Period = "month", cohorts: Periods = 12, as_of: AsOf = None
+) -> RetentionRead:
     """Customers by the period of their first paid order (in the organization's time zone), and how
     many of them ordered in each later period."""
     return await ctx.run(
@@ -72,7 +72,9 @@ async def churn_risk(ctx: RequestContext, limit: Limit = 50, as_of: AsOf = None)
 
 
 @get("/analytics/growth", opt=READ, tags=TAGS, summary="Growth per period")
-async def growth(ctx: RequestContext, period: Period = "month", periods: Periods = 12, as_of: AsOf = None) -> GrowthRead:
+async def growth(
+    ctx: RequestContext, period: Period = "month", periods: Periods = 12, as_of: AsOf = None
+) -> GrowthRead:
     """New customers, subscribes and unsubscribes, paid orders and revenue per period."""
     return await ctx.run(
         analytics.growth,
