@@ -27,6 +27,7 @@ from patron.http.openapi import CompletedJsonPlugin, serve_document
 from patron.http.problems import EXCEPTION_HANDLERS, document_problems
 from patron.http.routes import (
     addresses,
+    analytics,
     companies,
     crm,
     customers,
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         *duplicates.ROUTES,
         *merging.ROUTES,
         *segments.ROUTES,
+        *analytics.ROUTES,
     ]
     for handler in handlers:
         document_problems(handler)

@@ -76,6 +76,9 @@ class Permission(enum.StrEnum):
     # Segments (SPEC §8, §13.5): marketing builds its audiences; sales read them to work a list.
     SEGMENTS_READ = "segments:read"
     SEGMENTS_MANAGE = "segments:manage"
+    # Analytics (SPEC §13.6): figures over the customer base for those who plan with them; the
+    # till has no use for them.
+    ANALYTICS_READ = "analytics:read"
 
 
 # Every staff member may read groups and ask "may this customer buy P?" (a cashier asks at the till),
@@ -107,6 +110,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.EXPORTS_READ,
         Permission.SEGMENTS_READ,
         Permission.SEGMENTS_MANAGE,
+        Permission.ANALYTICS_READ,
     },
     # Sales create leads (the CRM flow starts with one); changing profiles stays with owners.
     Role.SALES: _EVERY_STAFF_ROLE
@@ -122,6 +126,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.EVENTS_READ,
         Permission.DUPLICATES_READ,
         Permission.SEGMENTS_READ,
+        Permission.ANALYTICS_READ,
     },
 }
 

@@ -8,10 +8,13 @@ is the plain complement on both databases.
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from patron.analytics import repository as rfm
 from patron.customers.repository import customer
 from patron.db.base import table
 from patron.db.models import NewsletterSubscriber
@@ -30,8 +33,9 @@ def escape_like(value: str) -> str:
 
 
 class _Compiler:
-    def __init__(self, dialect: str) -> None:
+    def __init__(self, dialect: str, org_id: uuid.UUID | None, now: datetime | None) -> None:
         self.postgres = dialect == "postgresql"
+        self.org_id, self.now = org_id, now
 
     def node(self, node: Node) -> sa.ColumnElement[bool]:
         if isinstance(node, And):
@@ -42,6 +46,8 @@ class _Compiler:
             return sa.not_(self.node(node.item))
         if node.target.kind == "newsletter":
             return self.newsletter(node)
+        if node.target.computed == "rfm_segment":
+            return self.rfm_segment(node)
         if isinstance(node, IsNull):
             value = self.value(node.target)
             return value.is_not(None) if node.negated else value.is_(None)
@@ -147,6 +153,24 @@ class _Compiler:
         each = sa.func.json_each(tags).table_valued("value")
         return sa.exists(sa.select(sa.literal(1)).select_from(each).where(each.c.value == value))
 
+    def rfm_segment(self, node: Node) -> sa.ColumnElement[bool]:
+        """`customer.id IN (SELECT id FROM <the /analytics/rfm statement> WHERE segment ...)`: the
+        organization's buyers scored once, as of the query's now; the names are bound parameters."""
+        if self.org_id is None or self.now is None:
+            raise ValueError("rfm_segment compiles only for one organization at one moment (org_id, now)")
+        scored = rfm.rfm_scored(self.org_id, self.now)
+        if isinstance(node, IsNull):
+            found = customer.c.id.in_(sa.select(scored.c.id))
+            return found if node.negated else sa.not_(found)
+        if isinstance(node, Compare):
+            name = sa.bindparam(None, node.value, type_=sa.String())
+            found = customer.c.id.in_(sa.select(scored.c.id).where(scored.c.segment == name))
+            return sa.not_(found) if node.op == "!=" else found
+        assert isinstance(node, In)
+        names = [sa.bindparam(None, value, type_=sa.String()) for value in node.values]
+        found = customer.c.id.in_(sa.select(scored.c.id).where(scored.c.segment.in_(names)))
+        return sa.not_(found) if node.negated else found
+
     def newsletter(self, node: Node) -> sa.ColumnElement[bool]:
         if isinstance(node, Compare):
             found = self.status_is(node.value)
@@ -175,6 +199,9 @@ class _Compiler:
         )
 
 
-def where_clause(node: Node, dialect: str) -> sa.ColumnElement[bool]:
-    """The tree as one WHERE clause over `customer` for this dialect (`sqlite` or `postgresql`)."""
-    return _Compiler(dialect).node(node)
+def where_clause(
+    node: Node, dialect: str, *, org_id: uuid.UUID | None = None, now: datetime | None = None
+) -> sa.ColumnElement[bool]:
+    """The tree as one WHERE clause over `customer` for this dialect (`sqlite` or `postgresql`);
+    `rfm_segment` needs the organization and the moment it is scored at."""
+    return _Compiler(dialect, org_id, now).node(node)

@@ -7,10 +7,11 @@ The semantics are those of `language`: every predicate true or false, empty fiel
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
+from patron.analytics import rules
 from patron.segments.language import And, Between, Compare, Has, In, IsNull, Node, Not, Or, Target
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -29,6 +30,8 @@ def _custom(target: Target, value: Any) -> Any:
 def _value(target: Target, customer: Mapping[str, Any]) -> Any:
     if target.kind == "newsletter":
         return customer["newsletter_status"]
+    if target.computed == "rfm_segment":
+        return customer["rfm_segment"]
     if target.computed == "average_order_value":
         count = customer["orders_count"]
         return customer["total_spent"] // count if count > 0 else None
@@ -41,6 +44,18 @@ def _value(target: Target, customer: Mapping[str, Any]) -> Any:
 def _operand(target: Target, value: Any) -> Any:
     # A custom date is stored as its ISO text, compared so.
     return value.isoformat() if target.custom_key is not None and isinstance(value, date) else value
+
+
+def with_rfm_segments(customers: Sequence[Mapping[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """The customers with their `rfm_segment` (None without orders), scored among the live ones by
+    the rules /analytics/rfm uses (analytics.rules.rfm_segments)."""
+    buyers = [
+        rules.Buyer(c["id"], c["last_order_at"], c["orders_count"], c["total_spent"])
+        for c in customers
+        if c.get("deleted_at") is None and c["orders_count"] > 0 and c["last_order_at"] is not None
+    ]
+    segments = rules.rfm_segments(buyers, now)
+    return [{**c, "rfm_segment": segments.get(c["id"])} for c in customers]
 
 
 def matches(node: Node, customer: Mapping[str, Any]) -> bool:

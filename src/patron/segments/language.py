@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from patron.analytics.rules import SEGMENTS as RFM_SEGMENTS
 from patron.customers.query import FIELDS as LIST_FIELDS
 from patron.identity.schemas import CustomFieldDefinition
 from patron.kernel.errors import ValidationFailed
@@ -89,12 +90,14 @@ def _builtin_fields() -> dict[str, Target]:
         fields[name] = _column(name, "datetime", True, name)
     fields["average_order_value"] = Target("average_order_value", "int", True, computed="average_order_value")
     fields["newsletter_status"] = Target("newsletter_status", "newsletter", False, choices=NEWSLETTER_STATUSES)
+    # The customer's RFM segment as of now (patron.analytics, SPEC §13.6); empty without orders.
+    fields["rfm_segment"] = Target("rfm_segment", "enum", True, computed="rfm_segment", choices=RFM_SEGMENTS)
     return fields
 
 
 # Computed fields: average_order_value is total_spent // orders_count (minor units, rounded down),
-# empty for a customer without paid orders.
-COMPUTED = ("average_order_value",)
+# empty for a customer without paid orders; rfm_segment is the segment of /analytics/rfm.
+COMPUTED = ("average_order_value", "rfm_segment")
 BUILTIN_FIELDS: dict[str, Target] = _builtin_fields()
 _CUSTOM_KINDS = {"string": "text", "integer": "int", "number": "number", "boolean": "bool", "date": "date"}
 CUSTOM_PREFIX = "custom."

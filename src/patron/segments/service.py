@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -20,10 +21,13 @@ from patron.segments.schemas import SegmentPreviewRead
 PREVIEW_SIZE = 10
 
 
-def compile_query(conn: Connection, settings: OrganizationSettings, query: str, *, now: datetime) -> Any:
-    """The query's WHERE clause for this connection's database (ValidationFailed if it is invalid)."""
+def compile_query(
+    conn: Connection, settings: OrganizationSettings, query: str, *, now: datetime, org_id: uuid.UUID | None = None
+) -> Any:
+    """The query's WHERE clause for this connection's database (ValidationFailed if it is invalid);
+    `org_id` is needed when the query names `rfm_segment`."""
     tree = language.parse(query, language.fields_of(settings.custom_fields), now=now)
-    return compiler.where_clause(tree, conn.dialect.name)
+    return compiler.where_clause(tree, conn.dialect.name, org_id=org_id, now=now)
 
 
 def matching(conn: Connection, principal: Principal, where: sa.ColumnElement[bool]) -> sa.Select[Any]:
@@ -49,7 +53,7 @@ def preview(
     uow: UnitOfWork, *, principal: Principal, settings: OrganizationSettings, query: str, now: datetime | None = None
 ) -> SegmentPreviewRead:
     """How many live customers of the organization the query selects, and the first 10 of them."""
-    where = compile_query(uow.conn, settings, query, now=now or clock.now())
+    where = compile_query(uow.conn, settings, query, now=now or clock.now(), org_id=principal.org_id)
     return SegmentPreviewRead(
         count=count(uow.conn, principal, where), items=first(uow.conn, principal, where, PREVIEW_SIZE)
     )

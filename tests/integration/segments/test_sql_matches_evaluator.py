@@ -220,13 +220,14 @@ def test_sql_selects_what_the_evaluator_selects(database: Database, customers: A
         _ORG[dialect] = _org(database)
     org_id = _ORG[dialect]
     tree = language.parse(query, FIELDS, now=NOW)
+    scored = evaluator.with_rfm_segments(customers, NOW)
     expected = {
         c["id"]
-        for c in customers
+        for c in scored
         if c["deleted_at"] is None and evaluator.matches(tree, {**c, "newsletter_status": _nearest(c["subscriptions"])})
     }
     rows, subscriptions = _rows(org_id, customers)
-    where = compiler.where_clause(tree, dialect)
+    where = compiler.where_clause(tree, dialect, org_id=org_id, now=NOW)
     with database.engine.connect() as conn:
         transaction = conn.begin()
         try:
