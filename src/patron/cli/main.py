@@ -44,6 +44,8 @@ app.add_typer(staff_app, name="staff")
 app.add_typer(customer_app, name="customer")
 segment_app = typer.Typer(help="Segments: saved customer queries.", no_args_is_help=True)
 app.add_typer(segment_app, name="segment")
+analytics_app = typer.Typer(help="Analytics: RFM, lifetime value, retention, churn risk, growth.", no_args_is_help=True)
+app.add_typer(analytics_app, name="analytics")
 
 DEMO_KEY_FILE = Path(".patron-demo-key")
 
@@ -412,6 +414,23 @@ def segment_preview(
     with _database(Settings.from_env()) as database:
         try:
             show_preview(database, slug=org, query=query)
+        except NotFound:
+            fail(ValidationFailed.single("org", Message("organization.slug_unknown", slug=repr(org))), exit_code=2)
+        except ValidationFailed as exc:
+            fail(exc, exit_code=2)
+
+
+@analytics_app.command("rfm")
+def analytics_rfm(
+    org: Annotated[str, typer.Option(help="Organization slug")],
+    as_of: Annotated[str | None, typer.Option(help="ISO date or date-time; default now")] = None,
+) -> None:
+    """Print the R/F grid with each cell's customers and segment, and the segment totals (as GET /analytics/rfm)."""
+    from patron.cli.analytics import show_rfm
+
+    with _database(Settings.from_env()) as database:
+        try:
+            show_rfm(database, slug=org, as_of=as_of)
         except NotFound:
             fail(ValidationFailed.single("org", Message("organization.slug_unknown", slug=repr(org))), exit_code=2)
         except ValidationFailed as exc:
