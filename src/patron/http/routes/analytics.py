@@ -22,7 +22,7 @@ AsOf = Annotated[
     Parameter(max_length=40, description="an ISO datetime or date (its end of day, UTC); default now"),
 ]
 Period = Annotated[str, Parameter(max_length=10, description="`month` or `week`")]
-Periods = Annotated[int, Parameter(description="how many periods, 1-36")]
+Periods = Annotated[int, Parameter(ge=1, le=36, description="how many periods, 1-36")]
 Segment = Annotated[str | None, Parameter(max_length=40, description="one of the eleven RFM segment names")]
 
 
