@@ -35,13 +35,15 @@ typecheck:
 
 ## Benchmark (not part of `make test`): 1,000,000 customers, then 100,000 rows imported into an
 ## organization of 100,000, then in an organization of 100,000 the access export and erasure,
-## duplicates and merges; bench-quick: 100,000 customers, 20,000 rows into 20,000, the rest at 20,000.
+## duplicates and merges, then segments and analytics over 10 x 100,000 customers with ~3,000,000 paid
+## orders; bench-quick: 100,000 customers, 20,000 rows into 20,000, the rest at 20,000, segments at 10 x 10,000.
 bench: install bench-tools
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/privacy.py
 	$(BIN)/python bench/duplicates.py
 	$(BIN)/python bench/merging.py
+	$(BIN)/python bench/segments.py
 
 bench-quick: install bench-tools
 	$(BIN)/python bench/run.py --quick
@@ -49,6 +51,7 @@ bench-quick: install bench-tools
 	$(BIN)/python bench/privacy.py --quick
 	$(BIN)/python bench/duplicates.py --quick
 	$(BIN)/python bench/merging.py --quick
+	$(BIN)/python bench/segments.py --quick
 
 # The load comes from wrk (Debian's package), installed here when missing and we may; without
 # it bench/run.py falls back to its own async httpx client, which costs more CPU than the server.
