@@ -21,8 +21,6 @@ import os
 import platform
 import random
 import secrets
-import signal
-import subprocess
 import threading
 import time
 import uuid
@@ -36,10 +34,10 @@ from run import (
     _pct,
     database_url,
     drop_database,
-    free_port,
     fresh_database,
     patron,
     seed,
+    serving,
 )
 
 from patron.db.engine import create_engine
@@ -138,42 +136,27 @@ def run_backend(backend: str, *, rows: int, existing: int) -> dict[str, Any]:
     database.dispose()
     key = created.owner_api_key
     content = import_file(rows)
-    port = free_port()
-    server = patron("serve", "--port", str(port), env=env)
     results: dict[str, Any] = {"backend": backend, "rows": rows, "existing": existing, "floor_bulk_insert": bulk_rate}
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            for _ in range(200):
-                try:
-                    if client.get("/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            print(f"[{backend}] dry run, import, re-import of {rows:,} rows ...", flush=True)
-            results["dry_run"] = _run_job(client, key, content, dry_run="true")
-            done = threading.Event()
-            latencies: list[float] = []
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as other:
-                creator = threading.Thread(target=lambda: latencies.extend(_creates_while(other, key, done)))
-                creator.start()
-                try:
-                    results["import"] = _run_job(client, key, content)
-                finally:
-                    done.set()
-                    creator.join()
-            results["creates_during_import"] = {
-                "count": len(latencies),
-                "p50_ms": _pct(latencies, 50),
-                "p99_ms": _pct(latencies, 99),
-                "max_ms": max(latencies, default=0) * 1000,
-            }
-            results["reimport"] = _run_job(client, key, content)
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    with serving(env) as client:
+        print(f"[{backend}] dry run, import, re-import of {rows:,} rows ...", flush=True)
+        results["dry_run"] = _run_job(client, key, content, dry_run="true")
+        done = threading.Event()
+        latencies: list[float] = []
+        with httpx.Client(base_url=client.base_url, timeout=60) as other:
+            creator = threading.Thread(target=lambda: latencies.extend(_creates_while(other, key, done)))
+            creator.start()
+            try:
+                results["import"] = _run_job(client, key, content)
+            finally:
+                done.set()
+                creator.join()
+        results["creates_during_import"] = {
+            "count": len(latencies),
+            "p50_ms": _pct(latencies, 50),
+            "p99_ms": _pct(latencies, 99),
+            "max_ms": max(latencies, default=0) * 1000,
+        }
+        results["reimport"] = _run_job(client, key, content)
     drop_database(backend)
     return results
 

@@ -22,15 +22,13 @@ import argparse
 import json
 import os
 import secrets
-import signal
-import subprocess
 import time
 import uuid
 from typing import Any
 
 import httpx
 import sqlalchemy as sa
-from run import ROOT, _pct, database_url, drop_database, free_port, fresh_database, patron, seed, write_results
+from run import ROOT, _pct, database_url, drop_database, fresh_database, seed, serving, write_results
 
 from patron import wiring
 from patron.db import migrate
@@ -182,17 +180,9 @@ def run_backend(backend: str, *, customers: int) -> dict[str, Any]:
         "PATRON_INQUIRY_RATE_LIMIT": "100000/hour",
         "PATRON_NEWSLETTER_RATE_LIMIT": "100000/hour",
     }
-    port = free_port()
-    server = patron("serve", "--port", str(port), env=env)
     result: dict[str, Any] = {"backend": backend, "customers": customers, "history_customers": HISTORY_CUSTOMERS}
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            for _ in range(300):
-                try:
-                    if client.get("/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+        with serving(env) as client:
             shop = Shop(client, created.owner_api_key, "bench")
             loyalty = {"enabled": True, "earn_amount": 10_000, "earn_points": 1, "tiers": {"member": 0}}
             shop.call("PATCH", "/organization", {"loyalty": loyalty})
@@ -216,11 +206,6 @@ def run_backend(backend: str, *, customers: int) -> dict[str, Any]:
         result["floor_healthz_ms"] = {"p50": _pct(health, 50)}
         result["full_scans"] = explain(database, org_id, uuid.UUID(probe_export), uuid.UUID(probe_erase))
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
         database.dispose()
     drop_database(backend, WORK, PG_DATABASE)
     return result

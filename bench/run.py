@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,29 @@ def drop_database(backend: str, work: Path = WORK, name: str = PG_DATABASE) -> N
 def patron(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     executable = Path(sys.executable).with_name("patron")
     return subprocess.Popen([str(executable), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], *, timeout: float = 60) -> Iterator[httpx.Client]:
+    """`patron serve` on a free port with this environment, answering /healthz; a client of it.
+    The server is stopped (SIGINT, then killed after 30 s) when the block ends."""
+    port = free_port()
+    server = patron("serve", "--port", str(port), env=env)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=timeout) as client:
+            for _ in range(300):
+                try:
+                    if client.get("/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            yield client
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 # --------------------------------------------------------------------------- seeding

@@ -23,8 +23,6 @@ import argparse
 import logging
 import os
 import secrets
-import signal
-import subprocess
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -33,7 +31,7 @@ import httpx
 import order_seeding
 import sqlalchemy as sa
 from litestar.testing import TestClient
-from run import ROOT, _pct, database_url, drop_database, free_port, fresh_database, patron, seed, write_results
+from run import ROOT, _pct, database_url, drop_database, fresh_database, seed, serving, write_results
 
 from patron import wiring
 from patron.app import create_app
@@ -170,25 +168,10 @@ def run_backend(backend: str, *, orgs: int, per_org: int, rounds: int) -> dict[s
         "PATRON_SECRET_KEY": os.environ.get("PATRON_SECRET_KEY") or secrets.token_urlsafe(32),
         "PATRON_EMBEDDED_WORKER": "false",
     }
-    port = free_port()
-    server = patron("serve", "--port", str(port), env=env)
     headers = {"Authorization": f"Bearer {first.owner_api_key}"}
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
-            for _ in range(300):
-                try:
-                    if client.get("/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            print(f"[{backend}] measuring ...", flush=True)
-            result.update(measure(client, headers, customer_ids, rounds))
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    with serving(env, timeout=120) as client:
+        print(f"[{backend}] measuring ...", flush=True)
+        result.update(measure(client, headers, customer_ids, rounds))
     try:
         result["plans"] = explain(database, url, first.owner_api_key)
     finally:
