@@ -31,6 +31,7 @@ from patron.merging import events as merging
 from patron.newsletter import events as newsletter
 from patron.orders import events as orders
 from patron.privacy import events as privacy
+from patron.segments import events as segments
 
 # In the order the documentation lists them.
 REGISTRY: dict[str, type[DomainEvent]] = registry(
@@ -50,6 +51,7 @@ REGISTRY: dict[str, type[DomainEvent]] = registry(
     identity.EVENTS,
     imports.EVENTS,
     duplicates.EVENTS,
+    segments.EVENTS,
     delivery.EVENTS,
 )
 # What webhooks and `GET /events?type=` may name (patterns are checked against these).

@@ -243,6 +243,12 @@ MATRIX = [
     Row("GET", "/analytics/growth", CRM_READ, query={"as_of": "2026-12-01"}),
     # segments
     Row("POST", "/segments/preview", CRM_READ, lambda r: {"query": "tier = 'pro' or tags has 'vip'"}),
+    Row("POST", "/segments", MARKETING, lambda r: {"name": unique("seg"), "query": "tags has 'vip'"}),
+    Row("GET", "/segments", CRM_READ),
+    Row("GET", "/segments/{segment_id:str}", CRM_READ),
+    Row("PATCH", "/segments/{segment_id:str}", MARKETING, lambda r: {"description": "VIPs"}),
+    Row("DELETE", "/segments/{segment_id:str}", MARKETING),
+    Row("GET", "/segments/{segment_id:str}/customers", CRM_READ),
 ]
 
 # Routes under /api/v1 that no staff key opens: anyone may call them, or the platform admin token.
@@ -413,6 +419,10 @@ class Records:
     def _make_import_id(self) -> str:
         files = {"file": ("c.csv", b"email,first_name\r\nnot-an-email,X\r\n", "text/csv")}
         return str(self._ok(self.org.post("/imports", files=files), 202)["id"])
+
+    def _make_segment_id(self) -> str:
+        body = {"name": unique("segment"), "query": "tier = 'pro'"}
+        return str(self._ok(self.org.post("/segments", json=body))["id"])
 
     def _make_webhook_id(self) -> str:
         return str(self._ok(self.org.post("/webhooks", json=WEBHOOK))["webhook"]["id"])

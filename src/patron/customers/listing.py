@@ -17,9 +17,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BindParameter
 
-from patron.customers.query import Condition, Field, ListQuery, SortKey
+from patron.customers.query import Condition, Field, ListQuery, Restriction, SortKey
 from patron.customers.repository import ORG, READ, customer, documents, live
 from patron.customers.schemas import CustomerRead
 from patron.db import shapes
@@ -203,6 +204,8 @@ def _matching(conn: Connection, template: ListQuery, *, walk_list_order: bool = 
     stmt = live(ORG)
     if template.conditions:
         stmt = stmt.where(*(_condition(conn, c) for c in template.conditions))
+    if template.restriction is not None:
+        stmt = stmt.where(template.restriction.clause)
     if template.terms:
         stmt = stmt.where(_search(conn, template.terms, walk_list_order=walk_list_order))
     return stmt
@@ -237,7 +240,9 @@ def _shape(conn: Connection, query: ListQuery) -> tuple[Any, ...]:
     )
     after = None if query.after is None else tuple(value is None for value in query.after)
     terms = len(query.terms) if _is_postgres(conn) else bool(query.terms)
-    return (conn.dialect.name, conditions, tuple((k.field.name, k.descending) for k in query.sort), after, terms)
+    restriction = None if query.restriction is None else query.restriction.shape
+    sort = tuple((k.field.name, k.descending) for k in query.sort)
+    return (conn.dialect.name, conditions, sort, after, terms, restriction)
 
 
 def _template(conn: Connection, query: ListQuery) -> ListQuery:
@@ -281,7 +286,43 @@ def _values(conn: Connection, org_id: uuid.UUID, query: ListQuery) -> dict[str, 
             values.update((f"t{k}", f"% {term}%") for k, term in enumerate(query.terms))
         else:
             values["t0"] = _fts_match_text(org_id, query.terms)
+    if query.restriction is not None:
+        values.update(query.restriction.values)
     return values
+
+
+def restriction(conn: Connection, name: str, clause: sa.ColumnElement[bool]) -> Restriction:
+    """A WHERE clause over `customer` (its values bound in it, as `patron.segments.compiler` builds
+    one) as a restriction of the list: its parameters renamed `s0`, `s1`, ... in the order they
+    appear, their values kept beside it, so that the list's statement is built once per shape
+    (the clause's SQL and parameter types) and run with each request's values (a relative date
+    is another value every day)."""
+    values: dict[str, Any] = {}
+    types: list[str] = []
+    renamed: dict[int, BindParameter[Any]] = {}
+
+    def rename(element: Any, **kw: Any) -> Any:
+        if not isinstance(element, BindParameter):
+            return None
+        if element.expanding:
+            # An `in` list of values (one parameter expanded when run): one parameter each here,
+            # since a cached statement runs as compiled.
+            return sa.tuple_(*(parameter(element.type, value) for value in element.effective_value or ()))
+        found = renamed.get(id(element))
+        if found is None:
+            found = renamed[id(element)] = parameter(element.type, element.effective_value)
+        return found
+
+    def parameter(type_: Any, value: Any) -> BindParameter[Any]:
+        key = f"s{len(values)}"
+        values[key] = value
+        bind = sa.bindparam(key, type_=type_)
+        types.append(type(type_).__name__)
+        return bind
+
+    named = visitors.replacement_traverse(clause, {}, rename)
+    sql = str(named.compile(dialect=conn.dialect))
+    return Restriction(name=name, clause=named, shape=(sql, tuple(types)), values=values)
 
 
 def _page(
@@ -366,7 +407,7 @@ def _sqlite_search_page_and_total(
     matches = _fts_count(conn, org_id, query.terms, up_to=max(_SORT_MATCHES_UP_TO, count_cap(query)) + 1)
     walk = matches > _SORT_MATCHES_UP_TO and query.sort[0].field.name == "created_at"
     rows = list_page(conn, org_id, query, walk_list_order=walk)
-    if not query.conditions:
+    if not query.conditions and query.restriction is None:
         return rows, matches
     if query.offset == 0 and query.after is None and len(rows) <= query.limit:
         return rows, len(rows)

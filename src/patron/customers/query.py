@@ -6,10 +6,11 @@ naming the parameter). The repository turns a ListQuery into SQL with bound valu
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, get_args
@@ -103,6 +104,18 @@ class SortKey:
 
 
 @dataclass(frozen=True, slots=True)
+class Restriction:
+    """One more condition of the list from outside its parameters (a saved segment's query):
+    a WHERE clause over `customer` whose parameters are named `s0`, `s1`, ... and given in
+    `values` (`listing.restriction` builds it), so the list's statements stay cached by shape."""
+
+    name: str  # what a cursor is bound to (`segment:<id>`)
+    clause: Any  # sa.ColumnElement[bool]; this module stays free of SQLAlchemy
+    shape: Hashable  # the clause's SQL and parameter types: equal shapes share a statement
+    values: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class ListQuery:
     conditions: tuple[Condition, ...]
     sort: tuple[SortKey, ...]  # always ends with id, so the order is total
@@ -110,12 +123,26 @@ class ListQuery:
     limit: int
     offset: int
     after: tuple[Any, ...] | None  # the sort-key values of the row a cursor points past
+    restriction: Restriction | None = None
 
     def cursor_after(self, row: Mapping[Any, Any]) -> str:
         """An opaque cursor to the rows after `row` in this query's order (the shared cursor of
-        `patron.kernel.pagination`, bound to the filters, sort and search)."""
+        `patron.kernel.pagination`, bound to the filters, restriction, sort and search)."""
         values = [row[key.field.column] for key in self.sort]
-        return _keyset(self.sort).cursor(values, filters=_fingerprint(self.conditions, self.sort, self.terms))
+        return _keyset(self.sort).cursor(values, filters=self.fingerprint())
+
+    def fingerprint(self) -> str:
+        restricted = None if self.restriction is None else self.restriction.name
+        return _fingerprint(self.conditions, self.sort, self.terms, restricted)
+
+    def restricted(self, restriction: Restriction, *, cursor: str | None) -> ListQuery:
+        """The query restricted further, its cursor (if any) read again as one of the restricted list."""
+        query = dataclasses.replace(self, restriction=restriction, after=None)
+        if cursor:
+            if self.offset:
+                raise ValidationFailed.single("offset", Message("cursor.with_offset"))
+            query = dataclasses.replace(query, after=_keyset(self.sort).read(cursor, filters=query.fingerprint()))
+        return query
 
 
 _OP_PREFIX = re.compile(r"^([a-z]+)\|(.*)$", re.DOTALL)
@@ -253,16 +280,19 @@ def parse_sort(raw: str | None) -> tuple[SortKey, ...]:
     return (*keys, SortKey(ID_FIELD, keys[-1].descending))
 
 
-def _fingerprint(conditions: Iterable[Condition], sort: Iterable[SortKey], terms: Iterable[str]) -> str:
-    """What a cursor is bound to: the same filters, sort and search."""
-    spec = msgspec.json.encode(
-        [
-            sorted([c.field.name, c.op, msgspec.to_builtins(c.value)] for c in conditions),
-            [[k.field.name, k.descending] for k in sort],
-            list(terms),
-        ]
-    )
-    return hashlib.sha256(spec).hexdigest()[:16]
+def _fingerprint(
+    conditions: Iterable[Condition], sort: Iterable[SortKey], terms: Iterable[str], restricted: str | None = None
+) -> str:
+    """What a cursor is bound to: the same filters, sort and search (and segment)."""
+    spec: list[Any] = [
+        sorted([c.field.name, c.op, msgspec.to_builtins(c.value)] for c in conditions),
+        [[k.field.name, k.descending] for k in sort],
+        list(terms),
+    ]
+    if restricted is not None:
+        # Appended only when there is one, so the cursors of unrestricted lists stay as they were.
+        spec.append(restricted)
+    return hashlib.sha256(msgspec.json.encode(spec)).hexdigest()[:16]
 
 
 # A cursor value's type by the field's kind (None where the field is nullable).

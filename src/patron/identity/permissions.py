@@ -135,7 +135,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 EVENT_TYPES: dict[Role, tuple[str, ...] | None] = {
     Role.OWNER: None,
     Role.CASHIER: (),
-    Role.MARKETING: ("customer.", "subscriber."),
+    Role.MARKETING: ("customer.", "subscriber.", "segment."),
     Role.SALES: ("customer.", "inquiry."),
 }
 

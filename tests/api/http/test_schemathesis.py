@@ -42,9 +42,12 @@ SEED = 12
 # schema-valid data (positive_data_acceptance expects it too); any other status is still checked.
 ANSWERS_422_TO_VALID_DATA = {
     "GET /api/v1/events": "a `type` pattern must name an event type there is (docs/events.md)",
-    "GET /api/v1/customers": "a sort field may be named once",
+    "GET /api/v1/customers": "a sort field may be named once; `segment_id` must be a segment of the organization",
     "POST /api/v1/imports": "the file must be a readable UTF-8 CSV or XLSX with a header; match_on keys each once",
     "POST /api/v1/segments/preview": "the query must be a query of the segment language",
+    "POST /api/v1/segments": "the query must be a query of the segment language",
+    "PATCH /api/v1/segments/{segment_id}": "the query must be a query of the segment language",
+    "GET /api/v1/segments/{segment_id}/customers": "as GET /customers",
     "GET /api/v1/analytics/rfm": "`as_of` must be an ISO date or date-time",
     "GET /api/v1/analytics/rfm/customers": "`as_of` must be an ISO date or date-time",
     "GET /api/v1/analytics/clv": "`as_of` must be an ISO date or date-time",
@@ -87,7 +90,8 @@ ANSWERS_422_TO_VALID_DATA = {
     "PATCH /api/v1/webhooks/{webhook_id}": "as POST /webhooks",
     "POST /api/v1/staff": "emails are checked with email-validator",
     "PATCH /api/v1/staff/{staff_id}": "the last owner cannot be demoted",
-    "GET /api/v1/exports/customers.csv": "columns must be customer fields or defined custom fields, each once",
+    "GET /api/v1/exports/customers.csv": "columns must be customer fields or defined custom fields, each once; "
+    "`segment_id` must be a segment of the organization",
     "GET /api/v1/exports/customers.xlsx": "as GET /exports/customers.csv",
     "POST /api/v1/duplicates/dismiss": "`customer_ids` must be two different customers of the organization",
 }

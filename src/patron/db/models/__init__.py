@@ -17,6 +17,7 @@ from patron.db.models.organization import Organization, OrgCounter
 from patron.db.models.outbox import OutboxEvent
 from patron.db.models.outbox_cursor import OutboxCursor
 from patron.db.models.privacy import DuplicateDismissal, MergeJournal
+from patron.db.models.segments import Segment
 from patron.db.models.webhook import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "OutboxEvent",
     "Pipeline",
     "PipelineStage",
+    "Segment",
     "StaffUser",
     "Webhook",
     "WebhookAttempt",
@@ -94,6 +96,7 @@ TENANT_OWNED = [
     OutboxEvent,
     Pipeline,
     PipelineStage,
+    Segment,
     StaffUser,
     Webhook,
     WebhookAttempt,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
 from litestar import Request, Response
@@ -30,6 +31,7 @@ from patron.http.routing import delete, get, patch, post
 from patron.identity.permissions import Permission
 from patron.kernel.errors import ValidationFailed
 from patron.kernel.messages import Message
+from patron.segments import service as segments
 
 READ = requires(Permission.CUSTOMERS_READ)
 CREATE = requires(Permission.CUSTOMERS_CREATE)
@@ -168,6 +170,16 @@ async def create_customers_batch(data: CustomerBatchCreate, ctx: RequestContext)
     return await ctx.run_idempotent(data, produce)
 
 
+# A saved segment's id: the list (or export) is restricted to the segment's customers.
+SegmentId = Annotated[
+    str | None,
+    Parameter(
+        pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        description="only the customers of this saved segment (`GET /segments`); an unknown id answers 422",
+    ),
+]
+
+
 @get(
     "/customers",
     opt={**READ, OPENAPI_PARAMETERS: [FILTER_PARAMETER]},
@@ -182,15 +194,31 @@ async def list_customers(
     sort: Sort = None,
     q: Search = None,
     cursor: Annotated[str | None, Parameter(max_length=2000, description="`next_cursor` of the previous page")] = None,
+    segment_id: SegmentId = None,
 ) -> CustomerPage:
     """Filters are `filter[<field>]=<op>|<value>` (op `eq` by default; `like`, `lt`, `lte`, `gt`, `gte`,
     `in` with a comma list, `null` with true/false, `has` for tags), combined with AND; a value
     without an operator that contains `*` is a `like` pattern (`filter[last_name]=Ngu*`).
+    `segment_id` restricts the list to a saved segment's customers (its query as of now).
     A bad field, operator, value or cursor answers 422 naming the parameter."""
+    if segment_id is None:
+        query = parse_list_query(
+            filters=filter_parameters(request), sort=sort, q=q, limit=limit, offset=offset, cursor=cursor
+        )
+        return await ctx.run(customers.list_customers, principal=ctx.principal, query=query)
+    # The cursor is read once the segment is known: it is bound to the restricted list.
     query = parse_list_query(
-        filters=filter_parameters(request), sort=sort, q=q, limit=limit, offset=offset, cursor=cursor
+        filters=filter_parameters(request), sort=sort, q=q, limit=limit, offset=offset, cursor=None
     )
-    return await ctx.run(customers.list_customers, principal=ctx.principal, query=query)
+    return await ctx.run(
+        segments.list_customers,
+        principal=ctx.principal,
+        settings=ctx.org_settings,
+        segment_id=uuid.UUID(segment_id),
+        query=query,
+        cursor=cursor,
+        given_as="segment_id",
+    )
 
 
 @get("/customers/by-email/{email:str}", opt=READ, tags=TAGS, summary="Find a customer by email, any letter case")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,15 +16,17 @@ from litestar.params import Parameter
 from litestar.response import Stream
 
 from patron.customers.query import parse as parse_list_query
+from patron.db.uow import UnitOfWork
 from patron.exports import service as exports
 from patron.exports import writers
 from patron.exports.columns import MAX_COLUMNS_LENGTH
 from patron.http.deps import RequestContext
 from patron.http.guards import requires
 from patron.http.openapi import OPENAPI_PARAMETERS
-from patron.http.routes.customers import FILTER_PARAMETER, Search, Sort, filter_parameters
+from patron.http.routes.customers import FILTER_PARAMETER, Search, SegmentId, Sort, filter_parameters
 from patron.http.routing import get
 from patron.identity.permissions import Permission
+from patron.segments import service as segments
 
 READ = requires(Permission.EXPORTS_READ)
 TAGS = ["exports"]
@@ -49,8 +52,8 @@ Consent = Annotated[
         examples=[Example(value="newsletter")],
     ),
 ]
-_DESCRIPTION = """Takes the filters, `q` and `sort` of `GET /customers` (no paging: every matching customer),
-`columns` and `consent`. A bad parameter answers 422 naming it, before anything is sent."""
+_DESCRIPTION = """Takes the filters, `q`, `sort` and `segment_id` of `GET /customers` (no paging: every
+matching customer), `columns` and `consent`. A bad parameter answers 422 naming it, before anything is sent."""
 
 
 async def _export(
@@ -60,16 +63,27 @@ async def _export(
     q: str | None,
     columns: str | None,
     consent: str | None,
+    segment_id: str | None,
 ) -> exports.Export:
     query = parse_list_query(filters=filter_parameters(request), sort=sort, q=q, limit=1, offset=0, cursor=None)
-    return await ctx.run(
-        exports.prepare_export,
-        principal=ctx.principal,
-        settings=ctx.org_settings,
-        query=query,
-        columns=columns,
-        consent=consent,
-    )
+
+    def prepare(uow: UnitOfWork) -> exports.Export:
+        chosen = query
+        if segment_id is not None:
+            chosen = segments.restrict(
+                uow,
+                principal=ctx.principal,
+                settings=ctx.org_settings,
+                segment_id=uuid.UUID(segment_id),
+                query=query,
+                cursor=None,
+                given_as="segment_id",
+            )
+        return exports.prepare_export(
+            uow, principal=ctx.principal, settings=ctx.org_settings, query=chosen, columns=columns, consent=consent
+        )
+
+    return await ctx.run(prepare)
 
 
 def _disposition(filename: str) -> dict[str, str]:
@@ -95,9 +109,10 @@ async def export_customers_csv(
     q: Search = None,
     columns: Columns = None,
     consent: Consent = None,
+    segment_id: SegmentId = None,
 ) -> Stream:
     """UTF-8 CSV with a header row, streamed as the customers are read; `POST /imports` reads it back."""
-    export = await _export(request, ctx, sort, q, columns, consent)
+    export = await _export(request, ctx, sort, q, columns, consent, segment_id)
     rows = exports.export_rows(ctx.database, actor=ctx.actor, principal=ctx.principal, export=export)
     return Stream(
         writers.csv_chunks(export.columns, rows),
@@ -128,9 +143,10 @@ async def export_customers_xlsx(
     q: Search = None,
     columns: Columns = None,
     consent: Consent = None,
+    segment_id: SegmentId = None,
 ) -> Stream:
     """One sheet `customers`, written to a temporary file and streamed from it (then deleted)."""
-    export = await _export(request, ctx, sort, q, columns, consent)
+    export = await _export(request, ctx, sort, q, columns, consent, segment_id)
     rows = exports.export_rows(ctx.database, actor=ctx.actor, principal=ctx.principal, export=export)
 
     async def content() -> AsyncIterator[bytes]:
