@@ -4,6 +4,7 @@ newsletter consents, each starting from the organization's rows."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -118,53 +119,102 @@ def _paid(org_id: uuid.UUID, currency: str, as_of: datetime) -> list[Any]:
     ]
 
 
-def cohort_orders(
-    conn: Connection, org_id: uuid.UUID, currency: str, as_of: datetime, since: datetime
-) -> list[tuple[uuid.UUID, datetime, datetime]]:
-    """(customer_id, first paid order's placed_at, placed_at) of every paid order of the live customers
-    whose first paid order was placed in [since, as_of]."""
-    firsts = (
-        sa.select(order.c.customer_id, sa.func.min(order.c.placed_at).label("first_at"))
-        .where(*_paid(org_id, currency, as_of), order.c.customer_id.is_not(None))
-        .group_by(order.c.customer_id)
-        .having(sa.func.min(order.c.placed_at) >= since)
-        .subquery("firsts")
-    )
-    stmt = (
-        sa.select(order.c.customer_id, firsts.c.first_at, order.c.placed_at)
-        .join(firsts, firsts.c.customer_id == order.c.customer_id)
-        .join(customer, sa.and_(customer.c.org_id == order.c.org_id, customer.c.id == order.c.customer_id))
-        .where(*_paid(org_id, currency, as_of), customer.c.deleted_at.is_(None))
-    )
-    return [(customer_id, first_at, placed_at) for customer_id, first_at, placed_at in conn.execute(stmt)]
+def _period(column: Any, bounds: Sequence[datetime]) -> Any:
+    """The index of the period holding the column's value: `bounds` are the periods' starts (UTC,
+    oldest first), and a value before the first is the caller's to exclude. Comparing with the
+    bounds, computed in the organization's time zone beforehand, buckets by local months or weeks
+    on either database without its date functions."""
+    whens = [(column < sa.bindparam(None, bound, type_=column.type), k) for k, bound in enumerate(bounds[1:])]
+    return sa.case(*whens, else_=len(bounds) - 1) if whens else sa.literal(0)
 
 
-def new_customers(conn: Connection, org_id: uuid.UUID, since: datetime, as_of: datetime) -> list[datetime]:
-    stmt = sa.select(customer.c.created_at).where(
+def _window(column: Any, bounds: Sequence[datetime], as_of: datetime) -> list[Any]:
+    return [
+        column >= sa.bindparam(None, bounds[0], type_=column.type),
+        column <= sa.bindparam(None, as_of, type_=column.type),
+    ]
+
+
+def _buyers_since(org_id: uuid.UUID, bounds: Sequence[datetime], as_of: datetime) -> list[Any]:
+    """Live customers whose first paid order (in the organization's currency) is in the window."""
+    return [
         customer.c.org_id == org_id,
         customer.c.deleted_at.is_(None),
-        customer.c.created_at >= since,
-        customer.c.created_at <= as_of,
-    )
-    return list(conn.execute(stmt).scalars())
+        customer.c.orders_count > 0,
+        *_window(customer.c.first_order_at, bounds, as_of),
+    ]
 
 
-def consents(conn: Connection, org_id: uuid.UUID, since: datetime, as_of: datetime) -> list[tuple[str, datetime]]:
-    """(action, occurred_at) of the subscribe and unsubscribe evidence in the window."""
-    stmt = sa.select(consent.c.action, consent.c.occurred_at).where(
-        consent.c.org_id == org_id,
-        consent.c.action.in_(["subscribe", "unsubscribe"]),
-        consent.c.occurred_at >= since,
-        consent.c.occurred_at <= as_of,
+def cohort_sizes(conn: Connection, org_id: uuid.UUID, bounds: Sequence[datetime], as_of: datetime) -> dict[int, int]:
+    """How many live customers had their first paid order in each period (by index into `bounds`)."""
+    periods = (
+        sa.select(_period(customer.c.first_order_at, bounds).label("cohort"))
+        .where(*_buyers_since(org_id, bounds, as_of))
+        .subquery("cohorts")
     )
-    return [(str(action), at) for action, at in conn.execute(stmt)]
+    stmt = sa.select(periods.c.cohort, sa.func.count()).group_by(periods.c.cohort)
+    return {int(cohort): int(n) for cohort, n in conn.execute(stmt)}
+
+
+def cohort_activity(
+    conn: Connection, org_id: uuid.UUID, currency: str, bounds: Sequence[datetime], as_of: datetime
+) -> dict[tuple[int, int], int]:
+    """How many customers of each cohort (their first paid order's period) ordered in each period:
+    {(cohort, period): customers}, both indexes into `bounds`."""
+    pairs = (
+        sa.select(
+            order.c.customer_id,
+            _period(customer.c.first_order_at, bounds).label("cohort"),
+            _period(order.c.placed_at, bounds).label("period"),
+        )
+        .join(customer, sa.and_(customer.c.org_id == order.c.org_id, customer.c.id == order.c.customer_id))
+        .where(*_buyers_since(org_id, bounds, as_of), *_paid(org_id, currency, as_of), order.c.placed_at >= bounds[0])
+        .subquery("pairs")
+    )
+    stmt = sa.select(pairs.c.cohort, pairs.c.period, sa.func.count(sa.distinct(pairs.c.customer_id))).group_by(
+        pairs.c.cohort, pairs.c.period
+    )
+    return {(int(cohort), int(period)): int(n) for cohort, period, n in conn.execute(stmt)}
+
+
+def new_customers(conn: Connection, org_id: uuid.UUID, bounds: Sequence[datetime], as_of: datetime) -> dict[int, int]:
+    """How many live customers were created in each period."""
+    periods = (
+        sa.select(_period(customer.c.created_at, bounds).label("period"))
+        .where(
+            customer.c.org_id == org_id, customer.c.deleted_at.is_(None), *_window(customer.c.created_at, bounds, as_of)
+        )
+        .subquery("created")
+    )
+    stmt = sa.select(periods.c.period, sa.func.count()).group_by(periods.c.period)
+    return {int(period): int(n) for period, n in conn.execute(stmt)}
+
+
+def consents(
+    conn: Connection, org_id: uuid.UUID, bounds: Sequence[datetime], as_of: datetime
+) -> dict[tuple[int, str], int]:
+    """How many subscribe and unsubscribe evidences each period holds: {(period, action): count}."""
+    periods = (
+        sa.select(_period(consent.c.occurred_at, bounds).label("period"), consent.c.action)
+        .where(
+            consent.c.org_id == org_id,
+            consent.c.action.in_(["subscribe", "unsubscribe"]),
+            *_window(consent.c.occurred_at, bounds, as_of),
+        )
+        .subquery("actions")
+    )
+    stmt = sa.select(periods.c.period, periods.c.action, sa.func.count()).group_by(periods.c.period, periods.c.action)
+    return {(int(period), str(action)): int(n) for period, action, n in conn.execute(stmt)}
 
 
 def paid_orders(
-    conn: Connection, org_id: uuid.UUID, currency: str, since: datetime, as_of: datetime
-) -> list[tuple[datetime, int]]:
-    """(placed_at, total) of the organization's paid orders in its currency placed in the window."""
-    stmt = sa.select(order.c.placed_at, order.c.total).where(
-        *_paid(org_id, currency, as_of), order.c.placed_at >= since
+    conn: Connection, org_id: uuid.UUID, currency: str, bounds: Sequence[datetime], as_of: datetime
+) -> dict[int, tuple[int, int]]:
+    """How many paid orders in the organization's currency each period holds, and their revenue."""
+    periods = (
+        sa.select(_period(order.c.placed_at, bounds).label("period"), order.c.total)
+        .where(*_paid(org_id, currency, as_of), order.c.placed_at >= bounds[0])
+        .subquery("paid")
     )
-    return [(at, int(total)) for at, total in conn.execute(stmt)]
+    stmt = sa.select(periods.c.period, sa.func.count(), sa.func.sum(periods.c.total)).group_by(periods.c.period)
+    return {int(period): (int(n), int(revenue)) for period, n, revenue in conn.execute(stmt)}

@@ -231,6 +231,6 @@ def last_periods(as_of: datetime, period: str, count: int, tz: ZoneInfo) -> list
     return [shift(current, period, -k) for k in range(count - 1, -1, -1)]
 
 
-def window_start(starts: Iterable[date], tz: ZoneInfo) -> datetime:
-    """The UTC moment the first of these periods begins."""
-    return datetime.combine(min(starts), time(), tz).astimezone(UTC)
+def period_bounds(starts: Iterable[date], tz: ZoneInfo) -> list[datetime]:
+    """The UTC moment each of these periods begins (its first day's midnight in the zone `tz`)."""
+    return [datetime.combine(start, time(), tz).astimezone(UTC) for start in starts]

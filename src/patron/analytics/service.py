@@ -6,7 +6,7 @@ time zone."""
 from __future__ import annotations
 
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import datetime
 
 from patron.analytics import repository, rules
@@ -168,30 +168,19 @@ def retention(
     as_of: str | None = None,
 ) -> RetentionRead:
     """The last `cohorts` cohorts of customers by the period of their first paid order, and how many
-    of each ordered in each later period up to as_of."""
+    of each ordered in each later period up to as_of (counted by the database, period by period)."""
     rules.check_period(period)
     _count(cohorts, "cohorts")
     moment = _as_of(as_of)
     tz = rules.zone(settings.timezone)
     starts = rules.last_periods(moment, period, cohorts, tz)
-    rows = repository.cohort_orders(
-        uow.conn, principal.org_id, settings.currency, moment, rules.window_start(starts, tz)
-    )
-    members: dict[object, set[uuid.UUID]] = defaultdict(set)
-    active: dict[tuple[object, int], set[uuid.UUID]] = defaultdict(set)
-    for customer_id, first_at, placed_at in rows:
-        cohort = rules.period_start(first_at, period, tz)
-        members[cohort].add(customer_id)
-        later = rules.periods_between(cohort, rules.period_start(placed_at, period, tz), period)
-        if later > 0:
-            active[(cohort, later)].add(customer_id)
-    current = starts[-1]
+    bounds = rules.period_bounds(starts, tz)
+    sizes = repository.cohort_sizes(uow.conn, principal.org_id, bounds, moment)
+    active = repository.cohort_activity(uow.conn, principal.org_id, settings.currency, bounds, moment)
     answer = []
-    for start in starts:
-        size = len(members.get(start, ()))
-        span = rules.periods_between(start, current, period)
-        retained = [size] + [len(active.get((start, k), ())) for k in range(1, span + 1)]
-        answer.append(Cohort(cohort=rules.period_label(start, period), size=size, retained=retained))
+    for k, start in enumerate(starts):
+        retained = [sizes.get(k, 0)] + [active.get((k, later), 0) for later in range(k + 1, len(starts))]
+        answer.append(Cohort(cohort=rules.period_label(start, period), size=sizes.get(k, 0), retained=retained))
     return RetentionRead(period=period, cohorts=answer)
 
 
@@ -205,33 +194,30 @@ def growth(
     as_of: str | None = None,
 ) -> GrowthRead:
     """New customers, subscribes and unsubscribes, paid orders and revenue in each of the last
-    `periods` periods up to as_of."""
+    `periods` periods up to as_of (counted by the database, period by period)."""
     rules.check_period(period)
     _count(periods, "periods")
     moment = _as_of(as_of)
     tz = rules.zone(settings.timezone)
     starts = rules.last_periods(moment, period, periods, tz)
-    since = rules.window_start(starts, tz)
+    bounds = rules.period_bounds(starts, tz)
     conn, org_id = uow.conn, principal.org_id
-
-    def bucket(at: datetime) -> object:
-        return rules.period_start(at, period, tz)
-
-    new = Counter(bucket(at) for at in repository.new_customers(conn, org_id, since, moment))
-    actions = Counter((bucket(at), action) for action, at in repository.consents(conn, org_id, since, moment))
-    counts: Counter[object] = Counter()
-    revenue: Counter[object] = Counter()
-    for at, total in repository.paid_orders(conn, org_id, settings.currency, since, moment):
-        counts[bucket(at)] += 1
-        revenue[bucket(at)] += total
-    labels = [(start, rules.period_label(start, period)) for start in starts]
+    new = repository.new_customers(conn, org_id, bounds, moment)
+    actions = repository.consents(conn, org_id, bounds, moment)
+    paid = repository.paid_orders(conn, org_id, settings.currency, bounds, moment)
+    labels = [rules.period_label(start, period) for start in starts]
     return GrowthRead(
-        customers=[NewCustomers(period=label, new=new[start]) for start, label in labels],
+        customers=[NewCustomers(period=label, new=new.get(k, 0)) for k, label in enumerate(labels)],
         subscribers=[
             Subscribers(
-                period=label, subscribed=actions[(start, "subscribe")], unsubscribed=actions[(start, "unsubscribe")]
+                period=label,
+                subscribed=actions.get((k, "subscribe"), 0),
+                unsubscribed=actions.get((k, "unsubscribe"), 0),
             )
-            for start, label in labels
+            for k, label in enumerate(labels)
         ],
-        orders=[Orders(period=label, count=counts[start], revenue=revenue[start]) for start, label in labels],
+        orders=[
+            Orders(period=label, count=paid.get(k, (0, 0))[0], revenue=paid.get(k, (0, 0))[1])
+            for k, label in enumerate(labels)
+        ],
     )
