@@ -115,28 +115,29 @@ YEAR = timedelta(days=365)
 
 def clv(*, orders_count: int, total_spent: int, first_order_at: datetime, as_of: datetime) -> int:
     """Historical value plus the expected next 12 months, in minor units:
-    total_spent + round(orders_count / max(tenure, 30 days) x 365 days x total_spent / orders_count),
-    which is total_spent x (1 + 365 days / max(tenure, 30 days)); tenure = as_of - first_order_at."""
+    total_spent + total_spent x 365 days / max(tenure, 30 days), the second term rounded half up
+    (orders_count / tenure a year at total_spent / orders_count an order); tenure = as_of -
+    first_order_at. The database computes the same in seconds (`repository._clv_values`)."""
     if orders_count <= 0:
         return 0
-    tenure = max(as_of - first_order_at, MIN_TENURE)
-    return total_spent + round(total_spent * (YEAR / tenure))
+    tenure = max((as_of - first_order_at).total_seconds(), MIN_TENURE.total_seconds())
+    return total_spent + math.floor(total_spent * YEAR.total_seconds() / tenure + 0.5)
 
 
-def percentile(sorted_values: Sequence[int], fraction: float) -> int:
-    """The nearest-rank percentile of ascending values (0 for none)."""
-    if not sorted_values:
-        return 0
-    rank = max(1, math.ceil(fraction * len(sorted_values)))
-    return sorted_values[rank - 1]
-
-
-def median(sorted_values: Sequence[int]) -> int:
-    """The median of ascending values, the lower middle's and upper middle's mean rounded down."""
-    n = len(sorted_values)
+def median(ordered: Sequence[int]) -> int:
+    """The median of ascending values: the lower and upper middle's mean rounded down (0 for none)."""
+    n = len(ordered)
     if n == 0:
         return 0
-    return (sorted_values[(n - 1) // 2] + sorted_values[n // 2]) // 2
+    return (ordered[(n - 1) // 2] + ordered[n // 2]) // 2
+
+
+def p90(ordered: Sequence[int]) -> int:
+    """The nearest-rank 90th percentile of ascending values, the value at rank ceil(0.9 n) (0 for none)."""
+    n = len(ordered)
+    if n == 0:
+        return 0
+    return ordered[(9 * n + 9) // 10 - 1]
 
 
 # --- churn risk ---------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ time zone."""
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from datetime import datetime
 
@@ -103,43 +102,33 @@ def rfm_customers(
 
 
 def clv(uow: UnitOfWork, *, principal: Principal, settings: OrganizationSettings, as_of: str | None = None) -> ClvRead:
-    """Each buyer's lifetime value (rules.clv): its average, median, 90th percentile, by tier, the top 10."""
+    """Each buyer's lifetime value (rules.clv, computed by the database): its average, median,
+    90th percentile, by tier, the top 10."""
     moment = _as_of(as_of)
-    values: list[tuple[int, uuid.UUID, str]] = [
-        (
-            rules.clv(
-                orders_count=row.orders_count,
-                total_spent=row.total_spent,
-                first_order_at=row.first_order_at or row.last_order_at,
-                as_of=moment,
-            ),
-            row.id,
-            row.loyalty_tier or "none",
-        )
-        for row in repository.buyers(uow.conn, principal.org_id, moment)
-    ]
-    ordered = sorted(value for value, _, _ in values)
+    values = repository.clv_values(uow.conn, principal.org_id, moment)
+    ordered = sorted(value for _, value in values)
     tiers: dict[str, list[int]] = defaultdict(list)
-    for value, _, tier in values:
+    for tier, value in values:
         tiers[tier].append(value)
-    top = sorted(values, key=lambda v: (-v[0], v[1]))[:TOP]
+    top = repository.clv_top(uow.conn, principal.org_id, moment, TOP)
     return ClvRead(
         as_of=moment,
         currency=settings.currency,
         average=sum(ordered) // len(ordered) if ordered else 0,
         median=rules.median(ordered),
-        p90=rules.percentile(ordered, 0.9),
+        p90=rules.p90(ordered),
         customers=len(ordered),
         by_tier={tier: sum(v) // len(v) for tier, v in sorted(tiers.items())},
-        top=[ClvTop(customer_id=customer_id, clv=value) for value, customer_id, _ in top],
+        top=[ClvTop(customer_id=customer_id, clv=value) for customer_id, value in top],
     )
 
 
 def churn_risk(uow: UnitOfWork, *, principal: Principal, limit: int = 50, as_of: str | None = None) -> ChurnRiskRead:
-    """The buyers riskiest first (rules.churn_risk against each one's own usual interval)."""
+    """The buyers riskiest first (rules.churn_risk against each one's own usual interval): the
+    database orders them, the risk of the `limit` first is computed here."""
     moment = _as_of(as_of)
     items = []
-    for row in repository.buyers(uow.conn, principal.org_id, moment):
+    for row in repository.riskiest(uow.conn, principal.org_id, moment, limit):
         interval = rules.expected_interval(
             orders_count=row.orders_count,
             first_order_at=row.first_order_at or row.last_order_at,
@@ -154,8 +143,7 @@ def churn_risk(uow: UnitOfWork, *, principal: Principal, limit: int = 50, as_of:
                 expected_interval_days=round(interval.total_seconds() / 86400, 2),
             )
         )
-    items.sort(key=lambda item: (-item.risk, -item.days_since_last_order, item.customer_id))
-    return ChurnRiskRead(items=items[:limit])
+    return ChurnRiskRead(items=items)
 
 
 def retention(

@@ -8,6 +8,7 @@ is the plain complement on both databases.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,8 @@ subscriber = table(NewsletterSubscriber)
 
 # A customer's newsletter status is the nearest consent among their subscriptions (as the
 # export shows it, newsletter.service.statuses_of_customers): subscribed, then pending, then unsubscribed.
+# Tags whose JSON string is themselves in quotes, whatever the encoder (see `has_tag`).
+_PLAIN = re.compile(r"[\x20\x21\x23-\x2e\x30-\x5b\x5d-\x7e]+")  # no " / \\
 _NEARER = {"subscribed": (), "pending": ("subscribed",), "unsubscribed": ("subscribed", "pending")}
 
 
@@ -151,14 +154,21 @@ class _Compiler:
         if self.postgres:
             return tags.op("@>", is_comparison=True)(sa.func.jsonb_build_array(sa.cast(value, sa.Text)))
         each = sa.func.json_each(tags).table_valued("value")
-        return sa.exists(sa.select(sa.literal(1)).select_from(each).where(each.c.value == value))
+        exact = sa.exists(sa.select(sa.literal(1)).select_from(each).where(each.c.value == value))
+        if not _PLAIN.fullmatch(tag):
+            return exact
+        # A tag of printable ASCII without quotes or backslashes is written "tag" in the stored
+        # JSON text by any JSON encoder: a substring test first (cheap) leaves json_each to the
+        # few rows that may hold it.
+        token = sa.bindparam(None, f'"{tag}"', type_=sa.String())
+        return sa.and_(sa.func.instr(tags, token) > 0, exact)
 
     def rfm_segment(self, node: Node) -> sa.ColumnElement[bool]:
         """`customer.id IN (SELECT id FROM <the /analytics/rfm statement> WHERE segment ...)`: the
         organization's buyers scored once, as of the query's now; the names are bound parameters."""
         if self.org_id is None or self.now is None:
             raise ValueError("rfm_segment compiles only for one organization at one moment (org_id, now)")
-        scored = rfm.rfm_scored(self.org_id, self.now)
+        scored = rfm.rfm_scored(self.org_id, self.now, monetary=False)
         if isinstance(node, IsNull):
             found = customer.c.id.in_(sa.select(scored.c.id))
             return found if node.negated else sa.not_(found)

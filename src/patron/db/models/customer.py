@@ -81,13 +81,16 @@ class Customer(Base):
             postgresql_where=sa.text("merged_into IS NOT NULL"),
         ),
         # Customers with paid orders and their order figures (patron.orders.figures): recency,
-        # frequency and value read from the index alone (RFM, segments on order figures).
+        # frequency and value read from the index alone (RFM, CLV, churn, cohorts, segments on order figures).
         sa.Index(
             "ix_customer_org_id_last_order_at",
             "org_id",
             "last_order_at",
             "orders_count",
             "total_spent",
+            "first_order_at",
+            "loyalty_tier",
+            "id",
             sqlite_where=sa.text("deleted_at IS NULL AND orders_count > 0"),
             postgresql_where=sa.text("deleted_at IS NULL AND orders_count > 0"),
         ),

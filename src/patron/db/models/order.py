@@ -19,7 +19,11 @@ class Order(Base):
     __table_args__ = (
         sa.UniqueConstraint("org_id", "external_ref"),
         sa.ForeignKeyConstraint(["org_id", "customer_id"], ["customer.org_id", "customer.id"]),
-        sa.Index("ix_shop_order_org_id_customer_id", "org_id", "customer_id", "placed_at"),
+        # A customer's orders by date; with status, currency and total the analytics' reads of
+        # paid orders (retention by customer, growth by organization) need no table rows.
+        sa.Index(
+            "ix_shop_order_org_id_customer_id", "org_id", "customer_id", "placed_at", "status", "currency", "total"
+        ),
     )
 
     org_id: Mapped[uuid.UUID] = org_id_column()
