@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Any
 
@@ -31,7 +30,7 @@ from patron.companies.schemas import (
     MemberUpdate,
 )
 from patron.customers import service as customers
-from patron.db.errors import UniqueViolation
+from patron.db.errors import raised_as
 from patron.db.uow import UnitOfWork
 from patron.identity import service as identity
 from patron.identity.schemas import OrganizationSettings
@@ -70,14 +69,8 @@ def _company_or_404(uow: UnitOfWork, principal: Principal, company_id: uuid.UUID
     return row
 
 
-@contextmanager
-def _vat_race() -> Iterator[None]:
-    try:
-        yield
-    except UniqueViolation as exc:
-        if exc.constraint != "uq_company_org_id_vat_id":
-            raise
-        raise Conflict(Message("company.vat_id_taken_meanwhile"), code=VAT_TAKEN) from None
+def _vat_race() -> AbstractContextManager[None]:
+    return raised_as("uq_company_org_id_vat_id", Conflict(Message("company.vat_id_taken_meanwhile"), code=VAT_TAKEN))
 
 
 def _prepared(

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -123,3 +125,15 @@ def _unique_keys() -> dict[tuple[str, frozenset[str]], str]:
         for columns, name in sorted(named, key=lambda found: found[1], reverse=True):
             keys[(table.name, columns)] = name
     return keys
+
+
+@contextmanager
+def raised_as(constraint: str, error: Exception) -> Iterator[None]:
+    """A unique violation of `constraint` inside the block raised as `error` instead (the answer
+    to a lost race, a 409 say); any other error as it was."""
+    try:
+        yield
+    except UniqueViolation as exc:
+        if exc.constraint != constraint:
+            raise
+        raise error from None

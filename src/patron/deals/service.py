@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import msgspec
 
 from patron.companies import service as companies
 from patron.customers import service as customers
-from patron.db.errors import UniqueViolation
+from patron.db.errors import raised_as
 from patron.db.uow import UnitOfWork
 from patron.deals import events, rules
 from patron.deals import repository as repo
@@ -75,14 +74,8 @@ def _deal_or_404(uow: UnitOfWork, principal: Principal, deal_id: uuid.UUID, *, f
     return row
 
 
-@contextmanager
-def _name_race() -> Iterator[None]:
-    try:
-        yield
-    except UniqueViolation as exc:
-        if exc.constraint != "uq_pipeline_org_id_name":
-            raise
-        raise Conflict(Message("pipeline.name_taken_meanwhile"), code=NAME_TAKEN) from None
+def _name_race() -> AbstractContextManager[None]:
+    return raised_as("uq_pipeline_org_id_name", Conflict(Message("pipeline.name_taken_meanwhile"), code=NAME_TAKEN))
 
 
 def _insert_pipeline(

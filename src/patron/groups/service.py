@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import msgspec
 
 from patron.customers import service as customers
-from patron.db.errors import UniqueViolation
+from patron.db.errors import raised_as
 from patron.db.uow import UnitOfWork
 from patron.groups import events, rules
 from patron.groups import repository as repo
@@ -41,15 +40,11 @@ def _group_or_404(uow: UnitOfWork, principal: Principal, group_id: uuid.UUID, *,
     return row
 
 
-@contextmanager
-def _name_race() -> Iterator[None]:
+def _name_race() -> AbstractContextManager[None]:
     """A concurrent create of the same name loses on the unique key: answer as the pre-check does."""
-    try:
-        yield
-    except UniqueViolation as exc:
-        if exc.constraint != "uq_customer_group_org_id_name":
-            raise
-        raise Conflict(Message("customer_group.name_taken_meanwhile"), code=NAME_TAKEN) from None
+    return raised_as(
+        "uq_customer_group_org_id_name", Conflict(Message("customer_group.name_taken_meanwhile"), code=NAME_TAKEN)
+    )
 
 
 def _check_name_free(uow: UnitOfWork, principal: Principal, name: str, *, other_than: uuid.UUID | None) -> None:

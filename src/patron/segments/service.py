@@ -4,8 +4,7 @@ segments (a named query whose customers are found when it is read). Never commit
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +17,7 @@ from patron.customers import service as customers
 from patron.customers.query import ListQuery
 from patron.customers.repository import READ, customer, documents, live
 from patron.customers.schemas import CustomerPage, CustomerRead
-from patron.db.errors import UniqueViolation
+from patron.db.errors import raised_as
 from patron.db.uow import UnitOfWork
 from patron.identity.schemas import OrganizationSettings
 from patron.kernel import clock
@@ -93,14 +92,8 @@ def _segment_or_404(uow: UnitOfWork, principal: Principal, segment_id: uuid.UUID
     return row
 
 
-@contextmanager
-def _name_race() -> Iterator[None]:
-    try:
-        yield
-    except UniqueViolation as exc:
-        if exc.constraint != "uq_segment_org_id_name":
-            raise
-        raise Conflict(Message("segment.name_taken"), code=NAME_TAKEN) from None
+def _name_race() -> AbstractContextManager[None]:
+    return raised_as("uq_segment_org_id_name", Conflict(Message("segment.name_taken"), code=NAME_TAKEN))
 
 
 def _prepared(
