@@ -71,6 +71,23 @@ def test_segments_list_by_name_with_cursor_paging(org: Org) -> None:
     assert [item["name"] for item in walked] == sorted(names)
 
 
+def test_each_listed_segment_has_its_own_count(org: Org) -> None:
+    expected = {"A vip": 7, "B pro": 4, "C nguyen": 6, "D none": 0, "E tagged pro": 2}
+    queries = {
+        "A vip": VIP,
+        "B pro": "tier = 'pro'",
+        "C nguyen": "last_name = 'Nguyen'",
+        "D none": "credit > 10000000",
+        "E tagged pro": "tags has 'vip' and tier = 'pro'",
+    }
+    for name, query in queries.items():
+        _create(org, name=name, query=query)
+    listed = org.get("/segments").json()["items"]
+    assert {item["name"]: item["count"] for item in listed} == expected
+    paged = page_through(org, "/segments", limit=2)
+    assert {item["name"]: item["count"] for item in paged} == expected
+
+
 def test_patch_changes_the_fields_given_and_delete_removes(org: Org) -> None:
     created = _create(org, description="first")
     path = f"/segments/{created['id']}"
