@@ -254,3 +254,14 @@ def test_roles_marketing_manages_sales_reads(org: Org) -> None:
     _problem(org.post("/segments", "sales", json={"name": "s", "query": VIP}), 403, "auth.forbidden")
     _problem(org.delete(f"/segments/{made['id']}", "sales"), 403, "auth.forbidden")
     _problem(org.get("/segments", "cashier"), 403, "auth.forbidden")
+
+
+def test_a_segments_list_counts_its_total_up_to_100(api: Api) -> None:
+    org = api.create_org()
+    people = [{"email": f"{unique('v')}@example.com", "first_name": f"V{k}", "tags": ["vip"]} for k in range(105)]
+    assert org.post("/customers/batch", json={"customers": people}).status_code == 201
+    segment = _create(org, query="tags has 'vip'")
+    assert segment["count"] == 105
+    page = org.get(f"/segments/{segment['id']}/customers", params={"limit": 10}).json()
+    assert (page["total"], page["total_is_capped"], len(page["items"])) == (100, True, 10)
+    assert len(page_through(org, f"/segments/{segment['id']}/customers", limit=50)) == 105
