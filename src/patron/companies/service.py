@@ -29,7 +29,7 @@ from patron.companies.schemas import (
     MemberRole,
     MemberUpdate,
 )
-from patron.customers import service as customers
+from patron.customers import memberships
 from patron.db.errors import raised_as
 from patron.db.uow import UnitOfWork
 from patron.identity import service as identity
@@ -156,7 +156,7 @@ def update_company(
 def delete_company(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> None:
     """Delete a company without contacts, deals or interactions; its join codes go with it."""
     row = _company_or_404(uow, principal, company_id, for_update=True)
-    linked = {"contacts": customers.count_company_contacts(uow, principal=principal, company_id=row.id)}
+    linked = {"contacts": memberships.count_company_contacts(uow, principal=principal, company_id=row.id)}
     linked |= repo.linked_records(uow.conn, principal.org_id, row.id)
     if any(linked.values()):
         still = Message(
@@ -172,8 +172,8 @@ def list_contacts(
 ) -> ContactPage:
     """The company's contacts: live customers whose `company_id` names it, oldest first."""
     row = _company_or_404(uow, principal, company_id, for_update=False)
-    page = customers.CONTACTS.request(limit=limit, offset=offset, cursor=cursor, filters=[str(row.id)])
-    rows, total = customers.list_company_contacts(uow, principal=principal, company_id=row.id, page=page)
+    page = memberships.CONTACTS.request(limit=limit, offset=offset, cursor=cursor, filters=[str(row.id)])
+    rows, total = memberships.list_company_contacts(uow, principal=principal, company_id=row.id, page=page)
     return page.answer(ContactPage, rows, total)
 
 
@@ -194,7 +194,7 @@ def _add_member(
     role: MemberRole,
     code_id: uuid.UUID | None,
 ) -> MemberRead:
-    customers.join_company(
+    memberships.join_company(
         uow, principal=principal, customer_id=customer_id, company_id=company.id, field="customer_id"
     )
     if repo.membership(uow.conn, principal.org_id, customer_id) is not None:

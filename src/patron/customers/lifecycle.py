@@ -11,8 +11,8 @@ from typing import Any
 
 from patron.customers import events, rules
 from patron.customers import repository as repo
+from patron.customers.changes import apply_changes, is_staff, live_or_404
 from patron.customers.schemas import CustomerRead, Tier
-from patron.customers.service import _apply_changes, _is_staff, _live_or_404
 from patron.db.uow import UnitOfWork
 from patron.kernel import clock
 from patron.kernel.errors import Conflict, InvalidValue, PreconditionFailed, ValidationFailed
@@ -23,7 +23,7 @@ INVALID_TRANSITION = "customer.invalid_transition"
 
 
 def _editable(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID) -> CustomerRead:
-    row = _live_or_404(uow, principal, customer_id, for_update=True)
+    row = live_or_404(uow, principal, customer_id, for_update=True)
     if row.deleted_at is not None:
         raise Conflict(Message("customer.deleted"), code="customer.deleted")
     return row
@@ -59,7 +59,7 @@ def change_status(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UU
 def set_tier(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, tier: Tier) -> CustomerRead:
     """Move the customer to another tier, at any point of the lifecycle."""
     row = _editable(uow, principal, customer_id)
-    return _apply_changes(uow, principal, row, {"tier": tier})
+    return apply_changes(uow, principal, row, {"tier": tier})
 
 
 def set_tags(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, tags: list[str]) -> CustomerRead:
@@ -69,7 +69,7 @@ def set_tags(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, t
     except InvalidValue as exc:
         raise ValidationFailed.single("tags", exc.message) from None
     row = _editable(uow, principal, customer_id)
-    return _apply_changes(uow, principal, row, {"tags": normalised})
+    return apply_changes(uow, principal, row, {"tags": normalised})
 
 
 def add_tag(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, tag: str) -> CustomerRead:
@@ -80,14 +80,14 @@ def add_tag(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, ta
         return row
     if len(row.tags) >= _MAX_TAGS:
         raise ValidationFailed.single("tag", Message("tag.too_many", limit=_MAX_TAGS))
-    return _apply_changes(uow, principal, row, {"tags": [*row.tags, normalised]})
+    return apply_changes(uow, principal, row, {"tags": [*row.tags, normalised]})
 
 
 def remove_tag(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, tag: str) -> CustomerRead:
     """Remove one tag; removing a tag the customer lacks changes nothing."""
     normalised = _one_tag(tag)
     row = _editable(uow, principal, customer_id)
-    return _apply_changes(uow, principal, row, {"tags": [t for t in row.tags if t != normalised]})
+    return apply_changes(uow, principal, row, {"tags": [t for t in row.tags if t != normalised]})
 
 
 def assign(
@@ -95,9 +95,9 @@ def assign(
 ) -> CustomerRead:
     """Assign the customer to a staff member of the organization (a sales rep); None unassigns."""
     row = _editable(uow, principal, customer_id)
-    if assigned_to is not None and not _is_staff(uow, principal.org_id, assigned_to):
+    if assigned_to is not None and not is_staff(uow, principal.org_id, assigned_to):
         raise ValidationFailed.single("assigned_to", Message("staff.not_in_organization"))
-    return _apply_changes(uow, principal, row, {"assigned_to": assigned_to})
+    return apply_changes(uow, principal, row, {"assigned_to": assigned_to})
 
 
 _MAX_TAGS = 100

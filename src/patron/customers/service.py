@@ -13,16 +13,15 @@ import msgspec
 
 from patron.customers import affiliations, events, listing, rules
 from patron.customers import repository as repo
+from patron.customers.changes import apply_changes, is_staff, live_or_404
+from patron.customers.memberships import check_company, check_company_change, check_group
 from patron.customers.query import ListQuery
 from patron.customers.schemas import CustomerCreate, CustomerPage, CustomerRead, CustomerUpdate, PurgeResult
 from patron.db.errors import UniqueViolation
 from patron.db.uow import UnitOfWork
-from patron.identity import service as identity
 from patron.identity.schemas import OrganizationSettings
-from patron.kernel import clock, pagination
-from patron.kernel.changes import field_changes, new_values
+from patron.kernel import clock
 from patron.kernel.errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
-from patron.kernel.events import changes_of
 from patron.kernel.ids import uuid7
 from patron.kernel.messages import Message
 from patron.kernel.tenancy import Principal
@@ -102,11 +101,11 @@ def create_customers(
     conn = uow.conn
     org_id = principal.org_id
     for i, values in enumerate(prepared):
-        if values["assigned_to"] is not None and not _is_staff(uow, org_id, values["assigned_to"]):
+        if values["assigned_to"] is not None and not is_staff(uow, org_id, values["assigned_to"]):
             errors.append(FieldError(field(i, "assigned_to"), Message("staff.not_in_organization")))
         try:
-            _join_group(uow, org_id, values)
-            _check_company(uow, org_id, values.get("company_id"))
+            check_group(uow, org_id, values)
+            check_company(uow, org_id, values.get("company_id"))
         except ValidationFailed as exc:
             errors.extend(exc.prefixed(f"customers[{i}]").errors if batch else exc.errors)
     if errors:
@@ -141,7 +140,7 @@ def create_customers(
     with _unique_violations(batch=batch):
         for i, values in enumerate(prepared):
             if i in upgrades:
-                guest = _live_or_404(uow, principal, guests_by_email[values["email"]], for_update=True)
+                guest = live_or_404(uow, principal, guests_by_email[values["email"]], for_update=True)
                 results[i] = (_register_guest(uow, principal, guest, values), False)
                 continue
             if not values["customer_number"]:
@@ -166,38 +165,6 @@ def create_customers(
         uow, org_id=org_id, emails=[customer.email for customer, _ in answered]
     )
     return answered
-
-
-def _is_staff(uow: UnitOfWork, org_id: uuid.UUID, staff_id: uuid.UUID) -> bool:
-    return identity.is_active_staff(uow, org_id=org_id, staff_id=staff_id)
-
-
-def _join_group(uow: UnitOfWork, org_id: uuid.UUID, values: dict[str, Any]) -> None:
-    """Check `group_id` names a group of the organization; in a merchant group `is_merchant` is true."""
-    group_id = values.get("group_id")
-    if group_id is None:
-        return
-    merchant = affiliations.groups().is_merchant_group(uow, org_id=org_id, group_id=group_id)
-    if merchant is None:
-        raise ValidationFailed.single("group_id", Message("customer_group.not_in_organization"))
-    if merchant:
-        if values.get("is_merchant") is False:
-            raise ValidationFailed.single("is_merchant", Message("customer.merchant_group_member"))
-        values["is_merchant"] = True
-
-
-def in_merchant_group(uow: UnitOfWork, *, org_id: uuid.UUID, group_id: uuid.UUID | None) -> bool:
-    """Whether `group_id` names a merchant group of the organization (whose members are merchants)."""
-    if group_id is None:
-        return False
-    return bool(affiliations.groups().is_merchant_group(uow, org_id=org_id, group_id=group_id))
-
-
-def _check_company(uow: UnitOfWork, org_id: uuid.UUID, company_id: uuid.UUID | None) -> None:
-    if company_id is None:
-        return
-    if not affiliations.companies().company_exists(uow, org_id=org_id, company_id=company_id):
-        raise ValidationFailed.single("company_id", Message("company.not_in_organization"))
 
 
 def _taken(batch: bool, field: str, code: str, message: Message) -> None:
@@ -257,45 +224,13 @@ def _register_guest(uow: UnitOfWork, principal: Principal, guest: CustomerRead, 
     Only what the registration states overrides the guest's data; defaults do not.
     """
     incoming = {k: v for k, v in values.items() if k == "is_guest" or v != _CREATE_DEFAULTS.get(k)}
-    return _apply_changes(uow, principal, guest, incoming, reason="registered_guest")
-
-
-def _apply_changes(
-    uow: UnitOfWork,
-    principal: Principal,
-    row: CustomerRead,
-    values: dict[str, Any],
-    *,
-    reason: events.UpdateReason | msgspec.UnsetType = msgspec.UNSET,
-) -> CustomerRead:
-    changes = field_changes(msgspec.structs.asdict(row), values)
-    if not changes:
-        return row
-    written = new_values(changes)
-    updated = repo.update(
-        uow.conn, principal.org_id, row.id, {**written, "updated_at": clock.now()}, version=row.version
-    )
-    if updated is None:
-        raise PreconditionFailed(Message("customer.changed_meanwhile"))
-    uow.record(
-        events.CustomerUpdated(
-            principal.org_id, row.id, sections=rules.sections_of(changes), changes=changes_of(changes), reason=reason
-        )
-    )
-    return updated
-
-
-def _live_or_404(uow: UnitOfWork, principal: Principal, customer_id: uuid.UUID, *, for_update: bool) -> CustomerRead:
-    row = repo.get(uow.conn, principal.org_id, customer_id, for_update=for_update)
-    if row is None:
-        raise NotFound(Message("customer.not_found"), code="customer.not_found")
-    return row
+    return apply_changes(uow, principal, guest, incoming, reason="registered_guest")
 
 
 def get_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, lock: bool = False) -> CustomerRead:
     """One customer by id, deleted ones included (they keep orders and history); `lock` holds its row."""
     if lock:
-        return _live_or_404(uow, principal, customer_id, for_update=True)
+        return live_or_404(uow, principal, customer_id, for_update=True)
     found = repo.read_one(uow.conn, principal.org_id, customer_id)
     if found is None:
         raise NotFound(Message("customer.not_found"), code="customer.not_found")
@@ -327,7 +262,7 @@ def write_merge_changes(
     """
     if reason is not None:
         with _unique_violations(batch=False):
-            return _apply_changes(uow, principal, row, values, reason=reason)
+            return apply_changes(uow, principal, row, values, reason=reason)
     with _unique_violations(batch=False):
         updated = repo.update(
             uow.conn, principal.org_id, row.id, {**values, "updated_at": clock.now()}, version=row.version
@@ -390,23 +325,23 @@ def update_customer(
     given = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not msgspec.UNSET}
     values = rules.normalise_fields(given, settings)
     conn = uow.conn
-    row = _live_or_404(uow, principal, customer_id, for_update=True)
+    row = live_or_404(uow, principal, customer_id, for_update=True)
     if row.deleted_at is not None:
         raise Conflict(Message("customer.deleted"), code="customer.deleted")
     if expected_version is not None and row.version != expected_version:
         raise PreconditionFailed(Message("customer.version_mismatch"))
     rules.check_record({**msgspec.structs.asdict(row), **values}, settings, changed=values.keys())
-    if values.get("assigned_to") and not _is_staff(uow, principal.org_id, values["assigned_to"]):
+    if values.get("assigned_to") and not is_staff(uow, principal.org_id, values["assigned_to"]):
         raise ValidationFailed.single("assigned_to", Message("staff.not_in_organization"))
     if "group_id" in values or "is_merchant" in values:
         membership = {"group_id": values.get("group_id", row.group_id)}
         if "is_merchant" in values:
             membership["is_merchant"] = values["is_merchant"]
-        _join_group(uow, principal.org_id, membership)
+        check_group(uow, principal.org_id, membership)
         if membership.get("is_merchant"):
             values["is_merchant"] = True
     if "company_id" in values and values["company_id"] != row.company_id:
-        _change_company(uow, principal.org_id, row, values["company_id"])
+        check_company_change(uow, principal.org_id, row, values["company_id"])
     is_guest = values.get("is_guest", row.is_guest)
     email = values.get("email", row.email)
     email_matters = not is_guest and ("email" in values or "is_guest" in values)
@@ -419,7 +354,7 @@ def update_customer(
         if (value := rules.generated_number_value(number)) is not None:
             repo.reserve_number_value(conn, principal.org_id, value)
     with _unique_violations(batch=False):
-        updated = _apply_changes(uow, principal, row, values)
+        updated = apply_changes(uow, principal, row, values)
     if (updated.email, updated.is_guest) != (row.email, row.is_guest):
         # The email's subscriber links to the customer that email finds now (SPEC §7).
         affiliations.subscriptions().link_customer_emails(uow, org_id=principal.org_id, emails=[updated.email])
@@ -428,7 +363,7 @@ def update_customer(
 
 def delete_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID) -> None:
     """Soft delete: the customer leaves lists and searches and frees its email."""
-    row = _live_or_404(uow, principal, customer_id, for_update=True)
+    row = live_or_404(uow, principal, customer_id, for_update=True)
     if row.deleted_at is not None:
         return
     now = clock.now()
@@ -440,7 +375,7 @@ def restore_customer(uow: UnitOfWork, *, principal: Principal, customer_id: uuid
     """Undo a soft delete; 409 when a registered customer took the email meanwhile, or when the
     customer was erased (`customer.erased`: an erasure is for good)."""
     conn = uow.conn
-    row = _live_or_404(uow, principal, customer_id, for_update=True)
+    row = live_or_404(uow, principal, customer_id, for_update=True)
     if row.erased_at is not None:
         raise Conflict(Message("customer.erased"), code="customer.erased")
     if row.deleted_at is None:
@@ -471,66 +406,6 @@ def purge_outdated_guests(
     for customer_id in ids:
         uow.record(events.CustomerPurged(principal.org_id, customer_id, reason="outdated_guest"))
     return PurgeResult(purged=purged, older_than_days=days)
-
-
-def count_group_members(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) -> int:
-    """How many customers (deleted ones included) belong to the group."""
-    return repo.count_in_group(uow.conn, principal.org_id, group_id)
-
-
-def make_group_members_merchants(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) -> int:
-    """Members of a group that became a merchant group become merchants; one `customer.updated` each."""
-    rows = repo.non_merchants_in_group(uow.conn, principal.org_id, group_id)
-    for row in rows:
-        _apply_changes(uow, principal, row, {"is_merchant": True}, reason="merchant_group")
-    return len(rows)
-
-
-def _change_company(uow: UnitOfWork, org_id: uuid.UUID, row: CustomerRead, company_id: uuid.UUID | None) -> None:
-    """A contact links to one company of the organization, never beside a sign-in account (SPEC §3)."""
-    _check_company(uow, org_id, company_id)
-    if company_id is not None and row.user_id is not None:
-        raise ValidationFailed.single("company_id", Message("customer.company_with_account"))
-    if affiliations.companies().member_company(uow, org_id=org_id, customer_id=row.id) is not None:
-        raise Conflict(
-            Message("customer.company_member"),
-            code="customer.company_member",
-        )
-
-
-def join_company(
-    uow: UnitOfWork, *, principal: Principal, customer_id: uuid.UUID, company_id: uuid.UUID, field: str
-) -> CustomerRead:
-    """Make the customer a contact of the company (no change when it is one already).
-
-    422 naming `field` when the customer does not exist or has a sign-in account;
-    409 `customer.other_company` when it is a contact of another company.
-    """
-    row = repo.get(uow.conn, principal.org_id, customer_id, for_update=True)
-    if row is None or row.deleted_at is not None:
-        raise ValidationFailed.single(field, Message("customer.not_in_organization"))
-    if row.company_id == company_id:
-        return row
-    if row.company_id is not None:
-        raise Conflict(Message("customer.other_company"), code="customer.other_company")
-    if row.user_id is not None:
-        raise ValidationFailed.single(field, Message("customer.contact_with_account"))
-    return _apply_changes(uow, principal, row, {"company_id": company_id})
-
-
-def count_company_contacts(uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID) -> int:
-    """How many customers (deleted ones included) are contacts of the company."""
-    return repo.count_in_company(uow.conn, principal.org_id, company_id)
-
-
-CONTACTS = pagination.oldest_first("company contacts")
-
-
-def list_company_contacts(
-    uow: UnitOfWork, *, principal: Principal, company_id: uuid.UUID, page: pagination.PageRequest
-) -> tuple[list[CustomerRead], int]:
-    """A page of the company's live contacts, oldest first (`CONTACTS`), and how many there are."""
-    return repo.company_contacts(uow.conn, principal.org_id, company_id, page)
 
 
 def find_by_natural_key(

@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from patron.customers import memberships
 from patron.customers import service as customers
 from patron.db.errors import raised_as
 from patron.db.uow import UnitOfWork
@@ -102,14 +103,14 @@ def update_group(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID, 
         updated = repo.update(uow.conn, principal.org_id, row.id, new_values(changes) | {"updated_at": clock.now()})
     uow.record(events.CustomerGroupUpdated(principal.org_id, row.id, changes=changes_of(changes)))
     if changes.get("is_merchant", {}).get("new") is True:
-        customers.make_group_members_merchants(uow, principal=principal, group_id=row.id)
+        memberships.make_group_members_merchants(uow, principal=principal, group_id=row.id)
     return updated
 
 
 def delete_group(uow: UnitOfWork, *, principal: Principal, group_id: uuid.UUID) -> None:
     """Delete a group without members (deleted customers count: they can be restored)."""
     row = _group_or_404(uow, principal, group_id, for_update=True)
-    members = customers.count_group_members(uow, principal=principal, group_id=row.id)
+    members = memberships.count_group_members(uow, principal=principal, group_id=row.id)
     if members:
         raise Conflict(
             Message("customer_group.in_use", members=members),

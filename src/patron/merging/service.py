@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from patron.customers import memberships
 from patron.customers import service as customers
 from patron.customers.schemas import CustomerRead
 from patron.db.uow import UnitOfWork
@@ -100,7 +101,7 @@ def merge_customers(
     before = msgspec.structs.asdict(survivor)
     wanted = rules.merged_values(before, [msgspec.structs.asdict(s) for s in sources], data.prefer)
     # A group taken from a source may be a merchant group, whose members are always merchants.
-    if wanted["group_id"] != before["group_id"] and customers.in_merchant_group(
+    if wanted["group_id"] != before["group_id"] and memberships.in_merchant_group(
         uow, org_id=org_id, group_id=wanted["group_id"]
     ):
         if data.prefer.get("is_merchant") is not None and wanted["is_merchant"] is False:
