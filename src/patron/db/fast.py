@@ -130,7 +130,7 @@ class _Plan:
         self.processors = {
             name: processor
             for name, bind in compiled.binds.items()
-            if (processor := bind.type.bind_processor(dialect)) is not None
+            if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
         }
         self.fixups = _fixups(dialect, self.names, returned)
         # Values the statement carries itself (a literal LIMIT, `literal(1)`): SQLAlchemy

@@ -21,28 +21,39 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from patron.customers.repository import customer
+from patron.db import fast
 from patron.orders.repository import order
 
 
-def _at(value: datetime) -> sa.BindParameter[datetime]:
-    return sa.bindparam(None, value, type_=customer.c.first_order_at.type)
+def _statement_count_payment() -> sa.Update:
+    first, last = customer.c.first_order_at, customer.c.last_order_at
+    at = sa.bindparam("p_placed_at", type_=first.type)
+    return (
+        sa.update(customer)
+        .where(
+            customer.c.org_id == sa.bindparam("p_org_id", type_=customer.c.org_id.type),
+            customer.c.id == sa.bindparam("p_customer_id", type_=customer.c.id.type),
+        )
+        .values(
+            orders_count=customer.c.orders_count + 1,
+            total_spent=customer.c.total_spent + sa.bindparam("p_total", type_=sa.BigInteger()),
+            first_order_at=sa.case((sa.or_(first.is_(None), first > at), at), else_=first),
+            last_order_at=sa.case((sa.or_(last.is_(None), last < at), at), else_=last),
+        )
+    )
+
+
+# Built and compiled once: building this UPDATE's expression on every payment cost ~1 ms of
+# SQLAlchemy's Python (SQLite, in-process), as much as the rest of the payment.
+_COUNT_PAYMENT = fast.Prepared(_statement_count_payment())
 
 
 def count_payment(
     conn: Connection, org_id: uuid.UUID, customer_id: uuid.UUID, *, total: int, placed_at: datetime
 ) -> None:
     """Add one paid order to the customer's figures (the caller made sure it is counted once)."""
-    first, last = customer.c.first_order_at, customer.c.last_order_at
-    conn.execute(
-        sa.update(customer)
-        .where(customer.c.org_id == org_id, customer.c.id == customer_id)
-        .values(
-            orders_count=customer.c.orders_count + 1,
-            total_spent=customer.c.total_spent + total,
-            first_order_at=sa.case((sa.or_(first.is_(None), first > _at(placed_at)), _at(placed_at)), else_=first),
-            last_order_at=sa.case((sa.or_(last.is_(None), last < _at(placed_at)), _at(placed_at)), else_=last),
-        )
-    )
+    values = {"p_org_id": org_id, "p_customer_id": customer_id, "p_total": total, "p_placed_at": placed_at}
+    _COUNT_PAYMENT.execute(conn, [values])
 
 
 def counted(org_id: uuid.UUID, customer_id: Any, currency: str) -> sa.Select[Any]:

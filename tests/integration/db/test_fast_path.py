@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import msgspec
 import pytest
+import sqlalchemy as sa
 
 from patron.customers import query as list_query
 from patron.customers import repository
 from patron.customers import service as customers
 from patron.customers.schemas import CustomerCreate
+from patron.db import fast
+from patron.db.base import UTCDateTime
 from patron.db.uow import Database
 from patron.identity import service as identity
 from patron.identity.schemas import CustomFieldDefinition, OrganizationCreate, OrganizationSettings
@@ -107,3 +110,18 @@ def test_a_create_that_loses_the_race_for_an_email_answers_409(
     with pytest.raises(Conflict) as raised:
         _create(database, principal, CustomerCreate(email="race@fast.example", first_name="Race"))
     assert raised.value.code == "customer.email_taken"
+
+
+def test_datetimes_are_bound_as_sqlalchemy_binds_them(database: Database) -> None:
+    """A datetime the fast path binds is stored in the form `Connection.execute` stores (SQLite keeps
+    text, compared as text: "10:00:00" and "10:00:00.000000" would be different moments)."""
+    moment = datetime(2025, 1, 1, 10, 0, tzinfo=UTC)
+    probe = sa.select(sa.bindparam("at", type_=UTCDateTime()).label("at"))
+    with database.engine.connect() as conn:
+        through_sqlalchemy = conn.execute(sa.select(sa.cast(probe.scalar_subquery(), sa.String)), {"at": moment})
+        expected = through_sqlalchemy.scalar_one()
+        [row] = fast.Prepared(sa.select(sa.cast(probe.scalar_subquery(), sa.String).label("at"))).rows(
+            conn, {"at": moment}
+        )
+        conn.rollback()
+    assert row["at"] == expected
