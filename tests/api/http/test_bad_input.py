@@ -169,7 +169,9 @@ def path_ids(api: Api, org: Org) -> dict[str, str]:
             f"/api/v1/public/{org.slug}/inquiries", json={"email": "q@example.com", "message": "hi", "name": "Q"}
         )
     )
+    segment = created(org.post("/segments", json={"name": unique("S"), "query": "tier = 'pro'"}))
     return {
+        "segment_id": segment["id"],
         "customer_id": customer["id"],
         "company_id": company["id"],
         "pipeline_id": pipeline["id"],
